@@ -1,0 +1,254 @@
+"""The typed core model: what flows between the pipeline stages.
+
+Every annotation carries a :class:`Span` (``article_id, start, end`` character offsets into
+``Article.text``); a citation is such a span. All dataclasses are frozen and slotted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Characters ``[start, end)`` of one article's text; the unit of citation."""
+
+    article_id: str
+    start: int
+    end: int
+
+    def text(self, article_text: str) -> str:
+        return article_text[self.start : self.end]
+
+
+class DateOrigin(StrEnum):
+    """Where an article's publication date came from."""
+
+    HEADER = "header"  # a header line or a structured field of the input
+    METADATA = "metadata"  # HTML/feed metadata
+    TEXT = "text"  # a date line inside the text
+    INFERRED = "inferred"  # from the story's other articles and the text's weekdays
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article as read from its input, text cleaned of boilerplate.
+
+    ``article_id`` is derived from ``content_hash`` so re-ingesting the same text is a no-op.
+    ``published`` is timezone-aware or ``None`` (never silently "today").
+    """
+
+    article_id: str
+    text: str
+    content_hash: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    path: str | None = None
+    published: datetime | None = None
+    date_origin: DateOrigin = DateOrigin.UNKNOWN
+    language: str | None = None
+    dateline: str | None = None
+    input_format: str = "text"
+
+
+class IngestStatus(StrEnum):
+    INGESTED = "ingested"
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOutcome:
+    """What became of one input item (a file, a JSONL line, a feed entry).
+
+    ``where`` names the item a person can find again: ``path``, ``path:line 3``,
+    ``feed.xml entry 2``.
+    """
+
+    where: str
+    status: IngestStatus
+    article: Article | None = None
+    duplicate_of: str | None = None
+    reason: str | None = None
+
+
+class Precision(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+    RANGE = "range"
+
+
+class Tense(StrEnum):
+    PAST = "past"
+    PRESENT = "present"
+    FUTURE = "future"
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpr:
+    """A time expression resolved against the publication date.
+
+    ``start``/``end`` are inclusive calendar days: a day has ``start == end``; "in May" has
+    month precision and covers the whole month (no invented day).
+    """
+
+    span: Span
+    text: str
+    start: date | None
+    end: date | None
+    precision: Precision
+    tense: Tense
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with its unit and the phrase it measures ("100%" of "tariffs on Chinese goods")."""
+
+    span: Span
+    text: str
+    value: float
+    unit: str  # "percent", "USD", "count", "hours", ...
+    qualifier: str | None  # "up to", "more than", "about", ...
+    measure: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    span: Span
+    text: str
+    label: str  # PERSON, ORG, GPE, NORP, LOC, EVENT, FAC
+    canonical: str  # name after story-level normalisation ("XI" -> "Xi Jinping")
+    role: str | None = None  # "US Treasury Secretary"
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quotation: ``span`` covers the quoted words without the quote marks."""
+
+    span: Span
+    text: str
+    speaker: str | None
+    speaker_span: Span | None
+    cue: str | None  # "said", "told reporters", "according to"
+    cue_span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatedArticle:
+    article: Article
+    sentences: tuple[Sentence, ...]
+    entities: tuple[EntityMention, ...]
+    quotes: tuple[Quote, ...]
+    quantities: tuple[Quantity, ...]
+    times: tuple[TimeExpr, ...]
+    embedding: np.ndarray = field(compare=False, repr=False)
+
+    @property
+    def article_id(self) -> str:
+        return self.article.article_id
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles that report one real-world event. ``story_id`` is stable across runs."""
+
+    story_id: str
+    article_ids: tuple[str, ...]
+
+
+# --- the brief -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Support:
+    articles: int
+    independent: int
+
+
+@dataclass(frozen=True, slots=True)
+class CitedText:
+    text: str
+    citations: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    text: str
+    support: Support
+    citations: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySummary:
+    name: str
+    type: str
+    roles: tuple[str, ...]
+    mentions: int
+    citations: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteItem:
+    speaker: str
+    text: str
+    cue: str | None
+    citations: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    date: str  # ISO: "2025-10-30", "2025-05", "2025", "2025-10-25/2025-10-26"
+    precision: Precision
+    event: str
+    when: str  # the time expression as written in the cited text
+    scheduled: bool  # lies after the publication date of the articles that state it
+    support: Support
+    citations: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Discrepancy:
+    topic: str
+    kind: str
+    reason: str
+    claims: tuple[CitedText, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    article_id: str
+    source: str | None
+    title: str | None
+    published: datetime | None
+    date_origin: DateOrigin
+    url: str | None
+    path: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    story_id: str
+    headline: str
+    summary: tuple[CitedText, ...]
+    facts: tuple[Fact, ...]
+    entities: tuple[EntitySummary, ...]
+    quotes: tuple[QuoteItem, ...]
+    timeline: tuple[TimelineEntry, ...]
+    discrepancies: tuple[Discrepancy, ...]
+    articles: tuple[SourceRef, ...]
+    texts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    """Article texts by id, so renderers can show the cited sentences."""
