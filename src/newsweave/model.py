@@ -252,3 +252,30 @@ class Brief:
     articles: tuple[SourceRef, ...]
     texts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     """Article texts by id, so renderers can show the cited sentences."""
+
+
+# --- the fuse stage's result -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FactGroup:
+    """One statement as told by several articles: the member sentences and who supports it."""
+
+    members: tuple[Sentence, ...]
+    representative: Sentence
+    support: Support
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class StoryAnalysis:
+    """Everything the brief is built from, for one story."""
+
+    story: Story
+    items: tuple[AnnotatedArticle, ...]
+    facts: tuple[FactGroup, ...]
+    entities: tuple[EntitySummary, ...]
+    quotes: tuple[QuoteItem, ...]
+    timeline: tuple[TimelineEntry, ...]
+    quality: dict[str, float] = field(default_factory=dict, compare=False)
+    """Text-quality score per article id, 0 (garbled) .. 1 (clean)."""

@@ -1,0 +1,66 @@
+"""Where articles, stories and briefs live: a small Protocol and its backends.
+
+The embedded SQLite store is the default (and, for now, the only backend); everything else in
+newsweave talks to the :class:`Store` protocol, so another backend plugs in behind
+:func:`open_store` without touching the pipeline.
+
+Example:
+    >>> store = open_store(":memory:")
+    >>> store.info()["articles"]
+    0
+    >>> store.close()
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from newsweave.errors import StoreError
+from newsweave.store.protocol import Store
+from newsweave.store.schema import SCHEMA_VERSION
+from newsweave.store.sqlite import SQLiteStore
+
+__all__ = ["SCHEMA_VERSION", "SQLiteStore", "Store", "default_store_path", "open_store"]
+
+ENV_DB = "NEWSWEAVE_DB"
+
+
+def default_store_path() -> Path:
+    """``$NEWSWEAVE_DB`` if set, else ``$XDG_DATA_HOME/newsweave/newsweave.sqlite``.
+
+    ``XDG_DATA_HOME`` defaults to ``~/.local/share``. The parent folder is created.
+
+    Raises:
+        StoreError: the folder cannot be created.
+    """
+    configured = os.environ.get(ENV_DB, "").strip()
+    if configured:
+        path = Path(configured).expanduser()
+    else:
+        data_home = os.environ.get("XDG_DATA_HOME", "").strip()
+        base = Path(data_home).expanduser() if data_home else Path.home() / ".local" / "share"
+        path = base / "newsweave" / "newsweave.sqlite"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the folder of the store at {path}: {exc}; "
+            f"check the path or set {ENV_DB} to a writable file"
+        ) from exc
+    return path
+
+
+def open_store(path: str | Path | None = None) -> Store:
+    """Open (creating or migrating as needed) the store at ``path``.
+
+    Args:
+        path: a SQLite file, ``":memory:"``, or None for :func:`default_store_path`.
+
+    Returns:
+        A :class:`Store`; close it when done (it is also a context manager).
+
+    Raises:
+        StoreError: the store cannot be opened (the message says why and what to do).
+    """
+    return SQLiteStore(default_store_path() if path is None else path)

@@ -1,0 +1,179 @@
+"""Named entities with the roles news style attaches to them.
+
+spaCy finds the names; this module cleans what it lets through (line breaks inside a name,
+section headings glued to a name, possessive endings) and reads roles from the two forms news
+writing uses: a title before the name ("US Treasury Secretary Scott Bessent") and an apposition
+after it ("Josh Lipsky, international economics chair at the Atlantic Council").
+Labels are per article here; evidence from the whole story corrects them later
+(:mod:`newsweave.fuse.entities`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from newsweave.model import EntityMention, Span
+
+KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
+
+# Head words of a role; a title phrase must contain one to count as a role.
+ROLE_NOUNS = frozenset(
+    """
+    president vice-president secretary representative premier vice-premier minister
+    negotiator ambassador chair chairman chairwoman chairperson chief executive officer
+    spokesperson spokesman spokeswoman envoy director governor senator leader head adviser
+    advisor expert analyst economist commissioner mayor king queen prince chancellor general
+    judge mediator ceo founder professor correspondent official manager deputy speaker
+    lawmaker diplomat prosecutor attorney inspector captain commander president-elect
+    candidate organiser organizer coordinator negotiators counterpart tycoon editor
+    secretary-general strategist researcher economist activist
+    """.split()
+)
+# Lower-case words allowed inside a title phrase before a name.
+_TITLE_LOWER = frozenset(
+    """
+    top trade chief new former deputy vice prime senior acting interim foreign finance labour
+    labor economic economics defence defense international general executive lead state union
+    of for to the and
+    """.split()
+)
+_STOP_BEFORE = frozenset({"and", "the", "a", "an", "with", "by", "said", "told"})
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_HEADING_PREFIX = re.compile(r"^(?:[A-Z]{2,}\s+)+(?=[A-Z][a-z])")
+
+
+def _clean_name(text: str) -> tuple[int, str] | None:
+    """Return (offset into ``text``, cleaned name) or None when nothing name-like is left."""
+    lead = 0
+    heading = _HEADING_PREFIX.match(text)
+    if heading:
+        lead = heading.end()
+    name = _POSSESSIVE.sub("", text[lead:]).rstrip(" ,.;:")
+    if name.lower().startswith("the "):
+        lead += 4
+        name = name[4:]
+    if not name or not any(ch.isalpha() for ch in name):
+        return None
+    return lead, name
+
+
+def extract_entities(doc: Doc, article_id: str) -> list[EntityMention]:
+    """Named-entity mentions of ``doc`` with cleaned names and roles, in text order."""
+    text = doc.text
+    out: list[EntityMention] = []
+    for ent in doc.ents:
+        if ent.label_ not in KEPT_LABELS:
+            continue
+        # A name never spans a line break: split and keep each line's piece.
+        pos = ent.start_char
+        for piece in text[ent.start_char : ent.end_char].split("\n"):
+            start = pos + (len(piece) - len(piece.lstrip()))
+            pos += len(piece) + 1
+            cleaned = _clean_name(piece.strip())
+            if cleaned is None:
+                continue
+            lead, name = cleaned
+            begin = start + lead
+            end = begin + len(name)
+            role = None
+            label = ent.label_
+            if label in ("PERSON", "ORG") and "\n" not in text[ent.start_char : ent.end_char]:
+                role = title_before(doc, begin) or apposition_after(doc, end)
+                if label == "ORG" and role and not _looks_like_person_name(name):
+                    role = None
+                elif label == "ORG" and role:
+                    label = "PERSON"  # "Sanae Takaichi, Japan's new prime minister"
+            out.append(EntityMention(Span(article_id, begin, end), name, label, name, role))
+    return out
+
+
+def title_before(doc: Doc, name_start: int) -> str | None:
+    """The title written right before a name: "Chinese Vice Premier" in "Chinese Vice Premier He
+    Lifeng", "China's top trade negotiator" before "Li Chenggang"."""
+    tokens = [t for t in doc if t.idx < name_start and t.idx >= name_start - 120]
+    if not tokens:
+        return None
+    sent_start = doc[tokens[-1].i].sent.start
+    picked: list = []
+    for tok in reversed(tokens):
+        if tok.i < sent_start or "\n" in tok.whitespace_ or tok.is_space:
+            break
+        word = tok.text
+        if tok.text in ("’s", "'s") and picked is not None:
+            picked.append(tok)
+            continue
+        if word[0].isupper() or word.lower() in _TITLE_LOWER or word.lower() in ROLE_NOUNS:
+            if word.lower() in _STOP_BEFORE and not picked:
+                break
+            if tok.ent_type_ == "PERSON" and tok.ent_iob_ != "" and word.lower() not in ROLE_NOUNS:
+                break
+            picked.append(tok)
+            continue
+        break
+    # Trim function words and possessive fragments at the left edge.
+    while picked and (picked[-1].text.lower() in _TITLE_LOWER - {"top", "new", "former"}
+                      and picked[-1].text[0].islower()
+                      or picked[-1].text in ("’s", "'s")):
+        picked.pop()
+    while picked and picked[-1].is_sent_start and picked[-1].text.lower() in {"the", "a"}:
+        picked.pop()
+    if not picked:
+        return None
+    words = [t.text.lower() for t in picked]
+    if not any(w in ROLE_NOUNS for w in words):
+        return None
+    first, last = picked[-1], picked[0]
+    role = doc.text[first.idx : last.idx + len(last.text)]
+    return role if len(role.split()) <= 8 else None
+
+
+def apposition_after(doc: Doc, name_end: int) -> str | None:
+    """The apposition after a name: ", Japan's new prime minister," -> "Japan's new prime
+    minister"."""
+    text = doc.text
+    match = re.match(r",\s+(?:an?\s+|the\s+)?([^,.;:\n“\"(]{3,120})", text[name_end:])
+    if not match:
+        return None
+    phrase = match.group(1).strip()
+    words = phrase.split()
+    if not words or words[0].lower() in {"who", "which", "that", "said", "says", "and", "but"}:
+        return None
+    head_zone = [w.strip("’'").lower() for w in words[:5]]
+    if not any(w in ROLE_NOUNS for w in head_zone):
+        return None
+    # Stop at a verb: "…, chief executive, said" has no verb inside; a clause would.
+    doc_tokens = [t for t in doc if name_end + match.start(1) <= t.idx < name_end + match.end(1)]
+    for tok in doc_tokens:
+        if tok.pos_ in ("VERB", "AUX") and tok.tag_ not in ("VBN", "VBG"):
+            cut = tok.idx - (name_end + match.start(1))
+            phrase = phrase[:cut].strip()
+            break
+    return phrase if phrase and len(phrase.split()) <= 14 else None
+
+
+def _looks_like_person_name(name: str) -> bool:
+    words = name.split()
+    return 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words)
+
+
+_TITLE_TAIL = re.compile(r"((?:[A-Z][\w.’'-]*|of|to|for|top|trade|new|former|deputy|chief|senior)"
+                         r"(?:\s+(?:[A-Z][\w.’'-]*|of|to|for|top|trade|new|former|deputy|chief"
+                         r"|senior|prime|minister|negotiator))*)\s+$")
+
+
+def title_in_text(text: str, name_start: int) -> str | None:
+    """The title before a name, read from the raw text (for mentions the tagger missed)."""
+    line_start = text.rfind("\n", 0, name_start) + 1
+    match = _TITLE_TAIL.search(text[max(line_start, name_start - 80) : name_start])
+    if not match:
+        return None
+    words = match.group(1).split()
+    while words and words[0].lower() in {"of", "to", "for", "and", "the"}:
+        words.pop(0)
+    if words and words[0].lower() in {"said", "says", "met", "and"}:
+        words.pop(0)
+    if not any(w.lower() in ROLE_NOUNS for w in words):
+        return None
+    return " ".join(words)

@@ -1,0 +1,130 @@
+"""StoryAnalysis -> Brief.
+
+Every sentence the brief states is a sentence of a cited article, verbatim: the brief never
+writes a figure, date or quote of its own. The summary takes the best-supported facts, one
+sentence per fact, skipping a fact that repeats one already chosen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsweave.annotate.sentences import quoted_share
+from newsweave.fuse.align import similarity
+from newsweave.model import (
+    Brief,
+    CitedText,
+    Fact,
+    FactGroup,
+    Sentence,
+    SourceRef,
+    StoryAnalysis,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BriefOptions:
+    """Args:
+    min_summary / max_summary: number of summary sentences (3..8 when the story allows).
+    max_facts: key facts listed.
+    redundancy: TF-IDF cosine above which a candidate repeats a chosen summary sentence.
+    """
+
+    min_summary: int = 3
+    max_summary: int = 8
+    max_facts: int = 12
+    redundancy: float = 0.30
+
+
+def build_brief(analysis: StoryAnalysis, options: BriefOptions | None = None) -> Brief:
+    opts = options or BriefOptions()
+    items = analysis.items
+    quality = analysis.quality
+    summary = _summary(list(analysis.facts), quality, opts)
+    facts = [
+        Fact(text=g.representative.text, support=g.support, citations=_citations(g))
+        for g in analysis.facts
+        if g.support.articles >= 2
+    ][: opts.max_facts]
+    articles = tuple(
+        SourceRef(
+            article_id=i.article_id,
+            source=i.article.source,
+            title=i.article.title,
+            published=i.article.published,
+            date_origin=i.article.date_origin,
+            url=i.article.url,
+            path=i.article.path,
+        )
+        for i in items
+    )
+    return Brief(
+        story_id=analysis.story.story_id,
+        headline=_headline(analysis, summary),
+        summary=tuple(summary),
+        facts=tuple(facts),
+        entities=analysis.entities,
+        quotes=analysis.quotes,
+        timeline=analysis.timeline,
+        discrepancies=(),
+        articles=articles,
+        texts={i.article_id: i.article.text for i in items},
+    )
+
+
+def _citations(group: FactGroup) -> tuple:
+    rep = group.representative.span
+    return (rep, *[m.span for m in group.members if m.span != rep])
+
+
+def _summary(
+    groups: list[FactGroup], quality: dict[str, float], opts: BriefOptions
+) -> list[CitedText]:
+    """Pick facts in score order, skipping repeats and low-quality singletons."""
+    # Quotations belong to the quotes section; the summary states what happened.
+    candidates = [g for g in groups if len(g.representative.text.split()) <= 60
+                  and quoted_share(g.representative) < 0.4]
+    reps: list[Sentence] = [g.representative for g in candidates]
+    sim = similarity(reps) if reps else None
+    chosen: list[int] = []
+    for index, group in enumerate(candidates):
+        if len(chosen) >= opts.max_summary:
+            break
+        if group.support.articles < 2 and len(chosen) >= opts.min_summary:
+            continue
+        if (
+            quality.get(group.representative.span.article_id, 1.0) < 0.5
+            and group.support.articles < 2
+        ):
+            continue
+        if sim is not None and any(sim[index, c] > opts.redundancy for c in chosen):
+            continue
+        chosen.append(index)
+    # Read in story order: the facts reported earliest in the lead articles first.
+    return [
+        CitedText(text=candidates[c].representative.text, citations=_citations(candidates[c]))
+        for c in chosen
+    ]
+
+
+def _headline(analysis: StoryAnalysis, summary: list[CitedText]) -> str:
+    """The title of the best-connected article when titles exist, else the top summary line."""
+    titled = [i for i in analysis.items if i.article.title]
+    if titled:
+        support: dict[str, float] = {}
+        for group in analysis.facts:
+            for m in group.members:
+                support[m.span.article_id] = (
+                    support.get(m.span.article_id, 0.0) + group.support.articles - 1
+                )
+        best = max(
+            titled,
+            key=lambda i: (
+                analysis.quality.get(i.article_id, 1.0) >= 0.5,
+                support.get(i.article_id, 0.0),
+            ),
+        )
+        return best.article.title or ""
+    if summary:
+        return summary[0].text
+    return "(untitled story)"

@@ -1,0 +1,398 @@
+"""Render briefs as Markdown for a terminal or a file.
+
+Citation markers like ``[1][3]`` refer to the numbered Sources list at the end of each brief
+(the number is the article's position in ``Brief.articles``); under each source the exact
+cited passages are listed in text order, so a reader can check every statement without
+another tool.
+
+The helpers below (source numbering, markers, dates, passages) are shared with the HTML
+renderer so that both outputs number and describe sources the same way.
+
+Article text is untrusted but the Markdown is meant to be read as text: it is not escaped
+for a Markdown-to-HTML converter (use :func:`newsweave.brief.render_html.render_html` for
+a page). Whitespace inside article-derived text is collapsed so that no input can start a
+new Markdown block.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterable, Sequence
+
+from newsweave.errors import NewsweaveError, OptionError
+from newsweave.model import (
+    Brief,
+    DateOrigin,
+    Precision,
+    QuoteItem,
+    SourceRef,
+    Span,
+    Support,
+    TimelineEntry,
+)
+
+__all__ = [
+    "RenderError",
+    "citation_markers",
+    "cited_passage",
+    "describe_published",
+    "entity_kind",
+    "group_quotes",
+    "one_line",
+    "render_markdown",
+    "source_numbers",
+    "story_line",
+    "strip_controls",
+    "support_text",
+    "timeline_date",
+]
+
+DEFAULT_WIDTH = 80
+"""Lines are wrapped to fit an 80-column terminal; headings and URLs are never broken."""
+
+_ENTITY_TYPES = {
+    "PERSON": "person",
+    "ORG": "organisation",
+    "GPE": "place",
+    "LOC": "place",
+    "NORP": "group",
+    "FAC": "facility",
+    "EVENT": "event",
+}
+
+
+class RenderError(NewsweaveError, ValueError):
+    """A brief cannot be rendered faithfully (e.g. it cites an article it does not list)."""
+
+
+# --- helpers shared with render_html --------------------------------------------------------
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_GLUE = "\x00"  # a space that wrapping must not break (before citation markers)
+
+
+def strip_controls(text: str) -> str:
+    """Drop control characters, so article text cannot send terminal escape sequences."""
+    return _CONTROL.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """Collapse all whitespace (newlines included) to single spaces, drop control characters."""
+    return strip_controls(" ".join(text.split()))
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def entity_kind(label: str) -> str:
+    """A reader's word for an entity label: ``ORG`` -> ``organisation``."""
+    return _ENTITY_TYPES.get(label, one_line(label).lower())
+
+
+def source_numbers(brief: Brief) -> dict[str, int]:
+    """Map article id -> 1-based position in ``brief.articles`` (first one wins)."""
+    numbers: dict[str, int] = {}
+    for index, ref in enumerate(brief.articles, start=1):
+        numbers.setdefault(ref.article_id, index)
+    return numbers
+
+
+def citation_markers(brief: Brief, citations: Iterable[Span]) -> list[int]:
+    """Sorted, distinct source numbers of ``citations``.
+
+    Raises:
+        RenderError: a citation names an article that ``brief.articles`` does not list; a
+            marker for it would point nowhere, so the brief is rejected rather than guessed.
+    """
+    numbers = source_numbers(brief)
+    found: set[int] = set()
+    for span in citations:
+        number = numbers.get(span.article_id)
+        if number is None:
+            raise RenderError(
+                f"brief {brief.story_id!r}: a citation refers to article {span.article_id!r}, "
+                "which is not in brief.articles (add its SourceRef or drop the citation)"
+            )
+        found.add(number)
+    return sorted(found)
+
+
+def describe_published(ref: SourceRef) -> str:
+    """``2025-10-26``, ``2025-10-26 (date inferred)`` or ``date unknown``."""
+    if ref.published is None or ref.date_origin is DateOrigin.UNKNOWN:
+        return "date unknown"
+    day = ref.published.date().isoformat()
+    if ref.date_origin is DateOrigin.INFERRED:
+        return f"{day} (date inferred)"
+    return day
+
+
+def story_line(brief: Brief) -> str:
+    """``Story s1 · 3 articles, 2 outlets · 2025-10-25 to 2025-10-26 (1 undated)``."""
+    outlets: set[str] = set()
+    for ref in brief.articles:
+        outlets.add(ref.source.casefold() if ref.source else f"\0{ref.article_id}")
+    days = sorted(
+        ref.published.date()
+        for ref in brief.articles
+        if ref.published is not None and ref.date_origin is not DateOrigin.UNKNOWN
+    )
+    undated = len(brief.articles) - len(days)
+    if not days:
+        span = "dates unknown"
+    else:
+        span = days[0].isoformat()
+        if days[-1] != days[0]:
+            span += f" to {days[-1].isoformat()}"
+        if undated:
+            span += f" ({undated} undated)"
+    parts = [
+        f"Story {one_line(brief.story_id)}",
+        f"{_plural(len(brief.articles), 'article')}, {_plural(len(outlets), 'outlet')}",
+        span,
+    ]
+    return " · ".join(parts)
+
+
+def support_text(support: Support) -> str:
+    """``(3 articles, 2 independent)``."""
+    return f"({_plural(support.articles, 'article')}, {support.independent} independent)"
+
+
+def timeline_date(entry: TimelineEntry) -> str:
+    """ISO date, with the precision when it is not a day and ``(scheduled)`` when it is."""
+    text = one_line(entry.date)
+    if entry.precision is not Precision.DAY:
+        text += f" ({entry.precision.value})"
+    if entry.scheduled:
+        text += " (scheduled)"
+    return text
+
+
+def cited_passage(brief: Brief, span: Span) -> str | None:
+    """The cited characters of the article, or ``None`` when its text is not in the brief."""
+    text = brief.texts.get(span.article_id)
+    if text is None or not 0 <= span.start < span.end <= len(text):
+        return None
+    return text[span.start : span.end]
+
+
+def group_quotes(quotes: Sequence[QuoteItem]) -> list[tuple[str, list[QuoteItem]]]:
+    """Quotes by speaker, speakers in order of first appearance, quotes in given order."""
+    groups: dict[str, list[QuoteItem]] = {}
+    for quote in quotes:
+        speaker = one_line(quote.speaker) or "Unattributed"
+        groups.setdefault(speaker, []).append(quote)
+    return list(groups.items())
+
+
+# --- Markdown --------------------------------------------------------------------------------
+
+
+class _Writer:
+    """Collects lines and wraps list items with a hanging indent."""
+
+    def __init__(self, width: int | None) -> None:
+        self.width = width
+        self.lines: list[str] = []
+
+    def blank(self) -> None:
+        if self.lines and self.lines[-1] != "":
+            self.lines.append("")
+
+    def raw(self, line: str) -> None:
+        self.lines.append(line)
+
+    def item(self, first: str, text: str, rest: str | None = None) -> None:
+        """One block: ``first`` prefixes the first line, ``rest`` (spaces) the others."""
+        rest = " " * len(first) if rest is None else rest
+        if self.width is None:
+            self.lines.append((first + text).replace(_GLUE, " "))
+            return
+        lines = textwrap.wrap(
+            _keep_inline(text),
+            width=self.width,
+            initial_indent=first,
+            subsequent_indent=rest,
+            break_long_words=False,
+            break_on_hyphens=False,
+        ) or [first.rstrip()]
+        self.lines.extend(line.replace(_GLUE, " ") for line in lines)
+
+
+# A word that would open a Markdown block (list, heading, quote, rule, fence, setext
+# underline) if wrapping put it first on a line.
+_BLOCK_START = re.compile(r"[-+*=]|\d{1,9}[.)]|#{1,6}|[-*_=]{2,}|>.*|`{3,}.*|~{3,}.*")
+
+
+def _keep_inline(text: str) -> str:
+    """Glue block-opening words to the word before them so no wrapped line starts with one."""
+    words = text.split(" ")
+    kept = words[:1]
+    for word in words[1:]:
+        if _BLOCK_START.fullmatch(word.split(_GLUE, 1)[0]):
+            kept[-1] += _GLUE + word
+        else:
+            kept.append(word)
+    return " ".join(kept)
+
+
+def _marks(brief: Brief, citations: Iterable[Span]) -> str:
+    return "".join(f"[{n}]" for n in citation_markers(brief, citations))
+
+
+def _with_marks(text: str, marks: str) -> str:
+    return f"{text}{_GLUE}{marks}" if marks else text
+
+
+def _source_line(ref: SourceRef) -> str:
+    outlet = one_line(ref.source) if ref.source else "unknown outlet"
+    title = f"“{one_line(ref.title)}”" if ref.title else "(untitled)"
+    parts = [outlet, title, describe_published(ref)]
+    if ref.url:
+        parts.append(one_line(ref.url))
+    elif ref.path:
+        parts.append(one_line(ref.path))
+    return " — ".join(parts)
+
+
+def _all_citations(brief: Brief) -> list[Span]:
+    spans: list[Span] = []
+    for group in (brief.summary, brief.facts, brief.entities, brief.quotes, brief.timeline):
+        for element in group:
+            spans.extend(element.citations)
+    for discrepancy in brief.discrepancies:
+        for claim in discrepancy.claims:
+            spans.extend(claim.citations)
+    return spans
+
+
+def _write_brief(out: _Writer, brief: Brief) -> None:
+    out.raw(f"# {one_line(brief.headline)}")
+    out.blank()
+    out.item("", story_line(brief))
+
+    if brief.discrepancies:
+        out.blank()
+        out.raw("## Discrepancies")
+        out.blank()
+        for disc in brief.discrepancies:
+            head = f"**{one_line(disc.topic)}** ({one_line(disc.kind)}): {one_line(disc.reason)}"
+            out.item("- ", head)
+            for claim in disc.claims:
+                out.item("  - ", _with_marks(one_line(claim.text), _marks(brief, claim.citations)))
+
+    if brief.summary:
+        out.blank()
+        out.raw("## Summary")
+        out.blank()
+        for sentence in brief.summary:
+            out.item("- ", _with_marks(one_line(sentence.text), _marks(brief, sentence.citations)))
+
+    if brief.facts:
+        out.blank()
+        out.raw("## Key facts")
+        out.blank()
+        for fact in brief.facts:
+            support = support_text(fact.support).replace(" ", _GLUE)
+            text = f"{one_line(fact.text)} {support}"
+            out.item("- ", _with_marks(text, _marks(brief, fact.citations)))
+
+    if brief.entities:
+        out.blank()
+        out.raw("## People and organisations")
+        out.blank()
+        for entity in brief.entities:
+            kind = entity_kind(entity.type)
+            text = f"**{one_line(entity.name)}** ({kind})"
+            roles = [one_line(role) for role in entity.roles if role.strip()]
+            if roles:
+                text += ": " + "; ".join(roles)
+            text += f" — {_plural(entity.mentions, 'mention')}"
+            out.item("- ", _with_marks(text, _marks(brief, entity.citations)))
+
+    if brief.quotes:
+        out.blank()
+        out.raw("## Quotes")
+        for speaker, quotes in group_quotes(brief.quotes):
+            out.blank()
+            out.raw(f"**{speaker}**")
+            out.blank()
+            for quote in quotes:
+                text = f"“{one_line(quote.text)}”"
+                if quote.cue and quote.cue.strip():
+                    text += f" — {one_line(quote.cue)}"
+                out.item("- ", _with_marks(text, _marks(brief, quote.citations)))
+
+    if brief.timeline:
+        out.blank()
+        out.raw("## Timeline")
+        out.blank()
+        for entry in brief.timeline:
+            text = f"{timeline_date(entry)}: {one_line(entry.event)}"
+            out.item("- ", _with_marks(text, _marks(brief, entry.citations)))
+
+    _write_sources(out, brief)
+
+
+def _write_sources(out: _Writer, brief: Brief) -> None:
+    cited: dict[str, set[tuple[int, int]]] = {}
+    for span in _all_citations(brief):
+        cited.setdefault(span.article_id, set()).add((span.start, span.end))
+    out.blank()
+    out.raw("## Sources")
+    out.blank()
+    seen: set[str] = set()
+    for number, ref in enumerate(brief.articles, start=1):
+        first = f"{number}. "
+        out.item(first, _source_line(ref))
+        if ref.article_id in seen:
+            continue
+        seen.add(ref.article_id)
+        indent = " " * len(first)
+        for start, end in sorted(cited.get(ref.article_id, ())):
+            passage = cited_passage(brief, Span(ref.article_id, start, end))
+            if passage is None:
+                out.item(indent + "- ", f"(text not available: characters {start}–{end})")
+            else:
+                out.item(indent + "- ", f"“{one_line(passage)}”")
+
+
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def render_markdown(briefs: Sequence[Brief], *, width: int | None = DEFAULT_WIDTH) -> str:
+    """Render briefs as one Markdown document, briefs separated by a horizontal rule.
+
+    Args:
+        briefs: the briefs, rendered in the given order.
+        width: wrap lines to this many columns (hanging indents keep lists readable);
+            ``None`` writes each paragraph or list item on one line.
+
+    Returns:
+        The Markdown text, ending in a newline; ``""`` for no briefs. The same briefs always
+        give the same text.
+
+    Raises:
+        RenderError: a brief cites an article it does not list in ``Brief.articles``.
+        OptionError: ``width`` is below 20.
+
+    Example:
+        >>> print(render_markdown([brief]))  # doctest: +SKIP
+        # US and Ruritania agree a framework
+        ...
+    """
+    if width is not None and width < 20:
+        raise OptionError(f"The 'width' option must be None or at least 20 columns; got {width}.")
+    chunks: list[str] = []
+    for brief in briefs:
+        out = _Writer(width)
+        _write_brief(out, brief)
+        chunks.append("\n".join(out.lines).strip("\n"))
+    if not chunks:
+        return ""
+    text = "\n\n---\n\n".join(chunks) + "\n"
+    return _BLANK_RUNS.sub("\n\n", text)

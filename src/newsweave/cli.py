@@ -1,0 +1,227 @@
+"""The command line: each command parses its options and calls one library function."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from newsweave import __version__
+from newsweave.errors import NewsweaveError
+from newsweave.model import Brief, IngestOutcome, IngestStatus
+from newsweave.pipeline import IngestReport, Progress
+
+FORMATS = ("md", "json", "html")
+
+
+class _Bars:
+    """Progress bars on a terminal (stderr), silence when piped."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._bars: dict[str, Any] = {}
+
+    def __call__(self, stage: str, advanced: int, total: int | None) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        bar = self._bars.get(stage)
+        if bar is None:
+            bar = tqdm(total=total, desc=stage, unit="art", file=sys.stderr, leave=False)
+            self._bars[stage] = bar
+        if total is not None and bar.total != total:
+            bar.total = total
+        bar.update(advanced)
+
+    def close(self) -> None:
+        for bar in self._bars.values():
+            bar.close()
+
+
+@contextmanager
+def _progress() -> Iterator[Progress]:
+    bars = _Bars(sys.stderr.isatty())
+    try:
+        yield bars
+    finally:
+        bars.close()
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Our errors print 'Error: …' and exit 1, without a traceback."""
+    try:
+        yield
+    except NewsweaveError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _render(briefs: Sequence[Brief], fmt: str) -> str:
+    if fmt == "json":
+        from newsweave.codec import brief_to_dict
+
+        payload = {"briefs": [brief_to_dict(b) for b in briefs]}
+        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "html":
+        from newsweave.brief.render_html import render_html
+
+        return render_html(briefs)
+    from newsweave.brief.render_md import render_markdown
+
+    return render_markdown(briefs)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
+    click.echo(f"wrote {output}", err=True)
+
+
+def _report_problems(outcomes: Sequence[IngestOutcome]) -> None:
+    for outcome in outcomes:
+        if outcome.status == IngestStatus.REJECTED:
+            click.echo(f"rejected: {outcome.where}: {outcome.reason}", err=True)
+
+
+def _db_option(f: Any) -> Any:
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="NEWSWEAVE_DB",
+        help="SQLite store to use (default: see 'newsweave info'; env NEWSWEAVE_DB).",
+    )(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="newsweave")
+def main() -> None:
+    """newsweave: many news reports in, one cited account out."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=str)
+@click.option("--story", "story_id", help="Brief of a stored story (see 'newsweave stories').")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True,
+              help="Markdown for the terminal, JSON (stable schema) or a self-contained HTML page.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@_db_option
+def brief(paths: tuple[str, ...], story_id: str | None, fmt: str, output: Path | None,
+          db: Path | None) -> None:
+    """Group PATHS (files, folders, globs) into stories and print one brief per story.
+
+    Only the given inputs are analysed; the store is not touched. With --story, print the brief
+    of a story already in the store instead.
+    """
+    from newsweave.pipeline import analyze_with_report, stored_brief
+    from newsweave.store import open_store
+
+    if bool(paths) == bool(story_id):
+        raise click.UsageError("give either PATHS to analyse or --story ID, not both or neither")
+    with _errors(), _progress() as progress:
+        if story_id:
+            store = open_store(db)
+            try:
+                briefs = [stored_brief(store, story_id)]
+            finally:
+                store.close()
+        else:
+            briefs, report = analyze_with_report(paths, progress=progress)
+            _report_problems(report.outcomes)
+            click.echo(report.summary_line(), err=True)
+            if not briefs:
+                raise click.ClickException("no article could be read from the given paths")
+        _write(_render(briefs, fmt), output)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=str)
+@_db_option
+def ingest(paths: tuple[str, ...], db: Path | None) -> None:
+    """Add PATHS (files, folders, globs) to the store and update its stories.
+
+    Re-ingesting the same inputs adds nothing. Prints one line per rejected input and a summary;
+    exits non-zero only when nothing could be read.
+    """
+    from newsweave.pipeline import ingest as run_ingest
+    from newsweave.store import open_store
+
+    with _errors(), _progress() as progress:
+        store = open_store(db)
+        try:
+            report: IngestReport = run_ingest(paths, store, progress=progress)
+        finally:
+            store.close()
+    _report_problems(report.outcomes)
+    click.echo(report.summary_line())
+    counts = report.counts
+    if counts["ingested"] == 0 and counts["duplicate"] == 0:
+        raise click.ClickException("nothing could be read; see the reasons above")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="A table for people, JSON for programs.")
+@_db_option
+def stories(fmt: str, db: Path | None) -> None:
+    """List the stored stories: id, headline, article count, sources and time span."""
+    from newsweave.pipeline import story_rows
+    from newsweave.store import open_store
+
+    with _errors():
+        store = open_store(db)
+        try:
+            rows = story_rows(store)
+        finally:
+            store.close()
+    if fmt == "json":
+        click.echo(json.dumps([{
+            "story_id": r.story_id, "headline": r.headline, "articles": r.articles,
+            "sources": list(r.sources),
+            "first": r.first.isoformat() if r.first else None,
+            "last": r.last.isoformat() if r.last else None} for r in rows], indent=2))
+        return
+    if not rows:
+        click.echo("no stories yet; add articles with 'newsweave ingest PATH'")
+        return
+    for r in rows:
+        span = "date unknown"
+        if r.first and r.last:
+            span = r.first.date().isoformat()
+            if r.last.date() != r.first.date():
+                span += f"..{r.last.date().isoformat()}"
+        sources = ", ".join(r.sources[:4]) + (" …" if len(r.sources) > 4 else "")
+        click.echo(f"{r.story_id}  {r.articles:>3} art  {span:<22}  {r.headline[:70]}")
+        click.echo(f"{'':14}  sources: {sources}")
+
+
+@main.command()
+@_db_option
+def info(db: Path | None) -> None:
+    """Show the version, the store's location and what it holds."""
+    from newsweave.store import open_store
+
+    with _errors():
+        store = open_store(db)
+        try:
+            details = store.info()
+        finally:
+            store.close()
+    click.echo(f"newsweave {__version__}")
+    for key, value in details.items():
+        click.echo(f"{key}: {value}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

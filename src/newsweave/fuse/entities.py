@@ -1,0 +1,200 @@
+"""Entities across a story's articles: one name per person, every role seen.
+
+The tagger works one article at a time and errs in ways the rest of the story corrects:
+it tags "Trump" as an organisation in one sentence and a person in the next, writes "XI" for
+Xi, misses "He Lifeng" in one report, and never reads the surname "He" as a name. Names seen
+as full person names anywhere in the story decide what the short forms mean.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+
+from newsweave.annotate.entities import title_in_text
+from newsweave.model import AnnotatedArticle, EntityMention, EntitySummary, Span
+
+# Title words that make a following "He" a surname ("Vice Premier He").
+_TITLE_WORDS = frozenset({"premier", "vice-premier", "minister", "president", "mr", "mr.", "ms",
+                          "ms.", "dr", "dr.", "secretary", "chairman", "general"})
+_NAME_TOKEN = re.compile(r"^[A-Z][A-Za-z'’.-]+$")
+
+
+def _display(name: str) -> str:
+    """"XI" -> "Xi"; names already in mixed case stay as written."""
+    if name.isupper() and len(name) > 1 and "." not in name:
+        return name.title()
+    return name
+
+
+def _is_full_name(name: str) -> bool:
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(_NAME_TOKEN.match(w) for w in words) and "-" not in name
+
+
+class NameResolver:
+    """Maps any written form of a person's name to the story's canonical full name.
+
+    Args:
+        items: the story's annotated articles.
+
+    Attributes learned from the story (read-only after construction):
+        full_names_: canonical full names of people, most mentioned first.
+    """
+
+    def __init__(self, items: Sequence[AnnotatedArticle]) -> None:
+        counts: Counter[str] = Counter()
+        for item in items:
+            for ent in item.entities:
+                if ent.label == "PERSON" and _is_full_name(_display(ent.text)):
+                    counts[_display(ent.text)] += 1
+        self.full_names_: list[str] = [n for n, _ in counts.most_common()]
+        by_last: dict[str, list[str]] = defaultdict(list)
+        by_first: dict[str, list[str]] = defaultdict(list)
+        for name in self.full_names_:
+            words = name.split()
+            by_last[words[-1].lower()].append(name)
+            by_first[words[0].lower()].append(name)
+        self._by_last = by_last
+        self._by_first = by_first
+
+    def canonical(self, written: str) -> str:
+        name = _display(written.strip())
+        if _is_full_name(name):
+            # "Trump" family: a longer known form that ends with the same words wins.
+            for full in self.full_names_:
+                if full != name and full.endswith(" " + name):
+                    return full
+            return name
+        key = name.lower()
+        if key in self._by_last and len(self._by_last[key]) >= 1:
+            return self._by_last[key][0]
+        if key in self._by_first and len(self._by_first[key]) == 1:
+            return self._by_first[key][0]  # "Xi", "Li", "He": surname first
+        return name
+
+    def is_person(self, written: str) -> bool:
+        return self.canonical(written) in self.full_names_
+
+
+def _surname_mentions(item: AnnotatedArticle, resolver: NameResolver) -> list[EntityMention]:
+    """Mentions the tagger missed: known full names, and surnames like "He" read as pronouns."""
+    text = item.article.text
+    taken = [(e.span.start, e.span.end) for e in item.entities]
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in taken)
+
+    found: list[EntityMention] = []
+    for full in resolver.full_names_:
+        for match in re.finditer(rf"\b{re.escape(full)}\b", text):
+            if free(match.start(), match.end()):
+                span = Span(item.article_id, match.start(), match.end())
+                role = title_in_text(text, match.start())
+                found.append(EntityMention(span, full, "PERSON", full, role))
+                taken.append((match.start(), match.end()))
+    # Surnames that read as English words ("He") count only mid-sentence or after a title.
+    short_forms = {n.split()[0]: n for n in resolver.full_names_ if n.split()[0] == "He"}
+    sentence_starts = {s.span.start for s in item.sentences}
+    for surname, full in short_forms.items():
+        for match in re.finditer(rf"\b{surname}\b", text):
+            start, end = match.start(), match.end()
+            if not free(start, end) or start in sentence_starts:
+                continue
+            before = text[max(0, start - 20) : start].split()
+            after_title = bool(before) and before[-1].lower().strip(",") in _TITLE_WORDS
+            preceded_by_quote = text[max(0, start - 2) : start].strip() in ("“", '"')
+            if preceded_by_quote:
+                continue
+            if after_title or not _starts_clause(text, start):
+                span = Span(item.article_id, start, end)
+                found.append(EntityMention(span, surname, "PERSON", full, None))
+                taken.append((start, end))
+    return found
+
+
+def _is_title_word(text: str, ent: EntityMention) -> bool:
+    from newsweave.annotate.entities import ROLE_NOUNS
+
+    following = text[ent.span.end : ent.span.end + 30].split()
+    return (len(ent.text.split()) == 1 and bool(following)
+            and following[0].lower().strip(",.") in ROLE_NOUNS)
+
+
+def _starts_clause(text: str, start: int) -> bool:
+    """True when the word at ``start`` follows sentence punctuation or a line break."""
+    before = text[:start].rstrip()
+    return not before or before[-1] in ".!?:;\n\"“”"
+
+
+def normalise_entities(items: Sequence[AnnotatedArticle]) -> tuple[list[AnnotatedArticle],
+                                                                    NameResolver]:
+    """Correct labels and canonical names across the story and add the mentions it reveals."""
+    resolver = NameResolver(items)
+    out: list[AnnotatedArticle] = []
+    for item in items:
+        fixed: list[EntityMention] = []
+        for ent in item.entities:
+            label = ent.label
+            canonical = ent.canonical
+            if label in ("PERSON", "ORG", "GPE", "NORP") and resolver.is_person(ent.text):
+                label = "PERSON"
+                canonical = resolver.canonical(ent.text)
+            elif label == "PERSON":
+                canonical = resolver.canonical(ent.text)
+            else:
+                canonical = ent.text
+            if label == "PERSON" and "-" in canonical and not _is_full_name(canonical) \
+                    and all(resolver.is_person(p) for p in canonical.split("-")):
+                continue  # "Trump-Xi talks": two people named as a modifier
+            if label != "PERSON" and _is_title_word(item.article.text, ent):
+                continue  # "Trade" in "US Trade Representative" is part of a title
+            fixed.append(replace(ent, label=label, canonical=canonical))
+        fixed.extend(_surname_mentions(replace(item, entities=tuple(fixed)), resolver))
+        fixed.sort(key=lambda e: e.span.start)
+        out.append(replace(item, entities=tuple(fixed)))
+    return out, resolver
+
+
+def _role_key(role: str) -> str:
+    return re.sub(r"[^a-z ]", "", role.lower().replace("u.s.", "us").replace("’", "'"))
+
+
+def summarise_entities(items: Sequence[AnnotatedArticle], limit: int = 25) -> list[EntitySummary]:
+    """People first, then organisations and places; each with every distinct role seen."""
+    by_name: dict[str, list[EntityMention]] = defaultdict(list)
+    for item in items:
+        for ent in item.entities:
+            by_name[ent.canonical].append(ent)
+    best: dict[str, tuple[str, list[EntityMention]]] = {}
+    for name, mentions in by_name.items():
+        labels = Counter(m.label for m in mentions)
+        label = "PERSON" if labels["PERSON"] else labels.most_common(1)[0][0]
+        best[name] = (label, mentions)
+    order = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3, "FAC": 4, "LOC": 5, "EVENT": 6}
+    summaries: list[EntitySummary] = []
+    for name, (label, mentions) in best.items():
+        roles: dict[str, str] = {}
+        role_counts: Counter[str] = Counter()
+        for m in mentions:
+            if m.role:
+                key = _role_key(m.role)
+                roles.setdefault(key, m.role)
+                role_counts[key] += 1
+        with_role = [m.span for m in mentions if m.role]
+        citations = tuple((with_role + [m.span for m in mentions if not m.role])[:6])
+        summaries.append(
+            EntitySummary(
+                name=name,
+                type=label,
+                roles=tuple(roles[k] for k, _ in role_counts.most_common()),
+                mentions=len(mentions),
+                citations=citations,
+            )
+        )
+    summaries.sort(key=lambda s: (order.get(s.type, 9), -s.mentions, s.name))
+    people = [s for s in summaries if s.type == "PERSON"]
+    others = [s for s in summaries if s.type != "PERSON" and s.mentions >= 2]
+    return (people + others)[:limit]

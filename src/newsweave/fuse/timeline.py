@@ -1,0 +1,149 @@
+"""One timeline for the story: dated events from every article, the same event merged.
+
+An event is the sentence a resolved time expression sits in. Two entries merge when they have
+the same date (same precision) and their sentences share enough words, so "the meeting on
+October 30" and "meet next Thursday" (resolved to the same day) become one entry with both
+citations. Entries after the publication date of the articles stating them are scheduled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from newsweave.fuse.align import independent_count, words_of
+from newsweave.model import (
+    AnnotatedArticle,
+    Precision,
+    Sentence,
+    Span,
+    Support,
+    TimeExpr,
+    TimelineEntry,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineOptions:
+    """Args:
+    merge_overlap: share of content words (0..1) above which two same-date events merge.
+    max_entries: entries kept, best supported first, then shown in date order.
+    """
+
+    merge_overlap: float = 0.3
+    max_entries: int = 20
+
+
+def date_key(expr: TimeExpr) -> str | None:
+    """ISO form with the expression's precision: 2025-10-30, 2025-05, 2025, or a range."""
+    if expr.start is None:
+        return None
+    if expr.precision == Precision.DAY:
+        return expr.start.isoformat()
+    if expr.precision == Precision.MONTH:
+        return expr.start.isoformat()[:7]
+    if expr.precision == Precision.YEAR:
+        return str(expr.start.year)
+    end = expr.end or expr.start
+    if end == expr.start:
+        return expr.start.isoformat()
+    return f"{expr.start.isoformat()}/{end.isoformat()}"
+
+
+@dataclass(slots=True)
+class _Draft:
+    key: str
+    precision: Precision
+    start: date
+    sentences: list[Sentence]
+    whens: list[TimeExpr]
+    scheduled: bool
+
+
+def _sentence_of(item: AnnotatedArticle, span: Span) -> Sentence | None:
+    for s in item.sentences:
+        if s.span.start <= span.start and span.end <= s.span.end:
+            return s
+    return None
+
+
+def build_timeline(
+    items: Sequence[AnnotatedArticle],
+    quality: dict[str, float] | None = None,
+    options: TimelineOptions | None = None,
+) -> list[TimelineEntry]:
+    """Dated events of the story in date order (earliest first)."""
+    opts = options or TimelineOptions()
+    quality = quality or {}
+    drafts: list[_Draft] = []
+    for item in items:
+        published = item.article.published.date() if item.article.published else None
+        for expr in item.times:
+            key = date_key(expr)
+            sentence = _sentence_of(item, expr.span)
+            if key is None or expr.start is None or sentence is None:
+                continue
+            if len(sentence.text.split()) < 5:
+                continue
+            scheduled = published is not None and expr.start > published
+            for draft in drafts:
+                if draft.key != key:
+                    continue
+                if any(d.span.article_id == item.article_id and d.span == sentence.span
+                       for d in draft.sentences):
+                    break
+                if max(_overlap(sentence.text, d.text) for d in draft.sentences) \
+                        >= opts.merge_overlap:
+                    draft.sentences.append(sentence)
+                    draft.whens.append(expr)
+                    draft.scheduled = draft.scheduled or scheduled
+                    break
+            else:
+                drafts.append(_Draft(key, expr.precision, expr.start, [sentence], [expr],
+                                     scheduled))
+    entries: list[TimelineEntry] = []
+    for draft in drafts:
+        best = max(range(len(draft.sentences)),
+                   key=lambda i: (quality.get(draft.sentences[i].span.article_id, 1.0),
+                                  -len(draft.sentences[i].text)))
+        sentence, when = draft.sentences[best], draft.whens[best]
+        articles = {s.span.article_id for s in draft.sentences}
+        citations = tuple(dict.fromkeys([sentence.span] + [s.span for s in draft.sentences]))
+        entries.append(
+            TimelineEntry(
+                date=draft.key,
+                precision=draft.precision,
+                event=sentence.text,
+                when=when.text,
+                scheduled=draft.scheduled,
+                support=Support(len(articles), independent_count(draft.sentences, 85.0)),
+                citations=citations,
+            )
+        )
+    entries.sort(key=lambda e: (-e.support.independent, -e.support.articles,
+                                _precision_rank(e.precision)))
+    kept = entries[: opts.max_entries]
+    kept.sort(key=lambda e: (e.date[:10], _precision_rank(e.precision)))
+    return kept
+
+
+def _precision_rank(precision: Precision) -> int:
+    return [Precision.DAY, Precision.RANGE, Precision.WEEK, Precision.MONTH,
+            Precision.YEAR].index(precision)
+
+
+_FUNCTION_WORDS = frozenset(
+    "the a an and or of to in on at for with by from that this which who will would has have had "
+    "is are was were be been as it its their his her they he she we our not but after before "
+    "said says also".split()
+)
+
+
+def _overlap(a: str, b: str) -> float:
+    """Jaccard overlap of the content words of two sentences."""
+    wa = {w for w in words_of(a) if w not in _FUNCTION_WORDS and len(w) > 2}
+    wb = {w for w in words_of(b) if w not in _FUNCTION_WORDS and len(w) > 2}
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / len(wa | wb)

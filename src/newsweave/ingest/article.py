@@ -1,0 +1,165 @@
+"""Turning cleaned text and its metadata into an :class:`Article`, and the stage's options.
+
+Every reader ends here, so the invariants live in one place: the text is normalised the same
+way for every format, the id is derived from the content hash (re-ingesting the same text is a
+no-op downstream), and an article too short to analyse becomes a rejected outcome, not an
+article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from newsweave.errors import InputError
+from newsweave.ingest.detect import detect_dateline, detect_language
+from newsweave.model import Article, DateOrigin, IngestOutcome, IngestStatus
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOptions:
+    """Limits for the ingest stage.
+
+    Args:
+        max_bytes: a file larger than this is rejected before it is read.
+        min_chars: an article with less cleaned text than this is rejected (too little to
+            analyse; usually a teaser, an error page or a failed extraction).
+    """
+
+    max_bytes: int = 20_000_000
+    min_chars: int = 80
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\u200b\u200e\u200f\u2060\ufeff]")
+_LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\u2028\u2029\x85]")
+_TRAILING_SPACE = re.compile(r"[ \t\u00a0]+\n")
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+
+def normalise_text(text: str) -> str:
+    """The cleaned article text that every offset points into.
+
+    NFC, one kind of line break, no control or zero-width characters, no trailing spaces on
+    lines, at most one blank line in a row, no leading or trailing whitespace. Paragraph and
+    line breaks are kept: later stages use them. Idempotent.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _CONTROL.sub("", text)
+    text = _TRAILING_SPACE.sub("\n", text)
+    text = _BLANK_RUN.sub("\n\n", text)
+    return text.strip()
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 (hex) of the text with every run of whitespace replaced by one space.
+
+    Two inputs that differ only in line wrapping or indentation hash the same, so the same
+    article read from a text file and from a JSONL line is recognised as one.
+    """
+    canonical = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def clean_title(title: object) -> str | None:
+    """A title on one line, or None when there is nothing usable."""
+    if not isinstance(title, str):
+        return None
+    cleaned = " ".join(_CONTROL.sub("", title).split())
+    return cleaned or None
+
+
+def make_article(
+    text: str,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    url: str | None = None,
+    path: str | None = None,
+    published: datetime | None = None,
+    date_origin: DateOrigin = DateOrigin.UNKNOWN,
+    input_format: str = "text",
+    language: str | None = None,
+    dateline: str | None = None,
+) -> Article:
+    """Build an :class:`Article`: normalise the text, hash it, detect language and dateline.
+
+    Args:
+        text: the article text, boilerplate already removed.
+        published: must be timezone-aware; ``date_origin`` says where it came from.
+        language, dateline: detected from the text when not given.
+
+    Raises:
+        InputError: the text is empty after normalisation, or ``published`` is naive.
+
+    Example:
+        >>> a = make_article("KUALA LUMPUR: Talks resumed on Sunday.", title="Talks")
+        >>> a.dateline, a.article_id == a.content_hash[:16]
+        ('KUALA LUMPUR', True)
+    """
+    where = path or "<text>"
+    cleaned = normalise_text(text)
+    if not cleaned:
+        raise InputError(where, "no article text", "the text is empty after cleaning")
+    if published is not None and published.utcoffset() is None:
+        raise InputError(where, f"publication date {published.isoformat()} has no time zone")
+    digest = content_hash(cleaned)
+    return Article(
+        article_id=digest[:16],
+        text=cleaned,
+        content_hash=digest,
+        title=clean_title(title),
+        source=clean_title(source),
+        url=clean_title(url),
+        path=path,
+        published=published,
+        date_origin=date_origin if published is not None else DateOrigin.UNKNOWN,
+        language=language if language is not None else detect_language(cleaned),
+        dateline=dateline if dateline is not None else detect_dateline(cleaned),
+        input_format=input_format,
+    )
+
+
+def rejected(where: str, reason: str) -> IngestOutcome:
+    """A rejected outcome; ``reason`` says what is wrong and, where it helps, what to do."""
+    return IngestOutcome(where=where, status=IngestStatus.REJECTED, reason=reason)
+
+
+def finish(
+    where: str,
+    text: str,
+    options: IngestOptions,
+    *,
+    path: str,
+    input_format: str,
+    title: str | None = None,
+    source: str | None = None,
+    url: str | None = None,
+    published: datetime | None = None,
+    date_origin: DateOrigin = DateOrigin.UNKNOWN,
+    empty_reason: str = "no article text found",
+) -> IngestOutcome:
+    """The outcome of one input item: an ingested article, or a rejection for too little text."""
+    cleaned = normalise_text(text)
+    if not cleaned:
+        return rejected(where, empty_reason)
+    if len(cleaned) < options.min_chars:
+        return rejected(
+            where,
+            f"only {len(cleaned)} characters of article text, fewer than the minimum "
+            f"{options.min_chars} (IngestOptions.min_chars); is this a teaser or a fragment?",
+        )
+    article = make_article(
+        cleaned,
+        title=title,
+        source=source,
+        url=url,
+        path=path,
+        published=published,
+        date_origin=date_origin,
+        input_format=input_format,
+    )
+    return IngestOutcome(where=where, status=IngestStatus.INGESTED, article=article)

@@ -1,0 +1,194 @@
+"""HTML to article text and metadata, with trafilatura (main text) and htmldate (dates).
+
+The markup is parsed here and the parsed tree is what the libraries get: neither is ever
+handed a string that could be taken for a URL (both would download it). When extraction finds
+no article, the reason is measured on the page ("page is 91% link text").
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from newsweave.ingest.article import IngestOptions, finish, normalise_text, rejected
+from newsweave.ingest.clean import remove_boilerplate
+from newsweave.ingest.dates import parse_date
+from newsweave.model import DateOrigin, IngestOutcome
+
+_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+_DATE_PARAMS = {
+    "original_date": True,
+    "extensive_search": False,  # the extensive search turns "© 2023" into 2023-01-01
+    "outputformat": _DATE_FORMAT,
+}
+_PAGE = re.compile(r"<(html|body)\b", re.IGNORECASE)
+_INVISIBLE = ("script", "style", "noscript", "template", "head")
+NAVIGATION_SHARE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """The main text of a page and what its metadata said."""
+
+    text: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: datetime | None = None
+
+
+def _parse(markup: str) -> Any:
+    """An lxml tree of the markup (a fragment is wrapped in a page), or None."""
+    from trafilatura.utils import load_html
+
+    if _PAGE.search(markup, 0, 100_000) is None:
+        markup = f"<html><body><article>{markup}</article></body></html>"
+    try:
+        return load_html(markup)
+    except (ValueError, TypeError):
+        return None
+
+
+def _extract(tree: Any, *, favor_recall: bool) -> dict[str, Any] | None:
+    import trafilatura
+
+    try:
+        document = trafilatura.bare_extraction(
+            tree,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            favor_recall=favor_recall,
+            date_extraction_params=dict(_DATE_PARAMS),
+        )
+    except (ValueError, TypeError, AttributeError, IndexError):
+        return None
+    if document is None:
+        return None
+    as_dict: dict[str, Any] = document.as_dict()  # type: ignore[union-attr]
+    return as_dict
+
+
+def _fallback_date(markup: str) -> datetime | None:
+    """htmldate on the page metadata, for pages where trafilatura found no date."""
+    import htmldate
+
+    tree = _parse(markup)
+    if tree is None:
+        return None
+    try:
+        found = htmldate.find_date(
+            tree, extensive_search=False, original_date=False, outputformat=_DATE_FORMAT
+        )
+    except (ValueError, TypeError):
+        return None
+    return parse_date(found)
+
+
+def measure_page(markup: str) -> str:
+    """Why a page gave no article text, in measured terms a person can check."""
+    tree = _parse(markup)
+    if tree is None:
+        return "not parseable as HTML"
+    for element in list(tree.iter(*_INVISIBLE)):
+        if element.getparent() is not None:
+            element.drop_tree()
+    visible = " ".join(tree.text_content().split())
+    if not visible:
+        return "the page has no visible text"
+    links = sum(len(" ".join(a.text_content().split())) for a in tree.iter("a"))
+    share = links / len(visible)
+    if share >= NAVIGATION_SHARE:
+        return f"page is mostly navigation: {round(100 * min(share, 1.0))}% of its text is links"
+    return f"the page has {len(visible)} characters of visible text but no article body"
+
+
+def _link_share(text: str, markup: str) -> float:
+    """Share of the extracted text that is lines repeating a link of the page (menus, lists)."""
+    tree = _parse(markup)
+    if tree is None or not text:
+        return 0.0
+    links = {" ".join(a.text_content().split()) for a in tree.iter("a")}
+    in_links = sum(len(line) for line in text.split("\n") if " ".join(line.split()) in links)
+    return in_links / len(text)
+
+
+def _without_title(text: str, title: str | None) -> str:
+    """The text without a first line that repeats the title (extractors keep the <h1>)."""
+    if title:
+        first, _, rest = text.partition("\n")
+        if " ".join(first.split()).casefold() == " ".join(title.split()).casefold():
+            return rest
+    return text
+
+
+def extract_html(markup: str, min_chars: int = 0) -> Extracted | str:
+    """The article in ``markup``, or the reason (measured) why there is none.
+
+    Tries trafilatura's default (precise) extraction, then its recall mode when that kept less
+    than ``min_chars``; promo lines trafilatura leaves ("Advertisement", "Read more: …") are
+    removed afterwards.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tree = _parse(markup)
+        if tree is None:
+            return "not parseable as HTML"
+        found = _extract(tree, favor_recall=False)
+        text = _clean(found)
+        if len(text) < max(min_chars, 1):
+            retry = _parse(markup)
+            found_again = _extract(retry, favor_recall=True) if retry is not None else None
+            if len(_clean(found_again)) > len(text):
+                found, text = found_again, _clean(found_again)
+        if not text or found is None or _link_share(text, markup) >= NAVIGATION_SHARE:
+            return measure_page(markup)
+        title = found.get("title") or None
+        published = parse_date(found.get("date")) or _fallback_date(markup)
+    return Extracted(
+        text=normalise_text(_without_title(text, title)),
+        title=title,
+        source=found.get("sitename") or found.get("hostname") or None,
+        url=found.get("url") or None,
+        published=published,
+    )
+
+
+def _clean(found: dict[str, Any] | None) -> str:
+    if not found or not isinstance(found.get("text"), str):
+        return ""
+    return normalise_text(remove_boilerplate(found["text"]))
+
+
+def read_html(markup: str, path: Path, where: str, options: IngestOptions) -> list[IngestOutcome]:
+    """One article from the decoded contents of an HTML file."""
+    result = extract_html(markup, options.min_chars)
+    if isinstance(result, str):
+        return [rejected(where, f"no article text found ({result})")]
+    if len(result.text) < options.min_chars:
+        measured = measure_page(markup)
+        return [
+            rejected(
+                where,
+                f"no article text found (only {len(result.text)} characters of main text, "
+                f"fewer than {options.min_chars}; {measured})",
+            )
+        ]
+    return [
+        finish(
+            where,
+            result.text,
+            options,
+            path=str(path),
+            input_format="html",
+            title=result.title,
+            source=result.source,
+            url=result.url,
+            published=result.published,
+            date_origin=DateOrigin.METADATA if result.published else DateOrigin.UNKNOWN,
+        )
+    ]

@@ -1,0 +1,114 @@
+"""RSS and Atom feeds (.xml, .rss, .atom): one outcome per entry.
+
+An entry becomes an article only when the feed carries its text (``content`` or a long
+summary). Most feeds carry a link and a teaser; such an entry is rejected with what to do
+instead, never silently skipped. Broken XML is read as far as feedparser gets.
+"""
+
+from __future__ import annotations
+
+import calendar
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from newsweave.ingest.article import IngestOptions, finish, normalise_text, rejected
+from newsweave.ingest.decode import looks_like_html
+from newsweave.ingest.extract import extract_html
+from newsweave.model import DateOrigin, IngestOutcome
+
+# A summary at least this long is taken as the article text; shorter ones are teasers.
+MIN_SUMMARY_CHARS = 400
+_TITLE_CHARS = 60
+
+
+def _entry_date(entry: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            try:
+                return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
+            except (OverflowError, ValueError, OSError, TypeError):
+                continue
+    return None
+
+
+def _as_text(value: str, min_chars: int) -> str:
+    if not looks_like_html(value):
+        return normalise_text(value)
+    extracted = extract_html(value, min_chars)
+    return "" if isinstance(extracted, str) else extracted.text
+
+
+def _entry_text(entry: Any, min_chars: int) -> tuple[str, int]:
+    """The entry's article text ("" when it has none) and the length of its summary."""
+    for content in entry.get("content") or []:
+        value = content.get("value") if isinstance(content, dict) else None
+        if isinstance(value, str) and value.strip():
+            text = _as_text(value, min_chars)
+            if text:
+                return text, 0
+    summary = entry.get("summary")
+    if not isinstance(summary, str):
+        return "", 0
+    text = _as_text(summary, min_chars)
+    return (text, len(text)) if len(text) >= max(MIN_SUMMARY_CHARS, min_chars) else ("", len(text))
+
+
+def read_feed(data: bytes, path: Path, where: str, options: IngestOptions) -> list[IngestOutcome]:
+    """One outcome per entry of the feed in ``data`` (bytes: feedparser never fetches them)."""
+    import feedparser
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+        except Exception as exc:  # feedparser wraps many parsers; any failure is a bad file
+            return [rejected(where, f"not a readable RSS or Atom feed ({type(exc).__name__})")]
+    entries = list(parsed.get("entries") or [])
+    if not entries:
+        problem = parsed.get("bozo_exception")
+        if problem:
+            detail = f"XML error: {problem}"
+        elif not parsed.get("version"):
+            detail = "not an RSS or Atom feed"
+        else:
+            detail = "the feed has no entries"
+        return [rejected(where, f"no feed entries found ({detail})")]
+    source = (parsed.get("feed") or {}).get("title") or None
+    outcomes: list[IngestOutcome] = []
+    for number, entry in enumerate(entries, start=1):
+        title = entry.get("title") if isinstance(entry.get("title"), str) else None
+        label = " ".join((title or "").split())
+        if len(label) > _TITLE_CHARS:
+            label = label[: _TITLE_CHARS - 1] + "…"
+        entry_where = f"{where} entry {number}" + (f' ("{label}")' if label else "")
+        text, summary_chars = _entry_text(entry, options.min_chars)
+        if not text:
+            teaser = f" and a {summary_chars}-character summary" if summary_chars else ""
+            outcomes.append(
+                rejected(
+                    entry_where,
+                    f"the entry has only a link{teaser} and no article text; fetch the page "
+                    "(newsweave watch) or save it as HTML",
+                )
+            )
+            continue
+        published = _entry_date(entry)
+        link = entry.get("link")
+        outcomes.append(
+            finish(
+                entry_where,
+                text,
+                options,
+                path=str(path),
+                input_format="feed",
+                title=title,
+                source=source if isinstance(source, str) else None,
+                url=link if isinstance(link, str) else None,
+                published=published,
+                date_origin=DateOrigin.METADATA if published else DateOrigin.UNKNOWN,
+            )
+        )
+    return outcomes

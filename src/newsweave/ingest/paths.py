@@ -1,0 +1,88 @@
+"""Which files a list of paths, folders and glob patterns names, in a fixed order."""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Iterable
+from pathlib import Path
+
+from newsweave.ingest.article import rejected
+from newsweave.model import IngestOutcome
+
+# Files operating systems and editors leave in folders; never inputs, so not reported.
+JUNK_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", ".directory", ".localized"})
+# Project documents that sit beside a corpus; found in a folder they are reported, not read.
+DOC_STEMS = frozenset({"readme", "license", "licence", "changelog", "contributing", "copying"})
+_GLOB_CHARS = frozenset("*?[")
+
+
+def is_junk(path: Path) -> bool:
+    """An OS/editor side file (``.DS_Store``, ``._name`` resource forks, ``~$`` lock files)."""
+    name = path.name
+    return name in JUNK_NAMES or name.startswith(("._", "~$")) or name.endswith("~")
+
+
+def _is_doc(path: Path) -> bool:
+    return path.name.split(".", 1)[0].lower() in DOC_STEMS
+
+
+def _split_docs(found: list[Path], problems: list[IngestOutcome]) -> list[Path]:
+    """``found`` without project documents, each of which gets a rejected outcome."""
+    for doc in (path for path in found if _is_doc(path)):
+        problems.append(
+            rejected(str(doc), "a project document, not an article; name the file to read it")
+        )
+    return [path for path in found if not _is_doc(path)]
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Files under ``folder``, recursively, skipping junk files and hidden folders (.git)."""
+    files: list[Path] = []
+    for child in sorted(folder.iterdir()):
+        if child.is_dir():
+            if not child.name.startswith("."):
+                files.extend(_walk(child))
+        elif not is_junk(child):
+            files.append(child)
+    return files
+
+
+def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestOutcome]]:
+    """The files that ``paths`` name, sorted, and a rejected outcome for each path that names none.
+
+    A path may be a file (always read, whatever its name), a folder (read recursively, without
+    hidden folders and OS side files such as ``.DS_Store``) or a glob pattern
+    (``news/**/*.html``). A README or LICENSE found in a folder or by a pattern is rejected
+    as a project document. A file named twice is listed twice: the second reading is reported
+    as a duplicate, so every input stays accounted for.
+    """
+    files: list[Path] = []
+    problems: list[IngestOutcome] = []
+    for raw in paths:
+        path = Path(raw)
+        text = str(raw)
+        try:
+            if path.is_dir():
+                found = _walk(path)
+                if not found:
+                    problems.append(rejected(text, "the folder holds no files"))
+                files.extend(_split_docs(found, problems))
+            elif path.exists():
+                files.append(path)
+            elif _GLOB_CHARS & set(text):
+                matches = sorted(glob.glob(text, recursive=True))
+                found = []
+                for match in matches:
+                    match_path = Path(match)
+                    if match_path.is_dir():
+                        found.extend(_walk(match_path))
+                    elif not is_junk(match_path):
+                        found.append(match_path)
+                if not found:
+                    problems.append(rejected(text, "the pattern matches no files"))
+                files.extend(_split_docs(found, problems))
+            else:
+                problems.append(rejected(text, "no such file or folder; check the path"))
+        except OSError as exc:
+            problems.append(rejected(text, f"cannot list: {exc.strerror or exc}"))
+    return sorted(files, key=str), problems

@@ -1,0 +1,235 @@
+"""The whole path, ingest -> annotate -> cluster -> fuse -> brief, for the CLI, API and tests.
+
+Two ways in: :func:`analyze` works on the given inputs alone and touches no store;
+:func:`ingest` adds inputs to a store and re-forms its stories, after which
+:func:`stored_brief` gives a story's brief (cached until the story changes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from newsweave import __version__
+from newsweave.annotate.pipeline import AnnotateOptions, annotate
+from newsweave.brief.build import BriefOptions, build_brief
+from newsweave.cluster import ClusterOptions, cluster
+from newsweave.codec import brief_from_dict, brief_to_dict
+from newsweave.fuse import fuse
+from newsweave.ingest import IngestOptions, read_inputs
+from newsweave.model import (
+    AnnotatedArticle,
+    Article,
+    Brief,
+    DateOrigin,
+    IngestOutcome,
+    IngestStatus,
+    Story,
+)
+from newsweave.store import Store
+
+Progress = Callable[[str, int, int | None], None]
+"""progress(stage, advanced_by, total_or_None): called as work advances."""
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineOptions:
+    ingest: IngestOptions = field(default_factory=IngestOptions)
+    annotate: AnnotateOptions = field(default_factory=AnnotateOptions)
+    cluster: ClusterOptions = field(default_factory=ClusterOptions)
+    brief: BriefOptions = field(default_factory=BriefOptions)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What became of every input of one run."""
+
+    outcomes: tuple[IngestOutcome, ...]
+    stories: int
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counted = Counter(o.status.value for o in self.outcomes)
+        return {s.value: counted.get(s.value, 0) for s in IngestStatus}
+
+    def summary_line(self) -> str:
+        c = self.counts
+        return (f"{len(self.outcomes)} inputs: {c['ingested']} ingested, "
+                f"{c['duplicate']} duplicate, {c['rejected']} rejected; {self.stories} stories")
+
+
+def _noop(stage: str, advanced: int, total: int | None) -> None:
+    return None
+
+
+def read_articles(
+    paths: Iterable[str | Path], options: PipelineOptions, progress: Progress = _noop
+) -> tuple[list[Article], list[IngestOutcome]]:
+    outcomes: list[IngestOutcome] = []
+    articles: list[Article] = []
+    for outcome in read_inputs(paths, options.ingest):
+        outcomes.append(outcome)
+        if outcome.status == IngestStatus.INGESTED and outcome.article is not None:
+            articles.append(outcome.article)
+        progress("read", 1, None)
+    return articles, outcomes
+
+
+def annotate_articles(
+    articles: Sequence[Article], options: PipelineOptions, progress: Progress = _noop
+) -> list[AnnotatedArticle]:
+    total = len(articles)
+    return annotate(articles, options.annotate, lambda n: progress("annotate", n, total))
+
+
+def brief_stories(
+    items: Sequence[AnnotatedArticle],
+    stories: Sequence[Story],
+    options: PipelineOptions,
+    progress: Progress = _noop,
+) -> list[Brief]:
+    by_id = {i.article_id: i for i in items}
+    briefs: list[Brief] = []
+    for story in stories:
+        members = [by_id[a] for a in story.article_ids if a in by_id]
+        briefs.append(build_brief(fuse(story, members), options.brief))
+        progress("brief", 1, len(stories))
+    return briefs
+
+
+def analyze_with_report(
+    paths: Iterable[str | Path],
+    options: PipelineOptions | None = None,
+    progress: Progress = _noop,
+) -> tuple[list[Brief], IngestReport]:
+    """Briefs for the stories in ``paths`` (no store involved), and what became of each input."""
+    opts = options or PipelineOptions()
+    articles, outcomes = read_articles(paths, opts, progress)
+    items = annotate_articles(articles, opts, progress)
+    stories = cluster(items, opts.cluster)
+    briefs = brief_stories(items, stories, opts, progress)
+    return briefs, IngestReport(tuple(outcomes), len(stories))
+
+
+def analyze(paths: Iterable[str | Path], options: PipelineOptions | None = None) -> list[Brief]:
+    """Read ``paths`` (files, folders, globs), group them into stories and brief each story.
+
+    Example:
+        >>> briefs = analyze(["examples/"])  # doctest: +SKIP
+        >>> briefs[0].headline  # doctest: +SKIP
+    """
+    return analyze_with_report(paths, options)[0]
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    store: Store,
+    options: PipelineOptions | None = None,
+    progress: Progress = _noop,
+) -> IngestReport:
+    """Add ``paths`` to ``store`` (an article already stored is a duplicate) and re-form stories.
+
+    Each article is stored in its own transaction, so an interrupted run keeps what it
+    finished and a re-run adds only the rest.
+    """
+    opts = options or PipelineOptions()
+    articles, outcomes = read_articles(paths, opts, progress)
+    fresh: list[Article] = []
+    final: list[IngestOutcome] = []
+    for outcome in outcomes:
+        article = outcome.article
+        if outcome.status == IngestStatus.INGESTED and article is not None:
+            known = store.find_hash(article.content_hash)
+            if known is not None:
+                outcome = IngestOutcome(outcome.where, IngestStatus.DUPLICATE, None, known,
+                                        "already in the store")
+            else:
+                fresh.append(article)
+        final.append(outcome)
+    batch = max(1, opts.annotate.batch_size)
+    for start in range(0, len(fresh), batch):
+        for item in annotate(fresh[start : start + batch], opts.annotate):
+            store.add(item)
+        progress("annotate", min(batch, len(fresh) - start), len(fresh))
+    for outcome in final:
+        store.log_outcome(outcome)
+    stories = restory(store, opts)
+    return IngestReport(tuple(final), len(stories))
+
+
+def restory(store: Store, options: PipelineOptions | None = None) -> list[Story]:
+    """Cluster every stored article again and save the stories with inferred dates."""
+    opts = options or PipelineOptions()
+    items = store.articles()
+    stories = cluster(items, opts.cluster)
+    store.replace_stories(stories)
+    by_id = {i.article_id: i for i in items}
+    from newsweave.fuse.dates import infer_dates
+
+    for story in stories:
+        members = [by_id[a] for a in story.article_ids]
+        for before, after in zip(members, infer_dates(members), strict=True):
+            if after.article.published != before.article.published:
+                store.update_article(after.article)
+    return stories
+
+
+def story_fingerprint(items: Sequence[AnnotatedArticle]) -> str:
+    digest = hashlib.sha256(f"newsweave {__version__}".encode())
+    for item in items:
+        digest.update(item.article.content_hash.encode())
+        published = item.article.published.isoformat() if item.article.published else "-"
+        digest.update(published.encode())
+    return digest.hexdigest()[:32]
+
+
+def stored_brief(store: Store, story_id: str, options: PipelineOptions | None = None) -> Brief:
+    """The brief of a stored story, from the cache when its articles have not changed."""
+    opts = options or PipelineOptions()
+    story = store.story(story_id)
+    items = store.articles(list(story.article_ids))
+    fingerprint = story_fingerprint(items)
+    texts = {i.article_id: i.article.text for i in items}
+    cached = store.cached_brief(story_id, fingerprint)
+    if cached is not None:
+        brief = brief_from_dict(cached)
+        from dataclasses import replace
+
+        return replace(brief, texts=texts)
+    brief = build_brief(fuse(story, items), opts.brief)
+    store.save_brief(story_id, fingerprint, brief_to_dict(brief))
+    return brief
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    story_id: str
+    headline: str
+    articles: int
+    sources: tuple[str, ...]
+    first: datetime | None
+    last: datetime | None
+
+
+def story_rows(store: Store) -> list[StoryRow]:
+    """One line per stored story: id, headline, article count, sources and time span."""
+    rows: list[StoryRow] = []
+    for story in store.stories():
+        items = store.articles(list(story.article_ids))
+        cached = store.cached_brief(story.story_id, story_fingerprint(items))
+        if cached is not None:
+            headline = str(cached.get("headline", ""))
+        else:
+            lead = items[0].article
+            headline = lead.title or (items[0].sentences[0].text if items[0].sentences else "")
+        dates = sorted(i.article.published for i in items if i.article.published
+                       and i.article.date_origin != DateOrigin.UNKNOWN)
+        sources = tuple(dict.fromkeys(i.article.source or Path(i.article.path or "?").name
+                                      for i in items))
+        rows.append(StoryRow(story.story_id, headline, len(items), sources,
+                             dates[0] if dates else None, dates[-1] if dates else None))
+    return rows

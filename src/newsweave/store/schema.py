@@ -1,0 +1,141 @@
+"""The SQLite schema as an ordered list of migrations, and the runner that applies them.
+
+The database's ``PRAGMA user_version`` is the number of migrations applied. Opening a store
+applies the missing ones in order, each in its own transaction together with the version bump,
+so a crash leaves the file at a version it really has. A file from a newer newsweave (a
+version above :data:`SCHEMA_VERSION`) is refused rather than guessed at.
+
+To change the schema, append a migration; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+
+from newsweave.errors import StoreError
+
+Migration = Callable[[sqlite3.Connection], None]
+
+_V1 = (
+    # seq is the ingest order and the full-text rowid; article_id and content_hash are unique.
+    """CREATE TABLE articles (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        article_id TEXT NOT NULL UNIQUE,
+        content_hash TEXT NOT NULL UNIQUE,
+        text TEXT NOT NULL,
+        title TEXT,
+        source TEXT,
+        url TEXT,
+        path TEXT,
+        published TEXT,
+        date_origin TEXT NOT NULL,
+        language TEXT,
+        dateline TEXT,
+        input_format TEXT NOT NULL,
+        added_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE annotations (
+        article_id TEXT PRIMARY KEY REFERENCES articles(article_id) ON DELETE CASCADE,
+        data TEXT NOT NULL
+    )""",
+    """CREATE TABLE embeddings (
+        article_id TEXT PRIMARY KEY REFERENCES articles(article_id) ON DELETE CASCADE,
+        dim INTEGER NOT NULL,
+        vector BLOB NOT NULL,
+        CHECK (length(vector) = 4 * dim)
+    )""",
+    "CREATE TABLE stories (story_id TEXT PRIMARY KEY, position INTEGER NOT NULL)",
+    """CREATE TABLE story_articles (
+        story_id TEXT NOT NULL REFERENCES stories(story_id) ON DELETE CASCADE,
+        article_id TEXT NOT NULL REFERENCES articles(article_id),
+        position INTEGER NOT NULL,
+        PRIMARY KEY (story_id, article_id)
+    )""",
+    "CREATE INDEX story_articles_by_article ON story_articles(article_id)",
+    # One cached brief per story; stable story ids keep it valid until its inputs change.
+    """CREATE TABLE briefs (
+        story_id TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        data TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE ingest_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        time TEXT NOT NULL,
+        location TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT,
+        article_id TEXT,
+        duplicate_of TEXT
+    )""",
+    # External-content FTS5 index over the articles table, kept in step by triggers.
+    """CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, content='articles', content_rowid='seq',
+        tokenize='unicode61 remove_diacritics 2'
+    )""",
+    """CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+    END""",
+    """CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.seq, old.title, old.text);
+    END""",
+    """CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.seq, old.title, old.text);
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+    END""",
+)
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    """Articles, annotations, embeddings, stories, briefs, the ingest log, full-text search."""
+    for statement in _V1:
+        conn.execute(statement)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The number of migrations applied to this database (0 for a new, empty file)."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(
+    conn: sqlite3.Connection, where: str, migrations: Sequence[Migration] = MIGRATIONS
+) -> int:
+    """Bring the database up to ``len(migrations)`` and return that version.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``): each step opens its own
+    ``BEGIN IMMEDIATE`` so concurrent openers queue instead of migrating twice.
+
+    Raises:
+        StoreError: the file comes from a newer newsweave (its version is above ours).
+        sqlite3.Error: the database could not be read or written (the caller maps it).
+    """
+    target = len(migrations)
+    found = schema_version(conn)
+    if found > target:
+        raise StoreError(
+            f"cannot open the store at {where}: it has schema version {found}, newer than the "
+            f"{target} this newsweave understands; upgrade newsweave, or set NEWSWEAVE_DB to "
+            "another file"
+        )
+    for number in range(found, target):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if schema_version(conn) > number:  # another process migrated while we waited
+                conn.execute("ROLLBACK")
+                continue
+            migrations[number](conn)
+            # PRAGMA takes no parameters; the value is an int computed here, not input.
+            conn.execute(f"PRAGMA user_version = {int(number) + 1:d}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return schema_version(conn)

@@ -1,0 +1,475 @@
+"""The embedded default store: one SQLite file, stdlib ``sqlite3``, no server.
+
+WAL journal (readers never wait for the writer), foreign keys on, one transaction per write
+(an article lands with its annotations and embedding or not at all), SQL built only with
+parameters. Every ``sqlite3`` error leaves as a :class:`~newsweave.errors.StoreError` that
+says what failed, on which file, and what to do.
+
+Example:
+    >>> store = SQLiteStore(":memory:")
+    >>> store.article_count()
+    0
+    >>> store.close()
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from newsweave.codec import (
+    annotated_from_dict,
+    annotations_to_dict,
+    article_to_dict,
+    embedding_from_blob,
+    embedding_to_blob,
+)
+from newsweave.errors import NotFoundError, StoreError
+from newsweave.model import AnnotatedArticle, Article, IngestOutcome, Story
+from newsweave.store.schema import migrate, schema_version
+
+__all__ = ["SQLiteStore"]
+
+MEMORY = ":memory:"
+_BUSY_TIMEOUT_S = 10.0
+_ARTICLE_FIELDS = (
+    "article_id",
+    "content_hash",
+    "text",
+    "title",
+    "source",
+    "url",
+    "path",
+    "published",
+    "date_origin",
+    "language",
+    "dateline",
+    "input_format",
+)
+_SELECT_ANNOTATED = (
+    "SELECT a.article_id, a.content_hash, a.text, a.title, a.source, a.url, a.path, "
+    "a.published, a.date_origin, a.language, a.dateline, a.input_format, "
+    "n.data AS annotations, e.dim, e.vector "
+    "FROM articles a JOIN annotations n ON n.article_id = a.article_id "
+    "JOIN embeddings e ON e.article_id = a.article_id"
+)
+
+
+def _hint(exc: sqlite3.Error) -> str:
+    """What a person can do about a given SQLite failure."""
+    message = str(exc).lower()
+    if "locked" in message or "busy" in message:
+        return "another process is writing to it; retry when that one is done"
+    if "readonly" in message or "read-only" in message:
+        return (
+            "the file or its folder is read-only; fix the permissions or set NEWSWEAVE_DB "
+            "to a writable path"
+        )
+    if "not a database" in message or "malformed" in message or "corrupt" in message:
+        return (
+            "the file is not a newsweave store or is damaged; restore it from a backup or "
+            "set NEWSWEAVE_DB to a new file"
+        )
+    if "disk" in message and "full" in message:
+        return "free some disk space and retry"
+    return "check the path (a file in a writable folder) or set NEWSWEAVE_DB"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class SQLiteStore:
+    """A :class:`~newsweave.store.protocol.Store` in one SQLite file (or ``":memory:"``).
+
+    Args:
+        path: the database file; missing parent folders are created. ``":memory:"`` keeps
+            everything in this process (tests, one-off runs).
+
+    Raises:
+        StoreError: the file cannot be opened, is not a store, is read-only and needs a
+            migration, or comes from a newer newsweave.
+
+    The connection is shared by threads behind a lock, so one store can serve an HTTP API.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path) if str(path) == MEMORY else str(Path(path).expanduser().absolute())
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+        if Path(self.path).is_dir():
+            raise StoreError(
+                f"cannot open the store at {self.path}: it is a folder, not a file; "
+                f"give a file path such as {Path(self.path) / 'newsweave.sqlite'}, "
+                "or set NEWSWEAVE_DB"
+            )
+        if self.path != MEMORY:
+            try:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot open the store at {self.path}: cannot create its folder ({exc}); "
+                    "check the path or set NEWSWEAVE_DB"
+                ) from exc
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = sqlite3.connect(
+                self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA foreign_keys = ON")
+            if self.path != MEMORY:
+                conn.execute("PRAGMA journal_mode = WAL")
+            self.schema_version = migrate(conn, self.path)
+        except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
+            raise StoreError(f"cannot open the store at {self.path}: {exc}; {_hint(exc)}") from exc
+        except BaseException:
+            if conn is not None:
+                conn.close()
+            raise
+        self._conn = conn
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self.path!r})"
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _read(self, action: str) -> Iterator[sqlite3.Connection]:
+        """The open connection, with sqlite3 errors mapped to StoreError naming ``action``."""
+        with self._lock:
+            if self._conn is None:
+                raise StoreError(
+                    f"cannot {action} the store at {self.path}: it is closed; "
+                    "open it again with newsweave.store.open_store()"
+                )
+            try:
+                yield self._conn
+            except sqlite3.Error as exc:
+                raise StoreError(
+                    f"cannot {action} the store at {self.path}: {exc}; {_hint(exc)}"
+                ) from exc
+
+    @contextmanager
+    def _write(self, action: str) -> Iterator[sqlite3.Connection]:
+        """One transaction: committed if the block finishes, rolled back if anything raises."""
+        with self._read(action) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def _row_to_annotated(self, row: sqlite3.Row) -> AnnotatedArticle:
+        data = {"article": {k: row[k] for k in _ARTICLE_FIELDS}, **json.loads(row["annotations"])}
+        return annotated_from_dict(data, embedding_from_blob(row["vector"], row["dim"]))
+
+    # --- articles ------------------------------------------------------------------------
+
+    def add(self, item: AnnotatedArticle) -> bool:
+        """Store the article, its annotations and embedding in one transaction.
+
+        Returns:
+            False when an article with this content hash is already stored (nothing changes).
+
+        Raises:
+            InputError: the embedding is not a 1-D numeric vector (nothing is stored).
+            StoreError: the id is taken by a different text, or the write failed.
+        """
+        article = item.article
+        row = article_to_dict(article)
+        with self._write(f"add article {article.article_id} to") as conn:
+            if conn.execute(
+                "SELECT 1 FROM articles WHERE content_hash = ?", (article.content_hash,)
+            ).fetchone():
+                return False
+            if conn.execute(
+                "SELECT 1 FROM articles WHERE article_id = ?", (article.article_id,)
+            ).fetchone():
+                raise StoreError(
+                    f"cannot add article {article.article_id} to the store at {self.path}: "
+                    "that id is already stored with a different content hash; "
+                    "derive article ids from the content hash"
+                )
+            conn.execute(
+                f"INSERT INTO articles ({', '.join(_ARTICLE_FIELDS)}, added_at) "
+                f"VALUES ({', '.join('?' * len(_ARTICLE_FIELDS))}, ?)",
+                (*(row[k] for k in _ARTICLE_FIELDS), _now()),
+            )
+            conn.execute(
+                "INSERT INTO annotations (article_id, data) VALUES (?, ?)",
+                (
+                    article.article_id,
+                    json.dumps(
+                        annotations_to_dict(item), ensure_ascii=False, separators=(",", ":")
+                    ),
+                ),
+            )
+            # Encoded here, inside the transaction: a bad vector rolls the article back too.
+            blob, dim = embedding_to_blob(item.embedding)
+            conn.execute(
+                "INSERT INTO embeddings (article_id, dim, vector) VALUES (?, ?, ?)",
+                (article.article_id, dim, blob),
+            )
+        return True
+
+    def find_hash(self, content_hash: str) -> str | None:
+        with self._read("look up a content hash in") as conn:
+            row = conn.execute(
+                "SELECT article_id FROM articles WHERE content_hash = ?", (content_hash,)
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def get(self, article_id: str) -> AnnotatedArticle:
+        with self._read(f"read article {article_id} from") as conn:
+            row = conn.execute(
+                f"{_SELECT_ANNOTATED} WHERE a.article_id = ?", (article_id,)
+            ).fetchone()
+        if row is None:
+            raise NotFoundError(
+                f"no article {article_id!r} in the store at {self.path}; "
+                "check the id, or ingest the article first"
+            )
+        return self._row_to_annotated(row)
+
+    def articles(self, ids: Sequence[str] | None = None) -> list[AnnotatedArticle]:
+        with self._read("read articles from") as conn:
+            if ids is None:
+                rows = conn.execute(f"{_SELECT_ANNOTATED} ORDER BY a.seq").fetchall()
+            else:
+                wanted = list(dict.fromkeys(ids))
+                rows = conn.execute(
+                    f"{_SELECT_ANNOTATED} WHERE a.article_id IN "
+                    "(SELECT value FROM json_each(?)) ORDER BY a.seq",
+                    (json.dumps(wanted),),
+                ).fetchall()
+                missing = set(wanted) - {row["article_id"] for row in rows}
+                if missing:
+                    raise NotFoundError(
+                        f"{len(missing)} article id(s) not in the store at {self.path}: "
+                        f"{', '.join(sorted(missing)[:5])}; check the ids"
+                    )
+        return [self._row_to_annotated(row) for row in rows]
+
+    def article_count(self) -> int:
+        with self._read("count the articles in") as conn:
+            return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def update_article(self, article: Article) -> None:
+        """Replace the metadata of a stored article; its text and hash must stay the same."""
+        row = article_to_dict(article)
+        with self._write(f"update article {article.article_id} in") as conn:
+            old = conn.execute(
+                "SELECT content_hash, text FROM articles WHERE article_id = ?",
+                (article.article_id,),
+            ).fetchone()
+            if old is None:
+                raise NotFoundError(
+                    f"no article {article.article_id!r} in the store at "
+                    f"{self.path}; add it before updating it"
+                )
+            if old["content_hash"] != article.content_hash or old["text"] != article.text:
+                raise StoreError(
+                    f"cannot update article {article.article_id} in the store at {self.path}: "
+                    "its text or content hash differs from the stored one, and the annotations "
+                    "point into that text; ingest the new text as a new article instead"
+                )
+            fields = [k for k in _ARTICLE_FIELDS if k not in ("article_id", "content_hash", "text")]
+            conn.execute(
+                f"UPDATE articles SET {', '.join(f'{k} = ?' for k in fields)} WHERE article_id = ?",
+                (*(row[k] for k in fields), article.article_id),
+            )
+
+    def search(self, query: str, limit: int = 20) -> list[str]:
+        """Article ids matching ``query`` in title or text, best (BM25) first.
+
+        ``query`` is FTS5 syntax (``tariff* AND "rare earths"``); text FTS5 rejects is
+        searched as one phrase instead, so user input never raises.
+        """
+        text = query.replace("\x00", " ").strip()  # FTS5 reads a NUL as the end of the query
+        if not text or limit <= 0:
+            return []
+        sql = (
+            "SELECT a.article_id FROM articles_fts "
+            "JOIN articles a ON a.seq = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY articles_fts.rank LIMIT ?"
+        )
+        with self._read("search") as conn:
+            try:
+                rows = conn.execute(sql, (text, limit)).fetchall()
+            except sqlite3.OperationalError:
+                phrase = '"' + text.replace('"', '""') + '"'
+                rows = conn.execute(sql, (phrase, limit)).fetchall()
+        return [str(row[0]) for row in rows]
+
+    # --- stories and briefs --------------------------------------------------------------
+
+    def replace_stories(self, stories: Sequence[Story]) -> None:
+        story_ids = [s.story_id for s in stories]
+        if len(set(story_ids)) != len(story_ids):
+            dup = next(i for i in story_ids if story_ids.count(i) > 1)
+            raise StoreError(
+                f"cannot replace the stories in the store at {self.path}: story id "
+                f"{dup!r} appears twice; give each story one id"
+            )
+        for s in stories:
+            if len(set(s.article_ids)) != len(s.article_ids):
+                raise StoreError(
+                    f"cannot replace the stories in the store at {self.path}: "
+                    f"story {s.story_id!r} lists an article twice"
+                )
+        wanted = sorted({i for s in stories for i in s.article_ids})
+        with self._write("replace the stories in") as conn:
+            found = {
+                row[0]
+                for row in conn.execute(
+                    "SELECT article_id FROM articles WHERE article_id IN "
+                    "(SELECT value FROM json_each(?))",
+                    (json.dumps(wanted),),
+                )
+            }
+            missing = [i for i in wanted if i not in found]
+            if missing:
+                raise NotFoundError(
+                    f"stories refer to {len(missing)} article id(s) not in the store at "
+                    f"{self.path}: {', '.join(missing[:5])}; add the articles first"
+                )
+            conn.execute("DELETE FROM story_articles")
+            conn.execute("DELETE FROM stories")
+            conn.executemany(
+                "INSERT INTO stories (story_id, position) VALUES (?, ?)",
+                [(s.story_id, n) for n, s in enumerate(stories)],
+            )
+            conn.executemany(
+                "INSERT INTO story_articles (story_id, article_id, position) VALUES (?, ?, ?)",
+                [(s.story_id, a, n) for s in stories for n, a in enumerate(s.article_ids)],
+            )
+
+    def _stories(self, where: str, params: tuple[str, ...]) -> list[Story]:
+        with self._read("read stories from") as conn:
+            rows = conn.execute(
+                "SELECT s.story_id, sa.article_id FROM stories s "
+                f"LEFT JOIN story_articles sa ON sa.story_id = s.story_id {where} "
+                "ORDER BY s.position, sa.position",
+                params,
+            ).fetchall()
+        grouped: dict[str, list[str]] = {}
+        for story_id, article_id in rows:
+            members = grouped.setdefault(story_id, [])
+            if article_id is not None:
+                members.append(article_id)
+        return [Story(sid, tuple(ids)) for sid, ids in grouped.items()]
+
+    def stories(self) -> list[Story]:
+        return self._stories("", ())
+
+    def story(self, story_id: str) -> Story:
+        found = self._stories("WHERE s.story_id = ?", (story_id,))
+        if not found:
+            raise NotFoundError(
+                f"no story {story_id!r} in the store at {self.path}; "
+                "newsweave stories lists the ids"
+            )
+        return found[0]
+
+    def save_brief(self, story_id: str, fingerprint: str, brief: dict[str, Any]) -> None:
+        """Cache the brief; it replaces any older brief of the same story."""
+        data = json.dumps(brief, ensure_ascii=False, separators=(",", ":"))
+        with self._write(f"save the brief of story {story_id} in") as conn:
+            conn.execute(
+                "INSERT INTO briefs (story_id, fingerprint, data, saved_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (story_id) DO UPDATE SET fingerprint = excluded.fingerprint, "
+                "data = excluded.data, saved_at = excluded.saved_at",
+                (story_id, fingerprint, data, _now()),
+            )
+
+    def cached_brief(self, story_id: str, fingerprint: str) -> dict[str, Any] | None:
+        with self._read(f"read the brief of story {story_id} from") as conn:
+            row = conn.execute(
+                "SELECT data FROM briefs WHERE story_id = ? AND fingerprint = ?",
+                (story_id, fingerprint),
+            ).fetchone()
+        if row is None:
+            return None
+        brief: dict[str, Any] = json.loads(row[0])
+        return brief
+
+    # --- ingest log and housekeeping -----------------------------------------------------
+
+    def log_outcome(self, outcome: IngestOutcome) -> None:
+        article_id = outcome.article.article_id if outcome.article is not None else None
+        with self._write("log an ingest outcome in") as conn:
+            conn.execute(
+                "INSERT INTO ingest_log (time, location, status, reason, article_id, "
+                "duplicate_of) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    _now(),
+                    outcome.where,
+                    outcome.status.value,
+                    outcome.reason,
+                    article_id,
+                    outcome.duplicate_of,
+                ),
+            )
+
+    def outcomes(self, limit: int = 100) -> list[dict[str, Any]]:
+        with self._read("read the ingest log of") as conn:
+            rows = conn.execute(
+                "SELECT time, location, status, reason, article_id, duplicate_of "
+                "FROM ingest_log ORDER BY seq DESC LIMIT ?",
+                (max(limit, 0),),
+            ).fetchall()
+        return [
+            {
+                "time": r["time"],
+                "where": r["location"],
+                "status": r["status"],
+                "reason": r["reason"],
+                "article_id": r["article_id"],
+                "duplicate_of": r["duplicate_of"],
+            }
+            for r in rows
+        ]
+
+    def info(self) -> dict[str, Any]:
+        with self._read("describe") as conn:
+            counts = {
+                name: int(conn.execute(sql).fetchone()[0])
+                for name, sql in (
+                    ("articles", "SELECT count(*) FROM articles"),
+                    ("stories", "SELECT count(*) FROM stories"),
+                    ("briefs", "SELECT count(*) FROM briefs"),
+                    ("outcomes", "SELECT count(*) FROM ingest_log"),
+                )
+            }
+            version = schema_version(conn)
+        return {"backend": "sqlite", "path": self.path, "schema_version": version, **counts}
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None

@@ -1,0 +1,121 @@
+"""The reference case: five real reports of one event, read from ../shared/seeds."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from newsweave.brief.verify import uncited_statements
+from newsweave.model import Brief
+from newsweave.pipeline import analyze_with_report
+
+
+@pytest.fixture(scope="module")
+def seed_briefs(seed_paths, nlp, embedder) -> list[Brief]:  # type: ignore[no-untyped-def]
+    briefs, report = analyze_with_report([str(p) for p in seed_paths])
+    assert report.counts["ingested"] == 5, report.outcomes
+    return briefs
+
+
+@pytest.fixture(scope="module")
+def brief(seed_briefs: list[Brief]) -> Brief:
+    return seed_briefs[0]
+
+
+def test_one_story_with_all_five_reports(seed_briefs: list[Brief]) -> None:
+    assert len(seed_briefs) == 1
+    assert len(seed_briefs[0].articles) == 5
+
+
+@pytest.mark.parametrize(
+    ("name", "role_words"),
+    [
+        ("Scott Bessent", "treasury secretary"),
+        ("Jamieson Greer", "trade representative"),
+        ("He Lifeng", "vice premier"),
+        ("Li Chenggang", "trade negotiator"),
+        ("Donald Trump", "president"),
+    ],
+)
+def test_people_named_with_roles(brief: Brief, name: str, role_words: str) -> None:
+    people = {e.name: e for e in brief.entities if e.type == "PERSON"}
+    assert name in people, sorted(people)
+    roles = " | ".join(people[name].roles).lower()
+    assert role_words in roles, people[name].roles
+
+
+def test_surname_he_is_a_person_not_a_pronoun(brief: Brief) -> None:
+    he = next(e for e in brief.entities if e.name == "He Lifeng")
+    texts = [brief.texts[c.article_id][c.start : c.end] for c in he.citations]
+    assert "He Lifeng" in texts
+    # The bare surname ("alongside He", "Greer and He") counts as a mention of him.
+    reuters = next(a for a in brief.articles if "004_" in (a.path or ""))
+    text = brief.texts[reuters.article_id]
+    assert len(re.findall(r"\bHe\b(?! Lifeng)", text)) >= 3
+    assert "He" in texts  # a bare surname cited as his mention
+    assert he.mentions >= 7
+
+
+def test_no_short_forms_left_as_separate_people(brief: Brief) -> None:
+    names = {e.name for e in brief.entities if e.type == "PERSON"}
+    for short in ("Trump", "Xi", "XI", "Greer", "Bessent", "He", "Li"):
+        assert short not in names
+
+
+@pytest.mark.parametrize(
+    ("day", "words"),
+    [("2025-10-30", ("Xi", "meet")), ("2025-11-10", ("truce", "expire"))],
+)
+def test_timeline_has_the_key_dates(brief: Brief, day: str, words: tuple[str, ...]) -> None:
+    entries = [t for t in brief.timeline if t.date == day]
+    assert entries, [(t.date, t.event[:40]) for t in brief.timeline]
+    assert any(any(w in t.event for w in words) for t in entries)
+    assert all(t.precision == "day" for t in entries)
+
+
+def test_timeline_months_are_not_given_invented_days(brief: Brief) -> None:
+    may = [t for t in brief.timeline if t.when.endswith("May")]
+    assert all(t.date == "2025-05" and t.precision == "month" for t in may)
+
+
+@pytest.mark.parametrize(
+    ("opening", "speaker"),
+    [
+        ("getting to a spot where the leaders", "Jamieson Greer"),
+        ("They have to make concessions", "Donald Trump"),
+        ("All options are on the table", "Scott Bessent"),
+        ("I'm not sure the Chinese can agree", "Josh Lipsky"),
+    ],
+)
+def test_quotes_attributed_to_their_speakers(brief: Brief, opening: str, speaker: str) -> None:
+    found = [q for q in brief.quotes if opening in q.text.replace("’", "'")]
+    assert found, [q.text[:40] for q in brief.quotes]
+    assert {q.speaker for q in found} == {speaker}
+
+
+def test_summary_does_not_repeat_the_shared_wire_sentence(brief: Brief) -> None:
+    assert 3 <= len(brief.summary) <= 8
+    wire = [s for s in brief.summary if "avert an escalation" in s.text]
+    assert len(wire) <= 1
+    texts = [s.text for s in brief.summary]
+    assert len(texts) == len(set(texts))
+
+
+def test_summary_avoids_the_garbled_report(brief: Brief) -> None:
+    garbled = next(a for a in brief.articles if "003_" in (a.path or ""))
+    chosen = {s.citations[0].article_id for s in brief.summary}
+    assert garbled.article_id not in chosen
+
+
+def test_every_statement_is_in_its_citations(brief: Brief) -> None:
+    assert uncited_statements(brief) == []
+
+
+def test_undated_reports_get_inferred_dates(brief: Brief) -> None:
+    by_file = {(a.path or "").rsplit("/", 1)[-1][:3]: a for a in brief.articles}
+    assert by_file["001"].published is not None
+    assert by_file["001"].published.date().isoformat() == "2025-10-26"
+    assert by_file["002"].date_origin == "inferred"
+    assert by_file["002"].published is not None
+    assert by_file["002"].published.date().isoformat() == "2025-10-22"
