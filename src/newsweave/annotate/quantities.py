@@ -46,17 +46,12 @@ from newsweave.model import Quantity, Span
 
 __all__ = ["extract_quantities", "parse_number"]
 
-_SMALL = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-        "fourteen fifteen sixteen seventeen eighteen nineteen".split()
-    )
-}
-_TENS = {
-    w: 10 * i
-    for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)
-}
+_SMALL_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_SMALL_WORDS += ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen"]
+_SMALL_WORDS += ["seventeen", "eighteen", "nineteen"]
+_SMALL = {w: i for i, w in enumerate(_SMALL_WORDS)}
+_TENS_WORDS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_TENS = {w: 10 * i for i, w in enumerate(_TENS_WORDS, 2)}
 _SCALES = {
     "hundred": 1e2,
     "thousand": 1e3,
@@ -134,8 +129,8 @@ _UNIT_ALT = "|".join(
     + [rf"{d}s?" for d in _DURATIONS]
 )
 _QUANTITY_RE = re.compile(
-    rf"(?P<cur>{'|'.join(re.escape(s) for s in _CURRENCY_SYMBOLS)}"
-    rf"|(?:{'|'.join(_CURRENCY_CODES)})\s?)?"
+    rf"(?:(?P<cur>{'|'.join(re.escape(s) for s in _CURRENCY_SYMBOLS)}"
+    rf"|{'|'.join(_CURRENCY_CODES)})\s?)?"
     rf"(?<![\w.,])(?P<num>{_NUM_DIGITS}|(?i:{_NUM_WORD})(?![\w]))"
     r"(?!(?:st|nd|rd|th)\b|:\d|[.,]\d)"
     rf"(?:\s?(?P<scale>(?i:hundred|thousand|million|billion|trillion)|mln|mn|bn|tn|[kmb])\b)?"
@@ -287,7 +282,7 @@ def _qualifier(doc: Doc, start: int, unit: str, token: Token) -> tuple[int, str 
         return start, None
     word = q["q"].lower()
     if word in _PREPOSITION_LIKE:
-        priced = unit == "percent" or len(unit) == 3 and unit.isupper()
+        priced = unit == "percent" or (len(unit) == 3 and unit.isupper())
         if word == "some" and token.ent_type_ == "":
             return start, None
         if word != "some" and not priced:
@@ -302,18 +297,31 @@ def _head_in(doc: Doc, found: _Found) -> Token | None:
     return span.root
 
 
-def _phrase(noun: Token, lo: int, hi: int, with_prep: bool = True) -> str | None:
+def _phrase(
+    noun: Token, lo: int, hi: int, with_prep: bool = True, attached: Token | None = None
+) -> str | None:
     """``noun`` with its compounds and adjectives and its first prepositional phrase.
 
     ``lo``/``hi`` are the quantity's token bounds: those tokens never enter the phrase, and
     modifiers on the far side of the quantity are left out ("new 100% tariffs" -> "tariffs").
     The result is the contiguous run of kept tokens that holds ``noun``, as written.
+    ``attached`` is the verb ``noun`` is the object of: a phrase the parser hung on the verb
+    right after the object counts as the noun's ("raised its tariffs on US goods").
     """
     keep: set[int] = {noun.i}
     for child in noun.lefts:
         if child.dep_ in ("compound", "amod", "nmod") and (child.i >= hi or noun.i < lo):
             keep.update(t.i for t in child.subtree if t.dep_ not in ("advmod", "det"))
     preps = [c for c in noun.rights if c.dep_ == "prep" and c.lower_ in _PHRASE_PREPS]
+    if attached is not None and not preps:
+        preps = [
+            c
+            for c in attached.rights
+            if c.dep_ == "prep"
+            and c.i == noun.i + 1
+            and c.lower_ in _PHRASE_PREPS
+            and not any(o.ent_type_ in ("DATE", "TIME") for o in c.children)
+        ]
     if with_prep and preps:
         keep.add(preps[0].i)
         for obj in preps[0].children:
@@ -384,7 +392,7 @@ def _measure(doc: Doc, found: _Found) -> str | None:
     for dep in ("dobj", "nsubjpass"):
         objects = [c for c in verb.children if c.dep_ == dep and c.pos_ in ("NOUN", "PROPN")]
         if objects:
-            return _phrase(objects[0], lo, hi)
+            return _phrase(objects[0], lo, hi, attached=verb)
     if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
         return _phrase(verb.head, lo, hi)
     subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")]

@@ -31,7 +31,7 @@ SPEECH_VERBS = _words(
     "respond remark comment declare assert acknowledge admit concede confirm deny stress "
     "emphasize emphasise suggest predict promise vow urge recall report tweet post testify "
     "express complain caution observe answer continue conclude quip joke boast contend "
-    "maintain reiterate repeat call brand dub"
+    "maintain reiterate repeat call brand dub demand shout yell wonder scold plead"
 )
 """Lemmas of verbs that introduce what someone said (PolNeAR cues, news usage)."""
 
@@ -145,6 +145,7 @@ def _context(doc: Doc, marks: list[_Marks]) -> _Context:
 
 
 def _pair_marks(text: str) -> list[_Marks]:
+    text = _mask_double_apostrophes(text)
     doubles = _pair_doubles(text)
     taken = [(m.open_pos, m.close_pos) for m in doubles]
     singles = [
@@ -153,6 +154,22 @@ def _pair_marks(text: str) -> list[_Marks]:
         if not any(a <= m.open_pos <= b or a <= m.close_pos <= b for a, b in taken)
     ]
     return sorted(doubles + singles, key=lambda m: m.open_pos)
+
+
+def _mask_double_apostrophes(text: str) -> str:
+    """Read '' (old wire and NYT copy) as a double quote mark, keeping every offset: the mark
+    goes on the side of the quoted words (' "If' opens, '." ' closes)."""
+    if "''" not in text:
+        return text
+    out = list(text)
+    pos = text.find("''")
+    while pos != -1:
+        after = text[pos + 2] if pos + 2 < len(text) else " "
+        out[pos : pos + 2] = (
+            [" ", '"'] if not after.isspace() and after not in ".,;:" else ['"', " "]
+        )
+        pos = text.find("''", pos + 2)
+    return "".join(out)
 
 
 def _role(text: str, pos: int) -> str:
@@ -272,7 +289,26 @@ def _find_cue(ctx: _Context, m: _Marks) -> _Cue | None:
         cue = _best_cue(ctx, ctx.sents[k], lo, hi, qset)
         if cue is not None:
             return _Cue(cue[0], cue[1], k)
-    return None
+    return _dash_cue(ctx, close_i)
+
+
+def _dash_cue(ctx: _Context, close_i: int) -> _Cue | None:
+    """A name after a dash that follows the closing mark: "“…” ― Jane Roe"."""
+    doc = ctx.doc
+    i = close_i + 1
+    while i < len(doc) and doc[i].is_space and "\n" not in doc[i].text:
+        i += 1
+    if i + 1 >= len(doc) or doc[i].text not in ("―", "—", "–", "-", "--"):
+        return None
+    j = i + 1
+    while j < len(doc) and doc[j].is_space and "\n" not in doc[j].text:
+        j += 1
+    if j >= len(doc) or not (doc[j].pos_ == "PROPN" or doc[j].ent_type_ == "PERSON"):
+        return None
+    end = j
+    while end + 1 < len(doc) and (doc[end + 1].pos_ == "PROPN" or doc[end + 1].ent_iob_ == "I"):
+        end += 1
+    return _Cue((doc[i],), doc[end], ctx.sent_of[i])
 
 
 def _best_cue(
@@ -310,7 +346,7 @@ def _cue_at(tok: Token, inside: frozenset[int]) -> tuple[tuple[Token, ...], Toke
         c.dep_ in ("dobj", "oprd", "ccomp", "xcomp") for c in tok.children
     ):
         return None
-    return _cue_words(tok), _subject(tok, inside)
+    return _cue_words(tok), _subject(tok, inside) or _next_to(tok, inside)
 
 
 def _cue_words(verb: Token) -> tuple[Token, ...]:
@@ -348,6 +384,33 @@ def _subject(verb: Token, inside: frozenset[int]) -> Token | None:
         if tok.dep_ not in ("conj", "advcl", "xcomp") or tok.head == tok:
             return None
         tok = tok.head
+    return None
+
+
+def _next_to(verb: Token, inside: frozenset[int]) -> Token | None:
+    """The speaker by position where the parse gives the verb no subject: a name or noun
+    right before it ("…,” Tulsa police Chief Chuck Jordan said") or right after it
+    ("Said Ellis:", "said a spokesman")."""
+    doc = verb.doc
+    before = doc[verb.i - 1] if verb.i > 0 else None
+    if (
+        before is not None
+        and before.i not in inside
+        and (before.pos_ in ("PROPN", "NOUN") or before.ent_type_ == "PERSON")
+    ):
+        return before
+    for tok in doc[verb.i + 1 : verb.i + 4]:
+        if tok.i in inside or tok.is_punct:
+            return None
+        if tok.pos_ == "PROPN" or tok.ent_type_ == "PERSON":
+            end = tok.i
+            while end + 1 < len(doc) and doc[end + 1].pos_ == "PROPN":
+                end += 1
+            return doc[end]
+        if tok.pos_ == "NOUN":
+            return tok
+        if tok.dep_ not in ("det", "amod", "compound", "poss"):
+            return None
     return None
 
 
@@ -426,7 +489,7 @@ def _phrase(head: Token) -> list[Token]:
     lo, hi = min(keep), max(keep)
     while lo < head.i and head.doc[lo].is_punct:
         lo += 1
-    while hi > head.i and head.doc[hi].is_punct:
+    while hi > head.i and (head.doc[hi].is_punct or head.doc[hi].dep_ == "cc"):
         hi -= 1
     return list(head.doc[lo : hi + 1])
 

@@ -34,20 +34,8 @@ __all__ = ["clause_tense", "governing_verb", "is_progressive"]
 _FUTURE_AUX = frozenset({"will", "'ll", "ll", "shall", "would", "'d", "wo"})
 _FUTURE_GOVERNORS = frozenset(
     {
-        "expect",
-        "due",
-        "set",
-        "schedule",
-        "slate",
-        "poise",
-        "go",
-        "plan",
-        "aim",
-        "hope",
-        "intend",
-        "prepare",
-        "seek",
-        "look",
+        *("expect", "due", "set", "schedule", "slate", "poise", "go", "plan", "aim"),
+        *("hope", "intend", "prepare", "seek", "look"),
     }
 )
 _FUTURE_PREDICATES = frozenset({"scheduled", "due", "slated", "upcoming"})
@@ -101,19 +89,17 @@ def _is_future(verb: Token) -> bool:
             return _is_future(above)
         return False
     # "is expected to meet" parsed with "expected" as the verb and "meet" as xcomp
-    if verb.lemma_.lower() in _FUTURE_GOVERNORS and any(
-        c.dep_ == "xcomp" for c in verb.children
-    ):
+    if verb.lemma_.lower() in _FUTURE_GOVERNORS and any(c.dep_ == "xcomp" for c in verb.children):
         return verb.tag_ == "VBN" or verb.lemma_.lower() in ("due", "set")
     return False
 
 
 def _is_past(verb: Token) -> bool:
-    if "Past" in verb.morph.get("Tense") and verb.tag_ != "VBN":
+    if "Past" in verb.morph.get("Tense", []) and verb.tag_ != "VBN":
         return True
     auxes = _aux_children(verb)
     for aux in auxes:
-        if "Past" in aux.morph.get("Tense") or aux.tag_ == "VBD":
+        if "Past" in aux.morph.get("Tense", []) or aux.tag_ == "VBD":
             return True
     if verb.tag_ == "VBN":
         # perfect ("has met") or a participle modifying a noun ("the truce reached in May")
@@ -123,9 +109,7 @@ def _is_past(verb: Token) -> bool:
             if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
                 return _is_past(verb.head)
             return True
-    if verb.tag_ == "VBD":
-        return True
-    return False
+    return verb.tag_ == "VBD"
 
 
 def clause_tense(token: Token) -> Tense:
@@ -158,5 +142,5 @@ def is_progressive(token: Token) -> bool:
     if verb is None or verb.tag_ != "VBG":
         return False
     return any(
-        a.lemma_.lower() == "be" and "Pres" in a.morph.get("Tense") for a in _aux_children(verb)
+        a.lemma_.lower() == "be" and "Pres" in a.morph.get("Tense", []) for a in _aux_children(verb)
     )

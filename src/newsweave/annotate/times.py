@@ -12,8 +12,10 @@ Resolution rules (``ref`` = the reference date, weeks run Monday to Sunday):
 - explicit dates ("October 30", "Oct. 30", "30 October", "Oct 30th", "2025-10-26"):
   the day; without a year, the year among ref-1, ref, ref+1 that puts the date nearest
   ``ref``, where a date on the wrong side of the clause's tense (later than ``ref`` in a
-  past-tense clause, earlier in a future one) counts as three times as far. No ``ref`` and
-  no year: ``start``/``end`` are ``None``.
+  past-tense clause, earlier in a future one) counts as six times as far, and twice as far
+  after "until/by/through/before" (a past clause can name a future deadline: "agreed to a
+  truce until November 10"). "since" always reads back. No ``ref`` and no year:
+  ``start``/``end`` are ``None``.
 - months ("in May", "since May", "the end of September", "this/last/next month",
   "earlier this month"): the whole month, MONTH precision; the year is chosen as above.
   "the end of"/"early"/"late" keep MONTH precision and the whole month: the text gives no
@@ -54,12 +56,11 @@ from newsweave.model import Precision, Span, Tense, TimeExpr
 __all__ = ["infer_publication_date", "resolve_times"]
 
 _MONTHS: dict[str, int] = {}
-for _i, _name in enumerate(
-    (
-        "January February March April May June July August September October November December"
-    ).split(),
-    start=1,
-):
+_MONTH_NAMES = (
+    *("January", "February", "March", "April", "May", "June", "July", "August"),
+    *("September", "October", "November", "December"),
+)
+for _i, _name in enumerate(_MONTH_NAMES, start=1):
     _MONTHS[_name] = _i
 for _abbr, _i in (
     ("Jan", 1),
@@ -80,7 +81,9 @@ for _abbr, _i in (
 
 _WEEKDAYS = {
     name: i
-    for i, name in enumerate("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
+    for i, name in enumerate(
+        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    )
 }
 
 # Longest alternatives first so "Sept." wins over "Sep" and "September" over "Sept".
@@ -104,7 +107,13 @@ class _Context:
     ref: date | None
     tense: Tense
     forward: bool  # present progressive: read ahead like a future
+    deadline: bool = False  # "until/by/through/before": a past clause may name a future day
 
+
+# A date on the wrong side of the clause's tense counts this many times as far (see module doc).
+_AGAINST_TENSE_WEIGHT = 6
+_DEADLINE_WEIGHT = 2
+_DEADLINE_PREPS = ("until", "till", "by", "through", "before")
 
 _Resolved = tuple[date | None, date | None, Precision]
 _Handler = Callable[[re.Match[str], _Context], _Resolved | None]
@@ -133,13 +142,15 @@ def _month_end(year: int, month: int) -> date:
 
 
 def _cost(start: date, end: date, ref: date, ctx: _Context) -> int:
+    """Days from ``ref`` to the interval, multiplied when the interval contradicts the tense."""
+    against = _DEADLINE_WEIGHT if ctx.deadline else _AGAINST_TENSE_WEIGHT
     if start <= ref <= end:
         return 0
     if end < ref:
         dist = (ref - end).days
-        return dist * 3 if ctx.tense is Tense.FUTURE or ctx.forward else dist
+        return dist * against if ctx.tense is Tense.FUTURE or ctx.forward else dist
     dist = (start - ref).days
-    return dist * 3 if ctx.tense is Tense.PAST else dist
+    return dist * against if ctx.tense is Tense.PAST else dist
 
 
 def _choose_year(month: int, day: int | None, ctx: _Context) -> int | None:
@@ -256,10 +267,8 @@ def _weekend(m: re.Match[str], ctx: _Context) -> _Resolved | None:
         saturday -= timedelta(weeks=1)
     elif which == "the":  # "over the weekend": by tense, like a weekday
         saturday = _weekday_on(ctx.ref, 5, ctx)
-        if ctx.tense is not Tense.PAST and not ctx.forward and ctx.ref.weekday() == 6:
-            saturday = ctx.ref - timedelta(days=1)
-        elif ctx.tense is Tense.PAST and ctx.ref.weekday() == 6:
-            saturday = ctx.ref - timedelta(days=1)
+        if ctx.ref.weekday() == 6 and (ctx.tense is Tense.PAST or not ctx.forward):
+            saturday = ctx.ref - timedelta(days=1)  # on a Sunday the weekend is this one
     return saturday, saturday + timedelta(days=1), Precision.RANGE
 
 
@@ -307,7 +316,9 @@ def _deictic(m: re.Match[str], ctx: _Context) -> _Resolved | None:
 _WD_PREFIX = rf"(?:(?:{_WD_RE}),?\s+)?"
 _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
     (
-        re.compile(r"(?<![\d-])(?P<anchor>(?P<y>(?:1[89]|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d))(?![\d-])"),
+        re.compile(
+            r"(?<![\d-])(?P<anchor>(?P<y>(?:1[89]|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d))(?![\d-])"
+        ),
         _iso,
     ),
     (
@@ -420,6 +431,8 @@ def _blocked(pattern_index: int, m: re.Match[str], token: Token) -> bool:
             return True
         if not (m["prep"] or m["mod"]) and token.ent_type_ != "DATE":
             return True
+    if handler is _year and token.ent_type_ != "DATE":
+        return True  # "after 1800 GMT", "in 2000 cases"
     if handler is _named_month and not (m["prep"] or m["mod"] or m["year"]):
         # a bare month name must be tagged as a date ("August" the name is not)
         return token.ent_type_ != "DATE"
@@ -468,13 +481,21 @@ def resolve_times(doc: Doc, article_id: str, reference: date | None) -> list[Tim
         assert token is not None  # _find keeps only matches with a token
         tense = clause_tense(token)
         # "since May" points back whatever the verb: "has been falling since May"
-        looks = Tense.PAST if m.group(0)[:5].lower() == "since" else tense
-        ctx = _Context(reference, looks, looks is Tense.PRESENT and is_progressive(token))
+        first_word = m.group(0).split(maxsplit=1)[0].lower()
+        looks = Tense.PAST if first_word == "since" else tense
+        ctx = _Context(
+            reference,
+            looks,
+            forward=looks is Tense.PRESENT and is_progressive(token),
+            deadline=first_word in _DEADLINE_PREPS,
+        )
         resolved = _PATTERNS[index][1](m, ctx)
         if resolved is None:
             continue
         start, end, precision = resolved
         s, e = m.span()
+        if doc.text.startswith(("'s", "’s"), m.end("anchor")):
+            s = m.start("anchor")  # "from Sunday's talks": the preposition is the noun's
         out.append(
             TimeExpr(
                 span=Span(article_id, s, e),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newsweave.annotate.sentences import quoted_share
-from newsweave.fuse.align import similarity
+from newsweave.fuse.align import self_contained, similarity
 from newsweave.model import (
     Brief,
     CitedText,
@@ -83,7 +83,8 @@ def _summary(
     """Pick facts in score order, skipping repeats and low-quality singletons."""
     # Quotations belong to the quotes section; the summary states what happened.
     candidates = [g for g in groups if len(g.representative.text.split()) <= 60
-                  and quoted_share(g.representative) < 0.4]
+                  and quoted_share(g.representative) < 0.4
+                  and self_contained(g.representative)]
     reps: list[Sentence] = [g.representative for g in candidates]
     sim = similarity(reps) if reps else None
     chosen: list[int] = []

@@ -36,7 +36,7 @@ def fuse(story: Story, items: Sequence[AnnotatedArticle]) -> StoryAnalysis:
         story=story,
         items=tuple(normalised),
         facts=tuple(align_facts(normalised, quality)),
-        entities=tuple(summarise_entities(normalised)),
+        entities=tuple(summarise_entities(normalised, resolver)),
         quotes=tuple(merge_quotes(normalised, resolver)),
         timeline=tuple(build_timeline(normalised, quality)),
         quality=quality,

@@ -155,9 +155,22 @@ def align_facts(
     return groups
 
 
+_ANAPHORIC = re.compile(
+    r"^(?:he|she|it|they|this|that|these|those|but|and|so|also|without (?:one|it)|"
+    r"the (?:move|decision|deal|offer|talks|two|three)\b)\b",
+    re.IGNORECASE,
+)
+
+
+def self_contained(sentence: Sentence) -> bool:
+    """False for a sentence that leans on the one before ("Without one, she said …")."""
+    return not _ANAPHORIC.match(sentence.text.lstrip("“\"'"))
+
+
 def _clarity(sentence: Sentence, quality: dict[str, float]) -> float:
-    """Prefer clean articles, then sentences of readable length without leading quotes."""
+    """Prefer clean articles, then self-contained sentences of readable length, not quotes."""
     words = len(sentence.text.split())
     length_fit = 1.0 if 12 <= words <= 40 else 0.6
     quoted = 0.8 if sentence.text[:1] in "\"“" else 1.0
-    return quality.get(sentence.span.article_id, 1.0) * 2 + length_fit * quoted
+    standalone = 1.0 if self_contained(sentence) else 0.7
+    return quality.get(sentence.span.article_id, 1.0) * 2 + length_fit * quoted * standalone

@@ -23,10 +23,10 @@ _NAME_TOKEN = re.compile(r"^[A-Z][A-Za-z'’.-]+$")
 
 
 def _display(name: str) -> str:
-    """"XI" -> "Xi"; names already in mixed case stay as written."""
-    if name.isupper() and len(name) > 1 and "." not in name:
-        return name.title()
-    return name
+    """"XI" -> "Xi", "Mara LINDQVIST" -> "Mara Lindqvist"; mixed case stays as written."""
+    words = [w.title() if w.isupper() and len(w) > 1 and "." not in w else w
+             for w in name.split()]
+    return " ".join(words).replace("’", "'")
 
 
 def _is_full_name(name: str) -> bool:
@@ -115,6 +115,21 @@ def _surname_mentions(item: AnnotatedArticle, resolver: NameResolver) -> list[En
     return found
 
 
+_LOCATIVE = re.compile(r"\b(?:in|at|to|from|off|near|into|outside|across)\s+([A-Z][a-z]+)\b")
+
+
+def _place_words(items: Sequence[AnnotatedArticle]) -> set[str]:
+    """Lower-cased single words the story uses as places: after "in/at/off…", or as the first
+    word of an organisation or place name ("Varnholm Port Authority")."""
+    words: set[str] = set()
+    for item in items:
+        words.update(m.group(1).lower() for m in _LOCATIVE.finditer(item.article.text))
+        for ent in item.entities:
+            if ent.label in ("ORG", "GPE", "FAC", "LOC") and " " in ent.text:
+                words.add(ent.text.split()[0].lower())
+    return words
+
+
 def _is_title_word(text: str, ent: EntityMention) -> bool:
     from newsweave.annotate.entities import ROLE_NOUNS
 
@@ -133,6 +148,7 @@ def normalise_entities(items: Sequence[AnnotatedArticle]) -> tuple[list[Annotate
                                                                     NameResolver]:
     """Correct labels and canonical names across the story and add the mentions it reveals."""
     resolver = NameResolver(items)
+    places = _place_words(items)
     out: list[AnnotatedArticle] = []
     for item in items:
         fixed: list[EntityMention] = []
@@ -144,8 +160,12 @@ def normalise_entities(items: Sequence[AnnotatedArticle]) -> tuple[list[Annotate
                 canonical = resolver.canonical(ent.text)
             elif label == "PERSON":
                 canonical = resolver.canonical(ent.text)
+                if " " not in canonical.strip() and not resolver.is_person(canonical):
+                    # News introduces people by full name; a lone word that never
+                    # resolves to one is a place ("off Varnholm") or a tagging error.
+                    label = "GPE" if canonical.lower() in places else "MISC"
             else:
-                canonical = ent.text
+                canonical = ent.text.replace("’", "'")
             if label == "PERSON" and "-" in canonical and not _is_full_name(canonical) \
                     and all(resolver.is_person(p) for p in canonical.split("-")):
                 continue  # "Trump-Xi talks": two people named as a modifier
@@ -162,7 +182,9 @@ def _role_key(role: str) -> str:
     return re.sub(r"[^a-z ]", "", role.lower().replace("u.s.", "us").replace("’", "'"))
 
 
-def summarise_entities(items: Sequence[AnnotatedArticle], limit: int = 25) -> list[EntitySummary]:
+def summarise_entities(
+    items: Sequence[AnnotatedArticle], resolver: NameResolver, limit: int = 25
+) -> list[EntitySummary]:
     """People first, then organisations and places; each with every distinct role seen."""
     by_name: dict[str, list[EntityMention]] = defaultdict(list)
     for item in items:
@@ -170,8 +192,12 @@ def summarise_entities(items: Sequence[AnnotatedArticle], limit: int = 25) -> li
             by_name[ent.canonical].append(ent)
     best: dict[str, tuple[str, list[EntityMention]]] = {}
     for name, mentions in by_name.items():
-        labels = Counter(m.label for m in mentions)
-        label = "PERSON" if labels["PERSON"] else labels.most_common(1)[0][0]
+        labels = Counter(m.label for m in mentions if m.label != "MISC")
+        if not labels:
+            continue
+        # A known full name is a person; otherwise the story's majority decides
+        # ("Kessel" tagged a person once and a place four times is a place).
+        label = "PERSON" if resolver.is_person(name) else labels.most_common(1)[0][0]
         best[name] = (label, mentions)
     order = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3, "FAC": 4, "LOC": 5, "EVENT": 6}
     summaries: list[EntitySummary] = []

@@ -8,6 +8,7 @@ citations. Entries after the publication date of the articles stating them are s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -32,7 +33,7 @@ class TimelineOptions:
     """
 
     merge_overlap: float = 0.3
-    max_entries: int = 20
+    max_entries: int = 30
 
 
 def date_key(expr: TimeExpr) -> str | None:
@@ -84,6 +85,8 @@ def build_timeline(
             sentence = _sentence_of(item, expr.span)
             if key is None or expr.start is None or sentence is None:
                 continue
+            if _in_dateline(item.article.text, expr):
+                continue  # "VARNHOLM, March 14 (EPA) -" dates the report, not an event
             if len(sentence.text.split()) < 5:
                 continue
             scheduled = published is not None and expr.start > published
@@ -121,11 +124,20 @@ def build_timeline(
                 citations=citations,
             )
         )
-    entries.sort(key=lambda e: (-e.support.independent, -e.support.articles,
+    # Keep the best supported, and every scheduled event: what comes next matters most.
+    entries.sort(key=lambda e: (not e.scheduled, -e.support.independent, -e.support.articles,
                                 _precision_rank(e.precision)))
     kept = entries[: opts.max_entries]
     kept.sort(key=lambda e: (e.date[:10], _precision_rank(e.precision)))
     return kept
+
+
+_DATELINE_PREFIX = re.compile(r"^[A-Z][A-Z .'’-]+,\s*$")
+
+
+def _in_dateline(text: str, expr: TimeExpr) -> bool:
+    line_start = text.rfind("\n", 0, expr.span.start) + 1
+    return bool(_DATELINE_PREFIX.match(text[line_start : expr.span.start]))
 
 
 def _precision_rank(precision: Precision) -> int:

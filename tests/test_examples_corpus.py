@@ -1,0 +1,98 @@
+"""The bundled example corpus (examples/README.md holds its ground truth)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsweave.brief.verify import uncited_statements
+from newsweave.model import Brief, DateOrigin
+from newsweave.pipeline import IngestReport, analyze_with_report
+
+from .conftest import EXAMPLES
+
+
+@pytest.fixture(scope="module")
+def run(nlp, embedder) -> tuple[list[Brief], IngestReport]:  # type: ignore[no-untyped-def]
+    return analyze_with_report([str(EXAMPLES)])
+
+
+@pytest.fixture(scope="module")
+def strike(run: tuple[list[Brief], IngestReport]) -> Brief:
+    return max(run[0], key=lambda b: len(b.articles))
+
+
+def _file(brief: Brief, name: str) -> str:
+    return next(a.article_id for a in brief.articles if (a.path or "").endswith(name))
+
+
+def test_every_input_is_accounted_for(run: tuple[list[Brief], IngestReport]) -> None:
+    counts = run[1].counts
+    assert counts == {"ingested": 11, "duplicate": 0, "rejected": 2}
+    reasons = {o.where.rsplit("/", 1)[-1]: o.reason for o in run[1].outcomes if o.reason}
+    assert any("only a link" in (r or "") for r in reasons.values())
+
+
+def test_the_decoy_is_its_own_story(run: tuple[list[Brief], IngestReport]) -> None:
+    briefs = run[0]
+    assert sorted(len(b.articles) for b in briefs) == [1, 10]
+    decoy = min(briefs, key=lambda b: len(b.articles))
+    assert (decoy.articles[0].path or "").endswith("courier-crane-inquiry.txt")
+
+
+def test_every_brief_states_only_what_it_cites(run: tuple[list[Brief], IngestReport]) -> None:
+    for brief in run[0]:
+        assert uncited_statements(brief) == []
+
+
+def test_undated_report_dated_from_the_story(strike: Brief) -> None:
+    radio = next(a for a in strike.articles if (a.path or "").endswith("coastline-radio-offer.txt"))
+    assert radio.date_origin == DateOrigin.INFERRED
+    assert radio.published is not None and radio.published.date().isoformat() == "2026-03-10"
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        ("Mara Lindqvist", "chair of the Varnholm Dockworkers"),
+        ("Tomas Arden", "chief executive of the Varnholm Port Authority"),
+        ("Ilse Brandt", "Labour Minister"),
+    ],
+)
+def test_people_with_roles(strike: Brief, name: str, role: str) -> None:
+    person = next(e for e in strike.entities if e.name == name)
+    assert person.type == "PERSON"
+    assert any(role in r for r in person.roles), person.roles
+
+
+def test_places_are_not_people(strike: Brief) -> None:
+    people = {e.name for e in strike.entities if e.type == "PERSON"}
+    assert not people & {"Varnholm", "Kessel", "Mara LINDQVIST", "Lindqvist"}
+
+
+@pytest.mark.parametrize(
+    ("day", "scheduled"),
+    [("2026-03-02", False), ("2026-03-13", None), ("2026-03-20", True)],
+)
+def test_timeline_dates(strike: Brief, day: str, scheduled: bool | None) -> None:
+    entries = [t for t in strike.timeline if t.date == day]
+    assert entries, [t.date for t in strike.timeline]
+    if scheduled is not None:
+        assert any(t.scheduled == scheduled for t in entries)
+
+
+def test_wire_copies_count_once(strike: Brief) -> None:
+    copied = [f for f in strike.facts if f.support.articles >= 3 and f.support.independent == 1]
+    assert copied, [(f.text[:40], f.support) for f in strike.facts]
+
+
+def test_quotes_have_speakers(strike: Brief) -> None:
+    floor = [q for q in strike.quotes if "not accept less than 9 percent" in q.text]
+    assert floor and {q.speaker for q in floor} == {"Mara Lindqvist"}
+    assert len(floor[0].citations) >= 3  # the wire quote and its two reprints
+
+
+def test_examples_cover_every_input_format() -> None:
+    suffixes = {p.suffix for p in Path(EXAMPLES).rglob("*") if p.is_file()}
+    assert {".txt", ".html", ".jsonl", ".xml"} <= suffixes
