@@ -30,7 +30,7 @@ from newsweave.annotate.models import load_nlp
 from newsweave.annotate.quotes import extract_quotes
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear"
-MARKS = "“”\""
+MARKS = '“”"'
 TRIM = " \t\n\r\u00a0“”\"‘’'.,;:!?—–-"
 PRONOUNS = {"he", "she", "they", "it", "i", "we", "you", "him", "her", "them"}
 
@@ -81,7 +81,7 @@ def load_gold(data: Path, split: str, texts: dict[str, str]) -> list[Item]:
         cue = tuple((a, b) for a, b in (row["cue"] or {}).get("spans", []))
         pronoun = bool(row["source"]) and row["source"]["text"].strip().lower() in PRONOUNS
         for a, b in row["content"]["spans"]:
-            if any(ch in text[a:b] for ch in MARKS):
+            if any(ch in text[a:b] for ch in MARKS) or "''" in text[a:b]:
                 content = trim(text, (a, b))
                 gold.append(Item(row["article"], content, source, cue, pronoun))
     return gold
@@ -203,8 +203,10 @@ def main() -> None:
         print("textacy is not installed: baseline skipped (pip install textacy==0.13.0)")
     words = sum(len(d) for d in docs)
     print(f"PolNeAR {args.split}: {len(texts)} articles, {words} tokens, parsed in {t_parse:.1f} s")
-    print(f"gold quotations (content pieces with a double quote mark): {len(gold)}, "
-          f"with a pronoun source: {sum(g.pronoun for g in gold)}")
+    print(
+        f"gold quotations (content pieces with a double quote mark): {len(gold)}, "
+        f"with a pronoun source: {sum(g.pronoun for g in gold)}"
+    )
     for name, pred in systems.items():
         print(f"{name}: {len(pred)} predicted, {timings[name]:.2f} s after parsing")
     if baseline_ok:

@@ -46,18 +46,28 @@ def test_stories_lists_both_stories(db: Path) -> None:
 
 
 def test_brief_of_a_stored_story(db: Path) -> None:
-    rows = json.loads(CliRunner().invoke(main, ["stories", "--db", str(db),
-                                                "--format", "json"]).output)
+    rows = json.loads(
+        CliRunner().invoke(main, ["stories", "--db", str(db), "--format", "json"]).output
+    )
     story_id = max(rows, key=lambda r: r["articles"])["story_id"]
     for _ in range(2):  # the second call is served from the brief cache
-        result = CliRunner().invoke(main, ["brief", "--db", str(db), "--story", story_id,
-                                           "--format", "json"])
+        result = CliRunner().invoke(
+            main, ["brief", "--db", str(db), "--story", story_id, "--format", "json"]
+        )
         assert result.exit_code == 0, result.output
         brief = json.loads(result.output)["briefs"][0]
         assert brief["story_id"] == story_id
         assert len(brief["articles"]) == 10
-        assert set(brief) >= {"headline", "summary", "facts", "entities", "quotes",
-                              "timeline", "discrepancies", "articles"}
+        assert set(brief) >= {
+            "headline",
+            "summary",
+            "facts",
+            "entities",
+            "quotes",
+            "timeline",
+            "discrepancies",
+            "articles",
+        }
 
 
 def test_unknown_story_is_a_clear_error(db: Path) -> None:
@@ -79,8 +89,7 @@ def test_brief_writes_html(tmp_path: Path, nlp, embedder) -> None:  # type: igno
 def test_ingest_of_nothing_readable_fails(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("")
     (tmp_path / "junk.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
-    result = CliRunner().invoke(main, ["ingest", "--db", str(tmp_path / "s.sqlite"),
-                                       str(tmp_path)])
+    result = CliRunner().invoke(main, ["ingest", "--db", str(tmp_path / "s.sqlite"), str(tmp_path)])
     assert result.exit_code == 1
     assert "empty.txt" in result.output and "junk.txt" in result.output
     assert "0 ingested" in result.output
@@ -114,8 +123,14 @@ def test_every_command_has_help_and_is_documented() -> None:
 
 def test_the_installed_program_runs() -> None:
     exe = Path(sys.executable).with_name("newsweave")
-    result = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60,
-                            env={**os.environ, "NO_COLOR": "1"}, check=False)
+    result = subprocess.run(
+        [str(exe), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "NO_COLOR": "1"},
+        check=False,
+    )
     assert result.returncode == 0
     for name in ("brief", "ingest", "stories", "info"):
         assert name in result.stdout

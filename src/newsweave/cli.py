@@ -112,13 +112,24 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=str)
 @click.option("--story", "story_id", help="Brief of a stored story (see 'newsweave stories').")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True,
-              help="Markdown for the terminal, JSON (stable schema) or a self-contained HTML page.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="md",
+    show_default=True,
+    help="Markdown for the terminal, JSON (stable schema) or a self-contained HTML page.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
 @_db_option
-def brief(paths: tuple[str, ...], story_id: str | None, fmt: str, output: Path | None,
-          db: Path | None) -> None:
+def brief(
+    paths: tuple[str, ...], story_id: str | None, fmt: str, output: Path | None, db: Path | None
+) -> None:
     """Group PATHS (files, folders, globs) into stories and print one brief per story.
 
     Only the given inputs are analysed; the store is not touched. With --story, print the brief
@@ -171,8 +182,14 @@ def ingest(paths: tuple[str, ...], db: Path | None) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="A table for people, JSON for programs.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="A table for people, JSON for programs.",
+)
 @_db_option
 def stories(fmt: str, db: Path | None) -> None:
     """List the stored stories: id, headline, article count, sources and time span."""
@@ -186,11 +203,22 @@ def stories(fmt: str, db: Path | None) -> None:
         finally:
             store.close()
     if fmt == "json":
-        click.echo(json.dumps([{
-            "story_id": r.story_id, "headline": r.headline, "articles": r.articles,
-            "sources": list(r.sources),
-            "first": r.first.isoformat() if r.first else None,
-            "last": r.last.isoformat() if r.last else None} for r in rows], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "story_id": r.story_id,
+                        "headline": r.headline,
+                        "articles": r.articles,
+                        "sources": list(r.sources),
+                        "first": r.first.isoformat() if r.first else None,
+                        "last": r.last.isoformat() if r.last else None,
+                    }
+                    for r in rows
+                ],
+                indent=2,
+            )
+        )
         return
     if not rows:
         click.echo("no stories yet; add articles with 'newsweave ingest PATH'")

@@ -58,8 +58,10 @@ class IngestReport:
 
     def summary_line(self) -> str:
         c = self.counts
-        return (f"{len(self.outcomes)} inputs: {c['ingested']} ingested, "
-                f"{c['duplicate']} duplicate, {c['rejected']} rejected; {self.stories} stories")
+        return (
+            f"{len(self.outcomes)} inputs: {c['ingested']} ingested, "
+            f"{c['duplicate']} duplicate, {c['rejected']} rejected; {self.stories} stories"
+        )
 
 
 def _noop(stage: str, advanced: int, total: int | None) -> None:
@@ -137,7 +139,7 @@ def ingest(
     finished and a re-run adds only the rest.
     """
     opts = options or PipelineOptions()
-    articles, outcomes = read_articles(paths, opts, progress)
+    _, outcomes = read_articles(paths, opts, progress)
     fresh: list[Article] = []
     final: list[IngestOutcome] = []
     for outcome in outcomes:
@@ -145,8 +147,9 @@ def ingest(
         if outcome.status == IngestStatus.INGESTED and article is not None:
             known = store.find_hash(article.content_hash)
             if known is not None:
-                outcome = IngestOutcome(outcome.where, IngestStatus.DUPLICATE, None, known,
-                                        "already in the store")
+                outcome = IngestOutcome(
+                    outcome.where, IngestStatus.DUPLICATE, None, known, "already in the store"
+                )
             else:
                 fresh.append(article)
         final.append(outcome)
@@ -226,10 +229,22 @@ def story_rows(store: Store) -> list[StoryRow]:
         else:
             lead = items[0].article
             headline = lead.title or (items[0].sentences[0].text if items[0].sentences else "")
-        dates = sorted(i.article.published for i in items if i.article.published
-                       and i.article.date_origin != DateOrigin.UNKNOWN)
-        sources = tuple(dict.fromkeys(i.article.source or Path(i.article.path or "?").name
-                                      for i in items))
-        rows.append(StoryRow(story.story_id, headline, len(items), sources,
-                             dates[0] if dates else None, dates[-1] if dates else None))
+        dates = sorted(
+            i.article.published
+            for i in items
+            if i.article.published and i.article.date_origin != DateOrigin.UNKNOWN
+        )
+        sources = tuple(
+            dict.fromkeys(i.article.source or Path(i.article.path or "?").name for i in items)
+        )
+        rows.append(
+            StoryRow(
+                story.story_id,
+                headline,
+                len(items),
+                sources,
+                dates[0] if dates else None,
+                dates[-1] if dates else None,
+            )
+        )
     return rows

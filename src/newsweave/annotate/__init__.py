@@ -1,1 +1,1 @@
-"""The annotate stage: sentences, entities with roles, quotes, quantities, time expressions, vectors."""
+"""The annotate stage: sentences, entities with roles, quotes, quantities, times, vectors."""

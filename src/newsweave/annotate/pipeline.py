@@ -22,8 +22,6 @@ from newsweave.annotate.times import resolve_times
 from newsweave.model import AnnotatedArticle, Article
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class AnnotateOptions:
     """Args:
@@ -78,12 +76,14 @@ def annotate(
     out: list[AnnotatedArticle] = []
     for start in range(0, len(articles), opts.batch_size):
         batch = articles[start : start + opts.batch_size]
-        docs = nlp.pipe((a.text for a in batch), batch_size=opts.batch_size,
-                        n_process=opts.n_process)
+        docs = nlp.pipe(
+            (a.text for a in batch), batch_size=opts.batch_size, n_process=opts.n_process
+        )
         annotated = [annotate_doc(doc, a) for doc, a in zip(docs, batch, strict=True)]
         vectors = embed_articles(batch, batch_size=opts.batch_size)
-        out.extend(replace(item, embedding=vec) for item, vec in zip(annotated, vectors,
-                                                                     strict=True))
+        out.extend(
+            replace(item, embedding=vec) for item, vec in zip(annotated, vectors, strict=True)
+        )
         if progress:
             progress(len(batch))
     return out

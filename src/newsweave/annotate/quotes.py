@@ -506,7 +506,7 @@ def _full_name(doc: Doc, name: list[Token]) -> str:
         before = ent.start < name[0].i
         if len(cand) > len(best) or (len(cand) == len(best) and before and best_before > ent.start):
             best, best_before = cand, ent.start
-    return " ".join(t.text for t in best)
+    return " ".join(doc.text[best[0].idx : _end(best[-1])].split())
 
 
 def _resolve_pronoun(ctx: _Context, pron: Token, kind: str) -> _Speaker | None:

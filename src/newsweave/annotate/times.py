@@ -402,7 +402,7 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
         re.compile(
             r"(?i:in|since|by|until|till|from|before|after|through|during|as\s+of)\s+"
             r"(?:(?i:early|late|mid-?)\s*)?(?P<anchor>(?P<year>(?:1[89]|20)\d\d))"
-            r"(?![\d,.]\d|\s*%|-\w|\s+(?:percent|per\s+cent))\b"
+            r"(?![\d,.]\d|\s*%|-\w|\s+(?:percent|per\s+cent|GMT|UTC|[ECMP][SD]?T|BST|CET|hrs)\b)\b"
         ),
         _year,
     ),

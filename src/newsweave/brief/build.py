@@ -82,9 +82,13 @@ def _summary(
 ) -> list[CitedText]:
     """Pick facts in score order, skipping repeats and low-quality singletons."""
     # Quotations belong to the quotes section; the summary states what happened.
-    candidates = [g for g in groups if len(g.representative.text.split()) <= 60
-                  and quoted_share(g.representative) < 0.4
-                  and self_contained(g.representative)]
+    candidates = [
+        g
+        for g in groups
+        if len(g.representative.text.split()) <= 60
+        and quoted_share(g.representative) < 0.4
+        and self_contained(g.representative)
+    ]
     reps: list[Sentence] = [g.representative for g in candidates]
     sim = similarity(reps) if reps else None
     chosen: list[int] = []

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from difflib import SequenceMatcher
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -45,8 +45,12 @@ def similarity(sentences: Sequence[Sentence]) -> np.ndarray:
 
     if len(sentences) < 2:
         return np.zeros((len(sentences), len(sentences)))
-    vectorizer = TfidfVectorizer(ngram_range=(1, 2), stop_words="english", sublinear_tf=True,
-                                 token_pattern=r"(?u)\b\w[\w%.-]*\b")
+    vectorizer = TfidfVectorizer(
+        ngram_range=(1, 2),
+        stop_words="english",
+        sublinear_tf=True,
+        token_pattern=r"(?u)\b\w[\w%.-]*\b",
+    )
     try:
         matrix = vectorizer.fit_transform([s.text for s in sentences])
     except ValueError:  # every sentence was stop words only
@@ -70,9 +74,7 @@ def copied(a: str, b: str, copy_ratio: float = 85.0) -> bool:
     wa, wb = words_of(a), words_of(b)
     if not wa or not wb:
         return False
-    match = SequenceMatcher(None, wa, wb, autojunk=False).find_longest_match(
-        0, len(wa), 0, len(wb)
-    )
+    match = SequenceMatcher(None, wa, wb, autojunk=False).find_longest_match(0, len(wa), 0, len(wb))
     if match.size >= COPY_RUN or match.size >= 0.8 * min(len(wa), len(wb)) >= 5:
         return True
     return fuzz.ratio(a.lower(), b.lower()) >= copy_ratio
@@ -136,22 +138,26 @@ def align_facts(
             continue
         members = [seed]
         taken_articles = {owner[seed]}
-        neighbours = sorted(np.flatnonzero(linked[seed] & ~assigned), key=lambda j: -sim[seed, j])
-        for j in neighbours:
+        neighbours = [int(j) for j in np.flatnonzero(linked[seed] & ~assigned)]
+        for j in sorted(neighbours, key=lambda j: -sim[seed, j]):
             if owner[j] not in taken_articles:
-                members.append(int(j))
+                members.append(j)
                 taken_articles.add(owner[j])
         assigned[members] = True
-        member_sents = tuple(sorted((sents[m] for m in members),
-                                    key=lambda s: (s.span.article_id, s.span.start)))
-        support = Support(articles=len(taken_articles),
-                          independent=independent_count(member_sents, opts.copy_ratio))
+        member_sents = tuple(
+            sorted((sents[m] for m in members), key=lambda s: (s.span.article_id, s.span.start))
+        )
+        support = Support(
+            articles=len(taken_articles),
+            independent=independent_count(member_sents, opts.copy_ratio),
+        )
         representative = max(member_sents, key=lambda s: _clarity(s, quality))
         lead = min(position.get((s.span.article_id, s.span.start), 99) for s in member_sents)
         score = support.independent + 0.25 * support.articles + (0.6 if lead < 3 else 0.0)
         groups.append(FactGroup(member_sents, representative, support, score))
-    groups.sort(key=lambda g: (-g.score, g.representative.span.article_id,
-                               g.representative.span.start))
+    groups.sort(
+        key=lambda g: (-g.score, g.representative.span.article_id, g.representative.span.start)
+    )
     return groups
 
 
@@ -171,6 +177,6 @@ def _clarity(sentence: Sentence, quality: dict[str, float]) -> float:
     """Prefer clean articles, then self-contained sentences of readable length, not quotes."""
     words = len(sentence.text.split())
     length_fit = 1.0 if 12 <= words <= 40 else 0.6
-    quoted = 0.8 if sentence.text[:1] in "\"“" else 1.0
+    quoted = 0.8 if sentence.text[:1] in '"“' else 1.0
     standalone = 1.0 if self_contained(sentence) else 0.7
     return quality.get(sentence.span.article_id, 1.0) * 2 + length_fit * quoted * standalone

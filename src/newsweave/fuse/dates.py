@@ -19,10 +19,14 @@ from newsweave.model import AnnotatedArticle, DateOrigin
 
 def infer_dates(items: Sequence[AnnotatedArticle]) -> list[AnnotatedArticle]:
     """Return ``items`` with inferred publication dates where the story allows one."""
-    dated = sorted(i.article.published for i in items
-                   if i.article.published and i.article.date_origin != DateOrigin.INFERRED)
-    if not dated or all(i.article.published for i in items
-                        if i.article.date_origin != DateOrigin.INFERRED):
+    dated = sorted(
+        i.article.published
+        for i in items
+        if i.article.published and i.article.date_origin != DateOrigin.INFERRED
+    )
+    if not dated or all(
+        i.article.published for i in items if i.article.date_origin != DateOrigin.INFERRED
+    ):
         return list(items)
     anchor = dated[len(dated) // 2].date()  # the median dated report
     nlp = load_nlp()

@@ -17,15 +17,29 @@ from newsweave.annotate.entities import title_in_text
 from newsweave.model import AnnotatedArticle, EntityMention, EntitySummary, Span
 
 # Title words that make a following "He" a surname ("Vice Premier He").
-_TITLE_WORDS = frozenset({"premier", "vice-premier", "minister", "president", "mr", "mr.", "ms",
-                          "ms.", "dr", "dr.", "secretary", "chairman", "general"})
+_TITLE_WORDS = frozenset(
+    {
+        "premier",
+        "vice-premier",
+        "minister",
+        "president",
+        "mr",
+        "mr.",
+        "ms",
+        "ms.",
+        "dr",
+        "dr.",
+        "secretary",
+        "chairman",
+        "general",
+    }
+)
 _NAME_TOKEN = re.compile(r"^[A-Z][A-Za-z'’.-]+$")
 
 
 def _display(name: str) -> str:
-    """"XI" -> "Xi", "Mara LINDQVIST" -> "Mara Lindqvist"; mixed case stays as written."""
-    words = [w.title() if w.isupper() and len(w) > 1 and "." not in w else w
-             for w in name.split()]
+    """ "XI" -> "Xi", "Mara LINDQVIST" -> "Mara Lindqvist"; mixed case stays as written."""
+    words = [w.title() if w.isupper() and len(w) > 1 and "." not in w else w for w in name.split()]
     return " ".join(words).replace("’", "'")
 
 
@@ -134,18 +148,22 @@ def _is_title_word(text: str, ent: EntityMention) -> bool:
     from newsweave.annotate.entities import ROLE_NOUNS
 
     following = text[ent.span.end : ent.span.end + 30].split()
-    return (len(ent.text.split()) == 1 and bool(following)
-            and following[0].lower().strip(",.") in ROLE_NOUNS)
+    return (
+        len(ent.text.split()) == 1
+        and bool(following)
+        and following[0].lower().strip(",.") in ROLE_NOUNS
+    )
 
 
 def _starts_clause(text: str, start: int) -> bool:
     """True when the word at ``start`` follows sentence punctuation or a line break."""
     before = text[:start].rstrip()
-    return not before or before[-1] in ".!?:;\n\"“”"
+    return not before or before[-1] in '.!?:;\n"“”'
 
 
-def normalise_entities(items: Sequence[AnnotatedArticle]) -> tuple[list[AnnotatedArticle],
-                                                                    NameResolver]:
+def normalise_entities(
+    items: Sequence[AnnotatedArticle],
+) -> tuple[list[AnnotatedArticle], NameResolver]:
     """Correct labels and canonical names across the story and add the mentions it reveals."""
     resolver = NameResolver(items)
     places = _place_words(items)
@@ -166,8 +184,12 @@ def normalise_entities(items: Sequence[AnnotatedArticle]) -> tuple[list[Annotate
                     label = "GPE" if canonical.lower() in places else "MISC"
             else:
                 canonical = ent.text.replace("’", "'")
-            if label == "PERSON" and "-" in canonical and not _is_full_name(canonical) \
-                    and all(resolver.is_person(p) for p in canonical.split("-")):
+            if (
+                label == "PERSON"
+                and "-" in canonical
+                and not _is_full_name(canonical)
+                and all(resolver.is_person(p) for p in canonical.split("-"))
+            ):
                 continue  # "Trump-Xi talks": two people named as a modifier
             if label != "PERSON" and _is_title_word(item.article.text, ent):
                 continue  # "Trade" in "US Trade Representative" is part of a title

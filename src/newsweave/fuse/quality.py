@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from newsweave.model import AnnotatedArticle
 
@@ -42,7 +43,8 @@ def assess(item: AnnotatedArticle, story_vocabulary: Counter[str]) -> QualityRep
     reasons: list[str] = []
     hits = 0.0
     repeated = [
-        f"{a} {b}" for a, b in zip(words, words[1:], strict=False)
+        f"{a} {b}"
+        for a, b in pairwise(words)
         if a.lower() != b.lower() and len(a) > 4 and _stem(a) == _stem(b)
     ]
     if repeated:
@@ -61,16 +63,28 @@ def assess(item: AnnotatedArticle, story_vocabulary: Counter[str]) -> QualityRep
     if joined:
         hits += len(joined)
         reasons.append(f"words run together: {', '.join(sorted(joined)[:3])}")
-    title_pronoun = re.findall(r"\b(?:%s)\s+(?:he|she)\b" % "|".join(_TITLES), text, re.I)
+    title_pronoun = re.findall(rf"\b(?:{'|'.join(_TITLES)})\s+(?:he|she)\b", text, re.I)
     title_pronoun = [t for t in title_pronoun if t.split()[-1].islower()]
     if title_pronoun:
         hits += 2 * len(title_pronoun)
         reasons.append(f"a name read as a pronoun: {title_pronoun[0]!r}")
-    shouted = sorted({w for w in words if 2 <= len(w) <= 3 and w.isupper()
-                      and story_vocabulary[w.title().lower()] > 0
-                      and w.title() in text.replace(w, "")})
-    shouted += sorted({e.text for e in item.entities if e.label == "PERSON" and e.text.isupper()
-                       and len(e.text) > 1})
+    shouted = sorted(
+        {
+            w
+            for w in words
+            if 2 <= len(w) <= 3
+            and w.isupper()
+            and story_vocabulary[w.title().lower()] > 0
+            and w.title() in text.replace(w, "")
+        }
+    )
+    shouted += sorted(
+        {
+            e.text
+            for e in item.entities
+            if e.label == "PERSON" and e.text.isupper() and len(e.text) > 1
+        }
+    )
     shouted = sorted(set(shouted))
     if shouted:
         hits += 1

@@ -26,8 +26,10 @@ def merge_quotes(items: Sequence[AnnotatedArticle], resolver: NameResolver) -> l
                 continue
             speaker = resolver.canonical(quote.speaker) if quote.speaker else "unattributed"
             for entry in merged:
-                if entry[0] == speaker and fuzz.ratio(entry[1].lower(), quote.text.lower()) \
-                        >= MERGE_RATIO:
+                if (
+                    entry[0] == speaker
+                    and fuzz.ratio(entry[1].lower(), quote.text.lower()) >= MERGE_RATIO
+                ):
                     entry[3].append(quote.span)
                     break
             else:
@@ -37,5 +39,6 @@ def merge_quotes(items: Sequence[AnnotatedArticle], resolver: NameResolver) -> l
         counts[speaker] = counts.get(speaker, 0) + 1
     order = {s: n for n, s in enumerate(dict.fromkeys(m[0] for m in merged))}
     merged.sort(key=lambda m: (m[0] == "unattributed", -counts[m[0]], order[m[0]]))
-    return [QuoteItem(speaker=s, text=t, cue=c, citations=tuple(spans))
-            for s, t, c, spans in merged]
+    return [
+        QuoteItem(speaker=s, text=t, cue=c, citations=tuple(spans)) for s, t, c, spans in merged
+    ]

@@ -93,23 +93,32 @@ def build_timeline(
             for draft in drafts:
                 if draft.key != key:
                     continue
-                if any(d.span.article_id == item.article_id and d.span == sentence.span
-                       for d in draft.sentences):
+                if any(
+                    d.span.article_id == item.article_id and d.span == sentence.span
+                    for d in draft.sentences
+                ):
                     break
-                if max(_overlap(sentence.text, d.text) for d in draft.sentences) \
-                        >= opts.merge_overlap:
+                if (
+                    max(_overlap(sentence.text, d.text) for d in draft.sentences)
+                    >= opts.merge_overlap
+                ):
                     draft.sentences.append(sentence)
                     draft.whens.append(expr)
                     draft.scheduled = draft.scheduled or scheduled
                     break
             else:
-                drafts.append(_Draft(key, expr.precision, expr.start, [sentence], [expr],
-                                     scheduled))
+                drafts.append(
+                    _Draft(key, expr.precision, expr.start, [sentence], [expr], scheduled)
+                )
     entries: list[TimelineEntry] = []
     for draft in drafts:
-        best = max(range(len(draft.sentences)),
-                   key=lambda i: (quality.get(draft.sentences[i].span.article_id, 1.0),
-                                  -len(draft.sentences[i].text)))
+        best = max(
+            range(len(draft.sentences)),
+            key=lambda i: (
+                quality.get(draft.sentences[i].span.article_id, 1.0),
+                -len(draft.sentences[i].text),
+            ),
+        )
         sentence, when = draft.sentences[best], draft.whens[best]
         articles = {s.span.article_id for s in draft.sentences}
         citations = tuple(dict.fromkeys([sentence.span] + [s.span for s in draft.sentences]))
@@ -125,8 +134,14 @@ def build_timeline(
             )
         )
     # Keep the best supported, and every scheduled event: what comes next matters most.
-    entries.sort(key=lambda e: (not e.scheduled, -e.support.independent, -e.support.articles,
-                                _precision_rank(e.precision)))
+    entries.sort(
+        key=lambda e: (
+            not e.scheduled,
+            -e.support.independent,
+            -e.support.articles,
+            _precision_rank(e.precision),
+        )
+    )
     kept = entries[: opts.max_entries]
     kept.sort(key=lambda e: (e.date[:10], _precision_rank(e.precision)))
     return kept
@@ -141,8 +156,9 @@ def _in_dateline(text: str, expr: TimeExpr) -> bool:
 
 
 def _precision_rank(precision: Precision) -> int:
-    return [Precision.DAY, Precision.RANGE, Precision.WEEK, Precision.MONTH,
-            Precision.YEAR].index(precision)
+    return [Precision.DAY, Precision.RANGE, Precision.WEEK, Precision.MONTH, Precision.YEAR].index(
+        precision
+    )
 
 
 _FUNCTION_WORDS = frozenset(
