@@ -204,6 +204,12 @@ SYNTHETIC = [
     ("Any deal from Sunday's talks is likely to be fragile.", SUN, "Sunday", SUN, SUN,
      Precision.DAY, None),
     ("They met on Saturday.", None, "on Saturday", None, None, Precision.DAY, Tense.PAST),
+    ("Officials outlined measures earlier this week.", WED, "earlier this week",
+     D(2025, 10, 20), D(2025, 10, 26), Precision.WEEK, Tense.PAST),
+    ("The firm expects a vaccine by December.", D(2025, 5, 28), "by December",
+     D(2025, 12, 1), D(2025, 12, 31), Precision.MONTH, Tense.PRESENT),
+    ("The shelling resumed after 1800 GMT on Saturday.", SUN, "on Saturday", SAT, SAT,
+     Precision.DAY, Tense.PAST),
     # years
     ("The first visit was in 1966.", SUN, "in 1966",
      D(1966, 1, 1), D(1966, 12, 31), Precision.YEAR, Tense.PAST),
@@ -249,6 +255,7 @@ def test_saturday_and_sunday_are_two_days(nlp: Language) -> None:
         "Some of those announcements may fall to Trump.",
         "It was the fifth round of talks.",
         "The tower is 118 storeys high.",
+        "The strike came shortly after 1800 GMT.",
     ],
 )
 def test_not_time_expressions(nlp: Language, sentence: str) -> None:

@@ -286,7 +286,7 @@ def _find_cue(ctx: _Context, m: _Marks) -> _Cue | None:
             searches.append((k_close + 1, nxt.start, min(nxt.start + 4, nxt.end)))
     qset = set(range(quote.start, quote.end))
     for k, lo, hi in searches:
-        cue = _best_cue(ctx, ctx.sents[k], lo, hi, qset)
+        cue = _best_cue(ctx, ctx.sents[k], lo, hi, qset, open_i)
         if cue is not None:
             return _Cue(cue[0], cue[1], k)
     return _dash_cue(ctx, close_i)
@@ -312,12 +312,17 @@ def _dash_cue(ctx: _Context, close_i: int) -> _Cue | None:
 
 
 def _best_cue(
-    ctx: _Context, sent: SpacySpan, lo: int, hi: int, qset: set[int]
+    ctx: _Context, sent: SpacySpan, lo: int, hi: int, qset: set[int], open_i: int
 ) -> tuple[tuple[Token, ...], Token | None] | None:
-    """The cue that governs the quotation in the parse, else the nearest one."""
+    """The cue right before the opening mark ("X said: “…"), else the one that governs the
+    quotation in the parse, else the nearest one."""
+    doc = ctx.doc
+    right_before = {open_i - 1}
+    if open_i >= 2 and doc[open_i - 1].is_punct:
+        right_before.add(open_i - 2)
     heads = [t for t in sent if t.i in qset and (t.head.i not in qset or t.head.i == t.i)]
     best: tuple[tuple[int, int], tuple[tuple[Token, ...], Token | None]] | None = None
-    for tok in ctx.doc[lo:hi]:
+    for tok in doc[lo:hi]:
         if tok.i in ctx.inside:
             continue
         found = _cue_at(tok, ctx.inside)
@@ -325,7 +330,10 @@ def _best_cue(
             continue
         dominates = any(tok in h.ancestors for h in heads)
         distance = min(abs(tok.i - i) for i in qset)
-        rank = (0, len(list(tok.subtree))) if dominates else (1, distance)
+        if tok.i in right_before:
+            rank = (-1, 0)
+        else:
+            rank = (0, len(list(tok.subtree))) if dominates else (1, distance)
         if best is None or rank < best[0]:
             best = (rank, found)
     return best[1] if best else None
@@ -448,14 +456,18 @@ def _name_tokens(head: Token) -> list[Token]:
             if tok.dep_ in ("compound", "flat") and tok.i == chain[0].i - 1:
                 chain.insert(0, tok)
     chain = _after_break(chain)
-    while chain and (
-        chain[0].lower_ in TITLES
-        or not chain[0].text[:1].isupper()
-        or (
-            len(chain) > 1
-            and len(chain[0]) > 2
-            and chain[0].text.isupper()
-            and not chain[1].text.isupper()
+    while (
+        chain
+        and (
+            chain[0].lower_ in TITLES
+            or chain[0].pos_ == "VERB"  # "Said Ellis:"
+            or not chain[0].text[:1].isupper()
+            or (
+                len(chain) > 1
+                and len(chain[0]) > 2
+                and chain[0].text.isupper()
+                and not chain[1].text.isupper()
+            )
         )
     ):  # titles, and a heading the entity swallowed ("DELICATE BALANCE Josh Lipsky")
         chain.pop(0)

@@ -23,15 +23,17 @@ Resolution rules (``ref`` = the reference date, weeks run Monday to Sunday):
 - years ("in 1966", "since 2018", "last year"): YEAR precision.
 - bare weekdays ("on Sunday", "said Sunday", "on Friday night", "Sunday's talks"): in a
   past-tense clause the latest such day on or before ``ref``; in a future-tense clause
-  or a present progressive ("is hosting ... from Sunday") the first on or after ``ref``;
+  or a present progressive ("is hosting ... from Sunday") or after "until/by" in a
+  present-tense clause ("expects a vaccine by December") the first on or after ``ref``;
   otherwise the nearest. "Saturday and Sunday" gives two expressions; "from Sunday to
   Tuesday" one RANGE.
 - "next Thursday" and "next week on Thursday": that weekday in the calendar week after
   ``ref``'s week (a Sunday or Saturday ``ref`` gives the Thursday 4 or 5 days later; a
   Monday ``ref`` gives the Thursday 10 days later, not 3). "last Thursday": the latest
   Thursday strictly before ``ref``. "this Thursday": like a bare weekday.
-- weeks: "this week" is ``ref``'s week, "next week"/"this coming week"/"the coming week"
-  the one after, "last week"/"the past week" the one before (WEEK precision, 7 days).
+- weeks: "this week" (also "earlier/later this week") is ``ref``'s week, "next week"/"this
+  coming week"/"the coming week" the one after, "last week"/"the past week" the one before
+  (WEEK precision, 7 days).
 - weekends: "this weekend" is the Saturday-Sunday of ``ref``'s week (the coming one on a
   weekday, the current one on a Saturday or Sunday); "next/last weekend" the one in the
   week after/before; "over the weekend" follows the tense like a weekday. RANGE precision.
@@ -364,8 +366,8 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
     ),
     (
         re.compile(
-            rf"(?P<anchor>(?P<which>(?i:this\s+coming|the\s+coming|the\s+past|this|next|last))"
-            rf"\s+(?i:week))(?![\w'’]*\w)(?:\s+on\s+(?P<wd>{_WD_RE}){_END})?"
+            rf"(?P<anchor>(?i:(?:earlier|later|early|late)\s+)?"
+            rf"(?P<which>(?i:this\s+coming|the\s+coming|the\s+past|this|next|last))\s+(?i:week))(?![\w'’]*\w)(?:\s+on\s+(?P<wd>{_WD_RE}){_END})?"
         ),
         _week,
     ),
@@ -486,7 +488,9 @@ def resolve_times(doc: Doc, article_id: str, reference: date | None) -> list[Tim
         ctx = _Context(
             reference,
             looks,
-            forward=looks is Tense.PRESENT and is_progressive(token),
+            # a present-tense deadline ("expects a vaccine by December") reads ahead too
+            forward=looks is Tense.PRESENT
+            and (first_word in _DEADLINE_PREPS or is_progressive(token)),
             deadline=first_word in _DEADLINE_PREPS,
         )
         resolved = _PATTERNS[index][1](m, ctx)
