@@ -19,17 +19,20 @@ from newsweave.model import (
     Article,
     Brief,
     CitedText,
+    CopyRef,
     DateOrigin,
     Discrepancy,
     EntityMention,
     EntitySummary,
     Fact,
     Precision,
+    Quality,
     Quantity,
     Quote,
     QuoteItem,
     Sentence,
     SourceRef,
+    SourceSignal,
     Span,
     Story,
     Support,
@@ -264,7 +267,7 @@ BRIEF = Brief(
             "figure",
             "2 days vs 3 days",
             (
-                CitedText("two days", (Span(A, 90, 98),)),
+                CitedText("two days", (Span(A, 90, 98),), Support(2, 1)),
                 CitedText("three days", (Span("a2", 5, 15),)),
             ),
         ),
@@ -278,6 +281,14 @@ BRIEF = Brief(
             DateOrigin.HEADER,
             "https://example.org/a1",
             None,
+        ),
+    ),
+    sources=(
+        SourceSignal(
+            A,
+            (CopyRef("a2", 120, (Span(A, 0, 120),)),),
+            2,
+            Quality(0.4, ("words run together: worldswhich",)),
         ),
     ),
     texts={A: "not part of the JSON"},
@@ -296,12 +307,21 @@ EXPECTED_SHAPE = {
 
 def test_brief_json_has_the_published_shape() -> None:
     data = codec.brief_to_dict(BRIEF)
-    assert list(data) == ["story_id", "headline", *EXPECTED_SHAPE]
+    assert list(data) == ["story_id", "headline", *EXPECTED_SHAPE, "sources", "coverage"]
     for section, keys in EXPECTED_SHAPE.items():
         assert set(data[section][0]) == keys, section
     assert data["facts"][0]["support"] == {"articles": 3, "independent": 2}
     assert data["summary"][0]["citations"] == [{"article_id": A, "start": 0, "end": 16}]
-    assert set(data["discrepancies"][0]["claims"][0]) == {"text", "citations"}
+    assert set(data["discrepancies"][0]["claims"][0]) == {"text", "citations", "support"}
+    assert data["discrepancies"][0]["claims"][0]["support"] == {"articles": 2, "independent": 1}
+    assert set(data["discrepancies"][0]["claims"][1]) == {"text", "citations"}
+    assert data["sources"][0]["copies"][0]["from_article_id"] == "a2"
+    assert data["sources"][0]["quality"] == {
+        "score": 0.4,
+        "reasons": ["words run together: worldswhich"],
+    }
+    assert data["coverage"]["article_ids"] == [A]
+    assert data["coverage"]["rows"][0] == {"fact": 0, "articles": [True]}
     assert data["timeline"][0]["precision"] == "day"
     assert data["articles"][0]["published"] == "2025-10-26T09:30:00+08:00"
     assert data["articles"][0]["date_origin"] == "header"

@@ -96,3 +96,60 @@ def test_quotes_have_speakers(strike: Brief) -> None:
 def test_examples_cover_every_input_format() -> None:
     suffixes = {p.suffix for p in Path(EXAMPLES).rglob("*") if p.is_file()}
     assert {".txt", ".html", ".jsonl", ".xml"} <= suffixes
+
+
+# --- fusion (examples/README.md: copy relations and discrepancies D1-D4) --------------------
+
+
+def _ids(strike: Brief) -> dict[str, str]:
+    names = {
+        "wire.jsonl": None,
+        "estoria-today-wire.html": "ET",
+        "western-post-wire-reprint.txt": "WP",
+        "varnholm-courier-offer.html": "VC",
+        "business-daily-exporters.txt": "BD",
+    }
+    out: dict[str, str] = {}
+    for a in strike.articles:
+        base = (a.path or "").rsplit("/", 1)[-1]
+        if base == "wire.jsonl":
+            out[
+                {"Estoria Press Agency": "EPA", "NewsPulse Digest": "NP"}[a.source or ""]
+                + ("2" if "deal" in (a.title or "").lower() else "")
+            ] = a.article_id
+        elif names.get(base):
+            out[str(names[base])] = a.article_id
+    return out
+
+
+def test_reprints_and_rewrites_are_detected(strike: Brief) -> None:
+    ids = _ids(strike)
+    signals = {s.article_id: s for s in strike.sources}
+    for reprint in ("ET", "WP"):
+        origins = {c.from_article_id for c in signals[ids[reprint]].copies}
+        assert origins & {ids["EPA"], ids["ET"]}, reprint
+        assert max(c.chars for c in signals[ids[reprint]].copies) > 1000
+    assert ids["VC"] in {c.from_article_id for c in signals[ids["NP"]].copies}
+    assert signals[ids["NP"]].quality.score < 0.7
+
+
+@pytest.mark.parametrize(
+    ("kind", "marks"),
+    [
+        ("figure", ("41", "38")),
+        ("duration", ("eleven-day", "two-week")),
+        ("quote wording", ("will not accept", "would not have accepted")),
+        ("attribution", ("Tomas Arden", "Ilse Brandt")),
+    ],
+)
+def test_the_four_discrepancies(strike: Brief, kind: str, marks: tuple[str, str]) -> None:
+    found = [d for d in strike.discrepancies if d.kind == kind]
+    assert len(found) == 1, [(d.kind, d.topic) for d in strike.discrepancies]
+    sides = [c.text for c in found[0].claims]
+    for mark in marks:
+        assert any(mark in side for side in sides), (mark, sides)
+    assert all(c.support is not None and c.support.independent >= 1 for c in found[0].claims)
+
+
+def test_no_false_alarms_in_the_example_story(strike: Brief) -> None:
+    assert len(strike.discrepancies) == 4

@@ -119,3 +119,56 @@ def test_undated_reports_get_inferred_dates(brief: Brief) -> None:
     assert by_file["002"].date_origin == "inferred"
     assert by_file["002"].published is not None
     assert by_file["002"].published.date().isoformat() == "2025-10-22"
+
+
+# --- fusion: independence, quality, discrepancies -------------------------------------------
+
+
+def _by_file(brief: Brief) -> dict[str, str]:
+    return {(a.path or "").rsplit("/", 1)[-1][:3]: a.article_id for a in brief.articles}
+
+
+def test_shared_wire_copy_is_one_source(brief: Brief) -> None:
+    ids = _by_file(brief)
+    signals = {s.article_id: s for s in brief.sources}
+    linked = {(ids["000"], c.from_article_id) for c in signals[ids["000"]].copies} | {
+        (ids["004"], c.from_article_id) for c in signals[ids["004"]].copies
+    }
+    assert (ids["000"], ids["004"]) in linked or (ids["004"], ids["000"]) in linked
+    wire = [f for f in brief.facts if "avert an escalation" in f.text]
+    assert wire and wire[0].support.articles == 2 and wire[0].support.independent == 1
+
+
+def test_garbled_report_scores_low_with_reasons(brief: Brief) -> None:
+    ids = _by_file(brief)
+    signals = {s.article_id: s for s in brief.sources}
+    garbled = signals[ids["003"]].quality
+    assert garbled.score < 0.6 and len(garbled.reasons) >= 2
+    assert any("negotiating negotiations" in r for r in garbled.reasons)
+    clean = [signals[ids[k]].quality.score for k in ("000", "001", "002", "004")]
+    assert min(clean) > garbled.score + 0.3
+
+
+def test_trip_length_is_a_discrepancy(brief: Brief) -> None:
+    trips = [d for d in brief.discrepancies if d.kind == "duration" and "trip" in d.topic]
+    assert len(trips) == 1, [(d.kind, d.topic) for d in brief.discrepancies]
+    sides = [c.text for c in trips[0].claims]
+    assert any("week-long" in s for s in sides) and any("five-day" in s for s in sides)
+    ids = _by_file(brief)
+    cited = {c.article_id for claim in trips[0].claims for c in claim.citations}
+    assert {ids["003"], ids["004"]} <= cited
+
+
+def test_good_meeting_quote_renderings_disagree(brief: Brief) -> None:
+    quotes = [d for d in brief.discrepancies if d.kind == "quote wording"]
+    assert len(quotes) == 1
+    sides = " || ".join(c.text for c in quotes[0].claims)
+    assert "had a good meeting" in sides and "have a good meeting" in sides
+    assert "tense" in quotes[0].reason
+
+
+def test_tariff_figures_for_different_times_are_not_contradictions(brief: Brief) -> None:
+    assert not [d for d in brief.discrepancies if "tariff" in d.topic], [
+        (d.topic, d.reason) for d in brief.discrepancies
+    ]
+    assert len(brief.discrepancies) == 2

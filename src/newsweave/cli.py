@@ -251,5 +251,86 @@ def info(db: Path | None) -> None:
         click.echo(f"{key}: {value}")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--open-reads",
+    is_flag=True,
+    help="Let clients on other machines read without the token (loopback always can).",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Let submitted URLs point to private, loopback or link-local addresses.",
+)
+@click.option(
+    "--max-body",
+    default=2_000_000,
+    show_default=True,
+    type=click.IntRange(1_000),
+    help="Largest request body in bytes.",
+)
+@_db_option
+def serve(
+    host: str, port: int, open_reads: bool, allow_private: bool, max_body: int, db: Path | None
+) -> None:
+    """Serve the HTTP API and the web page on the store until Ctrl-C.
+
+    Open http://HOST:PORT/ in a browser; the API is described at /docs (OpenAPI at
+    /openapi.json). Submitting articles needs NEWSWEAVE_TOKEN set (sent as a Bearer token).
+    """
+    with _errors():
+        from newsweave.api import ApiConfig
+        from newsweave.api import serve as run_server
+
+        config = ApiConfig(
+            db=db, open_reads=open_reads, max_body=max_body, allow_private=allow_private
+        )
+        click.echo(f"newsweave {__version__}: serving http://{host}:{port}/ (Ctrl-C stops)")
+        run_server(host, port, config)
+
+
+@main.command()
+@click.argument("feeds", nargs=-1, required=True, metavar="FEED_URL...")
+@click.option(
+    "--every", default="5m", show_default=True, help="Time between polls: 30s, 5m, 1h, ..."
+)
+@click.option("--once", is_flag=True, help="Poll each feed once and exit.")
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Fetch from private, loopback or link-local addresses (your own network).",
+)
+@_db_option
+def watch(
+    feeds: tuple[str, ...], every: str, once: bool, allow_private: bool, db: Path | None
+) -> None:
+    """Poll RSS/Atom FEED_URLs, ingest new entries and update the stories, until Ctrl-C.
+
+    An entry with only a link is read from its page. What was seen (entry ids, ETag and
+    Last-Modified) is kept in the store, so a restart does not ingest anything twice. A feed
+    that cannot be fetched is reported and retried with exponential backoff.
+    """
+    from newsweave.fetch import FetchOptions
+    from newsweave.store import open_store
+    from newsweave.watch import WatchOptions, parse_interval
+    from newsweave.watch import watch as run_watch
+
+    with _errors():
+        options = WatchOptions(
+            every=parse_interval(every),
+            once=once,
+            fetch=FetchOptions(allow_private=allow_private),
+        )
+        store = open_store(db)
+        try:
+            failures = run_watch(list(feeds), store, options)
+        finally:
+            store.close()
+    if once and all(failures.values()):
+        raise click.ClickException("no feed could be fetched; see the reasons above")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -35,17 +35,20 @@ from newsweave.model import (
     Article,
     Brief,
     CitedText,
+    CopyRef,
     DateOrigin,
     Discrepancy,
     EntityMention,
     EntitySummary,
     Fact,
     Precision,
+    Quality,
     Quantity,
     Quote,
     QuoteItem,
     Sentence,
     SourceRef,
+    SourceSignal,
     Span,
     Story,
     Support,
@@ -477,11 +480,65 @@ def _support_in(data: Mapping[str, Any]) -> Support:
 
 
 def _cited_out(item: CitedText) -> Json:
-    return {"text": item.text, "citations": _citations_out(item.citations)}
+    out: Json = {"text": item.text, "citations": _citations_out(item.citations)}
+    if item.support is not None:
+        out["support"] = _support_out(item.support)
+    return out
 
 
 def _cited_in(d: Mapping[str, Any]) -> CitedText:
-    return CitedText(_str(d, "text"), _citations_in(d))
+    support = _support_in(d) if d.get("support") is not None else None
+    return CitedText(_str(d, "text"), _citations_in(d), support)
+
+
+def _source_out(signal: SourceSignal) -> Json:
+    return {
+        "article_id": signal.article_id,
+        "copies": [
+            {
+                "from_article_id": c.from_article_id,
+                "chars": c.chars,
+                "citations": _citations_out(c.spans),
+            }
+            for c in signal.copies
+        ],
+        "first_reports": signal.first_reports,
+        "quality": {"score": signal.quality.score, "reasons": list(signal.quality.reasons)},
+    }
+
+
+def _source_in(d: Mapping[str, Any]) -> SourceSignal:
+    quality = _get(d, "quality", dict)
+    score = _get(quality, "score", (int, float))
+    reasons = _list(quality, "reasons")
+    copies = tuple(
+        CopyRef(
+            _str(c, "from_article_id"),
+            _int(c, "chars"),
+            _citations_in(c) if "citations" in c else (),
+        )
+        for c in _list(d, "copies")
+    )
+    return SourceSignal(
+        _str(d, "article_id"),
+        copies,
+        _int(d, "first_reports"),
+        Quality(float(score), tuple(str(r) for r in reasons)),
+    )
+
+
+def coverage_out(brief: Brief) -> Json:
+    """Fact x source matrix: which article supports which key fact."""
+    ids = [a.article_id for a in brief.articles]
+    rows = []
+    for n, fact in enumerate(brief.facts):
+        present = {c.article_id for c in fact.citations}
+        rows.append({"fact": n, "articles": [aid in present for aid in ids]})
+    return {
+        "article_ids": ids,
+        "rows": rows,
+        "single_source": [n for n, f in enumerate(brief.facts) if f.support.articles == 1],
+    }
 
 
 def brief_to_dict(brief: Brief) -> Json:
@@ -550,6 +607,8 @@ def brief_to_dict(brief: Brief) -> Json:
             }
             for a in brief.articles
         ],
+        "sources": [_source_out(s) for s in brief.sources],
+        "coverage": coverage_out(brief),
     }
 
 
@@ -610,6 +669,7 @@ def _brief_in(data: Mapping[str, Any]) -> Brief:
             )
             for d in _list(data, "articles")
         ),
+        sources=tuple(_source_in(d) for d in data.get("sources") or ()),
     )
 
 

@@ -183,6 +183,7 @@ class Support:
 class CitedText:
     text: str
     citations: tuple[Span, ...]
+    support: Support | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,12 +221,51 @@ class TimelineEntry:
     citations: tuple[Span, ...]
 
 
+class DiscrepancyKind(StrEnum):
+    FIGURE = "figure"
+    DATE = "date"
+    DURATION = "duration"
+    QUOTE = "quote wording"
+    ATTRIBUTION = "attribution"
+    ROLE = "role"
+    STATUS = "status"
+
+
 @dataclass(frozen=True, slots=True)
 class Discrepancy:
+    """Independent sources disagree on one thing; each claim is one side, with its support."""
+
     topic: str
     kind: str
     reason: str
     claims: tuple[CitedText, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Quality:
+    """Text quality of an article, 0 (garbled) .. 1 (clean), with the signals that lowered it."""
+
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CopyRef:
+    """This article repeats ``chars`` characters of wording first published by another."""
+
+    from_article_id: str
+    chars: int
+    spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSignal:
+    """Per-article signals: what it copied, how many facts it reported first, its quality."""
+
+    article_id: str
+    copies: tuple[CopyRef, ...]
+    first_reports: int
+    quality: Quality
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +290,7 @@ class Brief:
     timeline: tuple[TimelineEntry, ...]
     discrepancies: tuple[Discrepancy, ...]
     articles: tuple[SourceRef, ...]
+    sources: tuple[SourceSignal, ...] = ()
     texts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     """Article texts by id, so renderers can show the cited sentences."""
 
@@ -277,5 +318,7 @@ class StoryAnalysis:
     entities: tuple[EntitySummary, ...]
     quotes: tuple[QuoteItem, ...]
     timeline: tuple[TimelineEntry, ...]
+    discrepancies: tuple[Discrepancy, ...] = ()
+    sources: tuple[SourceSignal, ...] = ()
     quality: dict[str, float] = field(default_factory=dict, compare=False)
     """Text-quality score per article id, 0 (garbled) .. 1 (clean)."""

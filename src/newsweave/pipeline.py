@@ -7,17 +7,25 @@ Two ways in: :func:`analyze` works on the given inputs alone and touches no stor
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from newsweave import __version__
 from newsweave.annotate.pipeline import AnnotateOptions, annotate
 from newsweave.brief.build import BriefOptions, build_brief
-from newsweave.cluster import ClusterOptions, cluster
+from newsweave.cluster import (
+    ClusterOptions,
+    OnlineClusterer,
+    arrival_order,
+    cluster_online,
+    known_date,
+    open_clusterer,
+)
 from newsweave.codec import brief_from_dict, brief_to_dict
 from newsweave.fuse import fuse
 from newsweave.ingest import IngestOptions, read_inputs
@@ -31,6 +39,7 @@ from newsweave.model import (
     Story,
 )
 from newsweave.store import Store
+from newsweave.storyindex import index_path_for
 
 Progress = Callable[[str, int, int | None], None]
 """progress(stage, advanced_by, total_or_None): called as work advances."""
@@ -112,7 +121,9 @@ def analyze_with_report(
     opts = options or PipelineOptions()
     articles, outcomes = read_articles(paths, opts, progress)
     items = annotate_articles(articles, opts, progress)
-    stories = cluster(items, opts.cluster)
+    # The same online clusterer and arrival order as ingest: briefing a folder gives the
+    # stories that ingesting it into an empty store gives.
+    stories = cluster_online(items, opts.cluster)
     briefs = brief_stories(items, stories, opts, progress)
     return briefs, IngestReport(tuple(outcomes), len(stories))
 
@@ -133,13 +144,28 @@ def ingest(
     options: PipelineOptions | None = None,
     progress: Progress = _noop,
 ) -> IngestReport:
-    """Add ``paths`` to ``store`` (an article already stored is a duplicate) and re-form stories.
+    """Add ``paths`` to ``store`` (an article already stored is a duplicate) and assign the
+    new articles to stories, online: each joins an active story or opens one, in
+    :func:`~newsweave.cluster.arrival_order`; stored stories keep their ids.
 
     Each article is stored in its own transaction, so an interrupted run keeps what it
-    finished and a re-run adds only the rest.
+    finished and a re-run adds only the rest (articles stored but not yet in a story are
+    picked up by the next run).
     """
     opts = options or PipelineOptions()
     _, outcomes = read_articles(paths, opts, progress)
+    return ingest_outcomes(outcomes, store, opts, progress)
+
+
+def ingest_outcomes(
+    outcomes: Sequence[IngestOutcome],
+    store: Store,
+    options: PipelineOptions | None = None,
+    progress: Progress = _noop,
+) -> IngestReport:
+    """Store the articles of outcomes read elsewhere (the HTTP API, the feed watcher), log
+    every outcome and assign the new articles to stories: the second half of :func:`ingest`."""
+    opts = options or PipelineOptions()
     fresh: list[Article] = []
     final: list[IngestOutcome] = []
     for outcome in outcomes:
@@ -153,31 +179,94 @@ def ingest(
             else:
                 fresh.append(article)
         final.append(outcome)
+    added: list[AnnotatedArticle] = []
     batch = max(1, opts.annotate.batch_size)
     for start in range(0, len(fresh), batch):
         for item in annotate(fresh[start : start + batch], opts.annotate):
-            store.add(item)
+            if store.add(item):
+                added.append(item)
         progress("annotate", min(batch, len(fresh) - start), len(fresh))
     for outcome in final:
         store.log_outcome(outcome)
-    stories = restory(store, opts)
-    return IngestReport(tuple(final), len(stories))
+    in_stories = sum(len(story.article_ids) for story in store.stories())
+    if store.stateless_stories() or store.article_count() - in_stories > len(added):
+        # Stories from before incremental clustering, or articles an interrupted run left
+        # outside any story: form them all again, once.
+        restory(store, opts)
+    else:
+        assign_stories(store, added, opts)
+    return IngestReport(tuple(final), int(store.info()["stories"]))
 
 
-def restory(store: Store, options: PipelineOptions | None = None) -> list[Story]:
-    """Cluster every stored article again and save the stories with inferred dates."""
+def assign_stories(
+    store: Store, items: Sequence[AnnotatedArticle], options: PipelineOptions | None = None
+) -> list[str]:
+    """Assign stored ``items`` to the store's stories online and return the touched story ids.
+
+    Loads only the active stories (and their saved ANN index when it matches), writes the
+    assignments and merges in order with few transactions, saves the states of the stories
+    that changed, and dates the new undated articles from their stories (only stories that
+    received one are read back).
+    """
     opts = options or PipelineOptions()
-    items = store.articles()
-    stories = cluster(items, opts.cluster)
-    store.replace_stories(stories)
-    by_id = {i.article_id: i for i in items}
+    window = timedelta(days=opts.cluster.window_days)
+    path = index_path_for(str(store.info()["path"]))
+    clusterer = open_clusterer(store.active_stories(window), opts.cluster, path)
+    pairs: list[tuple[str, str]] = []
+    touched: dict[str, None] = {}
+    undated: dict[str, None] = {}  # stories that got an article with no stated date
+    for item in arrival_order(items):
+        assignment = clusterer.add(item)
+        if assignment.merged:
+            store.assign(pairs)
+            pairs = []
+            for gone in assignment.merged:
+                store.merge_stories(assignment.story_id, gone)
+                touched.pop(gone, None)
+                if gone in undated:
+                    del undated[gone]
+                    undated[assignment.story_id] = None
+        pairs.append((item.article_id, assignment.story_id))
+        touched[assignment.story_id] = None
+        if known_date(item) is None:
+            undated[assignment.story_id] = None
+    store.assign(pairs, clusterer.states(clusterer.changed))
+    _save_index(clusterer, path)
+    _date_from_stories(store, [s for s in undated if s in touched])
+    return list(touched)
+
+
+def _save_index(clusterer: OnlineClusterer, path: Path | None) -> None:
+    index = clusterer.index
+    if path is not None and index is not None:
+        with contextlib.suppress(OSError):  # a cache: the next run rebuilds it from the store
+            index.save(path)
+
+
+def _date_from_stories(store: Store, story_ids: Sequence[str]) -> None:
+    """Infer the publication dates of undated articles from their stories."""
     from newsweave.fuse.dates import infer_dates
 
-    for story in stories:
-        members = [by_id[a] for a in story.article_ids]
+    for story_id in story_ids:
+        members = store.articles(list(store.story(story_id).article_ids))
         for before, after in zip(members, infer_dates(members), strict=True):
             if after.article.published != before.article.published:
                 store.update_article(after.article)
+
+
+def restory(store: Store, options: PipelineOptions | None = None) -> list[Story]:
+    """Form every stored article's story again, online in arrival order, and save the
+    stories, their states and the ANN index, with inferred dates."""
+    opts = options or PipelineOptions()
+    items = store.articles()
+    clusterer = OnlineClusterer(opts.cluster)
+    for item in arrival_order(items):
+        clusterer.add(item)
+    stories = clusterer.stories([i.article_id for i in items])
+    store.replace_stories(stories)
+    store.assign([], clusterer.states(s.story_id for s in stories))
+    _save_index(clusterer, index_path_for(str(store.info()["path"])))
+    _date_from_stories(store, [s.story_id for s in stories])
     return stories
 
 

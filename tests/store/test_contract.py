@@ -36,7 +36,7 @@ from newsweave.model import (
     Tense,
     TimeExpr,
 )
-from newsweave.store import SCHEMA_VERSION, SQLiteStore, Store
+from newsweave.store import SCHEMA_VERSION, SQLiteStore, Store, StoryState
 
 
 @dataclass(frozen=True)
@@ -390,3 +390,107 @@ def test_adding_twice_stores_each_distinct_text_once(texts: list[str]) -> None:
             assert opened.article_count() == len(distinct) == sum(added)
             assert [a.article.text for a in opened.articles()] == list(dict.fromkeys(texts))
             opened.close()
+
+
+# --- incremental stories ----------------------------------------------------------------
+
+
+def state(story_id: str, born: int, size: int = 1, day: int | None = 26) -> StoryState:
+    moment = None if day is None else datetime(2025, 10, day, tzinfo=UTC)
+    return StoryState(
+        story_id,
+        born,
+        size,
+        np.full(4, float(size), dtype=np.float32),
+        {"vale": 1.0 * size, "kuala lumpur": 0.3},
+        moment,
+        moment,
+        moment,
+    )
+
+
+def test_assign_appends_articles_and_saves_states(store: Store) -> None:
+    for item in (A, B, C):
+        store.add(item)
+    store.assign([(A.article_id, "s1"), (B.article_id, "s2")], [state("s1", 0), state("s2", 1)])
+    store.assign([(C.article_id, "s1")], [state("s1", 0, size=2)])
+    assert store.stories() == [
+        Story("s1", (A.article_id, C.article_id)),
+        Story("s2", (B.article_id,)),
+    ]
+    got = {s.story_id: s for s in store.story_states()}
+    assert got["s1"].size == 2 and got["s1"].keys == {"vale": 2.0, "kuala lumpur": 0.3}
+    np.testing.assert_array_equal(got["s1"].vector_sum, np.full(4, 2.0, dtype=np.float32))
+    assert got["s2"].first == datetime(2025, 10, 26, tzinfo=UTC)
+    assert [s.story_id for s in store.story_states(["s2", "nope"])] == ["s2"]
+    assert store.stateless_stories() == []
+    store.assign([(C.article_id, "s2")])  # an article lives in one story: it moves
+    assert store.story("s2").article_ids == (B.article_id, C.article_id)
+    assert store.story("s1").article_ids == (A.article_id,)
+
+
+def test_assign_with_an_unknown_article_changes_nothing(store: Store) -> None:
+    store.add(A)
+    with pytest.raises(NotFoundError, match="ghost"):
+        store.assign([(A.article_id, "s1"), ("ghost", "s1")], [state("s1", 0)])
+    assert store.stories() == [] and store.story_states() == []
+
+
+def test_merge_moves_articles_and_redirects(store: Store) -> None:
+    for item in (A, B, C):
+        store.add(item)
+    store.assign(
+        [(A.article_id, "old"), (B.article_id, "young"), (C.article_id, "third")],
+        [state("old", 0), state("young", 1), state("third", 2)],
+    )
+    store.save_brief("young", "f", {"headline": "h"})
+    store.merge_stories("old", "young", state("old", 0, size=2))
+    assert store.story("young") == Story("old", (A.article_id, B.article_id))
+    assert store.resolve("young") == "old" and store.resolve("old") == "old"
+    assert store.resolve("never") == "never"
+    assert store.cached_brief("young", "f") is None
+    assert [s.story_id for s in store.story_states()] == ["old", "third"]
+    store.merge_stories("third", "old")  # redirects follow to the end of the chain
+    assert store.resolve("young") == "third"
+    assert store.story("young").article_ids == (C.article_id, A.article_id, B.article_id)
+    with pytest.raises(NotFoundError, match="'old'"):
+        store.merge_stories("old", "third")
+    with pytest.raises(StoreError, match="into itself"):
+        store.merge_stories("third", "third")
+    assert store.info()["stories"] == 1
+
+
+def test_active_stories_keep_the_window(store: Store) -> None:
+    for item in (A, B, C):
+        store.add(item)
+    store.assign(
+        [(A.article_id, "early"), (B.article_id, "late"), (C.article_id, "undated")],
+        [state("early", 0, day=1), state("late", 1, day=20), state("undated", 2, day=None)],
+    )
+    recent = store.active_stories(timedelta(days=7))
+    assert [s.story_id for s in recent] == ["late", "undated"]
+    everything = store.active_stories(timedelta(days=30))
+    assert [s.story_id for s in everything] == ["early", "late", "undated"]
+
+
+def test_replaced_stories_lose_their_states(store: Store) -> None:
+    store.add(A)
+    store.assign([(A.article_id, "s1")], [state("s1", 0)])
+    store.replace_stories([Story("s2", (A.article_id,))])
+    assert store.story_states() == [] and store.stateless_stories() == ["s2"]
+
+
+def test_story_states_survive_reopening(backend: Backend, tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    first = backend.open(path)
+    first.add(A)
+    first.add(B)
+    first.assign([(A.article_id, "s1"), (B.article_id, "s2")], [state("s1", 0), state("s2", 1)])
+    first.merge_stories("s1", "s2", state("s1", 0, size=2))
+    first.close()
+    second = backend.open(path)
+    assert second.story("s2").story_id == "s1"
+    (saved,) = second.story_states()
+    assert (saved.story_id, saved.born, saved.size) == ("s1", 0, 2)
+    assert saved.touched == datetime(2025, 10, 26, tzinfo=UTC)
+    second.close()

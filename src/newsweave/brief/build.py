@@ -26,13 +26,15 @@ from newsweave.model import (
 class BriefOptions:
     """Args:
     min_summary / max_summary: number of summary sentences (3..8 when the story allows).
-    max_facts: key facts listed.
+    max_facts: key facts supported by two or more articles.
+    max_single_source: facts only one article reports, listed after them.
     redundancy: TF-IDF cosine above which a candidate repeats a chosen summary sentence.
     """
 
     min_summary: int = 3
     max_summary: int = 8
     max_facts: int = 12
+    max_single_source: int = 6
     redundancy: float = 0.30
 
 
@@ -41,11 +43,20 @@ def build_brief(analysis: StoryAnalysis, options: BriefOptions | None = None) ->
     items = analysis.items
     quality = analysis.quality
     summary = _summary(list(analysis.facts), quality, opts)
+    shared = [g for g in analysis.facts if g.support.articles >= 2][: opts.max_facts]
+    # What only one source reports matters too: the lead statements of single sources.
+    single = [
+        g
+        for g in analysis.facts
+        if g.support.articles == 1
+        and analysis.quality.get(g.representative.span.article_id, 1.0) >= 0.5
+        and quoted_share(g.representative) < 0.4
+        and self_contained(g.representative)
+    ][: opts.max_single_source]
     facts = [
         Fact(text=g.representative.text, support=g.support, citations=_citations(g))
-        for g in analysis.facts
-        if g.support.articles >= 2
-    ][: opts.max_facts]
+        for g in shared + single
+    ]
     articles = tuple(
         SourceRef(
             article_id=i.article_id,
@@ -66,8 +77,9 @@ def build_brief(analysis: StoryAnalysis, options: BriefOptions | None = None) ->
         entities=analysis.entities,
         quotes=analysis.quotes,
         timeline=analysis.timeline,
-        discrepancies=(),
+        discrepancies=analysis.discrepancies,
         articles=articles,
+        sources=analysis.sources,
         texts={i.article_id: i.article.text for i in items},
     )
 

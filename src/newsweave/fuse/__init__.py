@@ -1,18 +1,32 @@
-"""The fuse stage: a story's articles -> StoryAnalysis (facts, entities, quotes, timeline)."""
+"""The fuse stage: a story's articles -> StoryAnalysis.
+
+Inferred dates, story-wide names, the copy graph, fact groups with independent support,
+discrepancies, merged quotes, one timeline and per-source signals.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from newsweave.fuse.align import AlignOptions, align_facts
+from newsweave.fuse.context import build_context
 from newsweave.fuse.dates import infer_dates
+from newsweave.fuse.discrepancies import DiscrepancyOptions, find_discrepancies
 from newsweave.fuse.entities import normalise_entities, summarise_entities
-from newsweave.fuse.quality import assess_story
+from newsweave.fuse.independence import CopyGraph, build_copy_graph, earlier
+from newsweave.fuse.quality import QualityReport, assess_story
 from newsweave.fuse.quotes import merge_quotes
 from newsweave.fuse.timeline import TimelineOptions, build_timeline
-from newsweave.model import AnnotatedArticle, Story, StoryAnalysis
+from newsweave.model import (
+    AnnotatedArticle,
+    FactGroup,
+    Quality,
+    SourceSignal,
+    Story,
+    StoryAnalysis,
+)
 
-__all__ = ["AlignOptions", "TimelineOptions", "fuse"]
+__all__ = ["AlignOptions", "DiscrepancyOptions", "TimelineOptions", "fuse"]
 
 
 def fuse(story: Story, items: Sequence[AnnotatedArticle]) -> StoryAnalysis:
@@ -32,12 +46,46 @@ def fuse(story: Story, items: Sequence[AnnotatedArticle]) -> StoryAnalysis:
     normalised, resolver = normalise_entities(dated)
     reports = assess_story(normalised)
     quality = {aid: r.score for aid, r in reports.items()}
+    ctx = build_context(normalised)
+    graph = build_copy_graph(ctx)
+    facts = align_facts(ctx, graph, quality)
     return StoryAnalysis(
         story=story,
         items=tuple(normalised),
-        facts=tuple(align_facts(normalised, quality)),
+        facts=tuple(facts),
         entities=tuple(summarise_entities(normalised, resolver)),
         quotes=tuple(merge_quotes(normalised, resolver)),
-        timeline=tuple(build_timeline(normalised, quality)),
+        timeline=tuple(build_timeline(normalised, graph, quality)),
+        discrepancies=tuple(find_discrepancies(ctx, graph, resolver)),
+        sources=tuple(_signals(normalised, facts, graph, reports)),
         quality=quality,
     )
+
+
+def _signals(
+    items: Sequence[AnnotatedArticle],
+    facts: Sequence[FactGroup],
+    graph: CopyGraph,
+    reports: dict[str, QualityReport],
+) -> list[SourceSignal]:
+    order = {i.article_id: (i.article.published, n) for n, i in enumerate(items)}
+    first: dict[str, int] = {i.article_id: 0 for i in items}
+    for group in facts:
+        if group.support.articles < 2:
+            continue
+        members = [m.span.article_id for m in group.members]
+        if any(order[a][0] is None for a in members):
+            continue  # cannot tell who was first
+        leader = members[0]
+        for other in members[1:]:
+            leader = earlier(leader, other, order)
+        first[leader] += 1
+    return [
+        SourceSignal(
+            article_id=i.article_id,
+            copies=tuple(graph.copies.get(i.article_id, ())),
+            first_reports=first[i.article_id],
+            quality=Quality(reports[i.article_id].score, reports[i.article_id].reasons),
+        )
+        for i in items
+    ]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from newsweave.fuse.align import independent_count, words_of
+from newsweave.fuse.independence import CopyGraph, words_of
 from newsweave.model import (
     AnnotatedArticle,
     Precision,
@@ -71,6 +71,7 @@ def _sentence_of(item: AnnotatedArticle, span: Span) -> Sentence | None:
 
 def build_timeline(
     items: Sequence[AnnotatedArticle],
+    graph: CopyGraph | None = None,
     quality: dict[str, float] | None = None,
     options: TimelineOptions | None = None,
 ) -> list[TimelineEntry]:
@@ -129,7 +130,9 @@ def build_timeline(
                 event=sentence.text,
                 when=when.text,
                 scheduled=draft.scheduled,
-                support=Support(len(articles), independent_count(draft.sentences, 85.0)),
+                support=Support(
+                    len(articles), (graph or CopyGraph()).independent(_distinct(draft.sentences))
+                ),
                 citations=citations,
             )
         )
@@ -153,6 +156,10 @@ _DATELINE_PREFIX = re.compile(r"^[A-Z][A-Z .'’-]+,\s*$")
 def _in_dateline(text: str, expr: TimeExpr) -> bool:
     line_start = text.rfind("\n", 0, expr.span.start) + 1
     return bool(_DATELINE_PREFIX.match(text[line_start : expr.span.start]))
+
+
+def _distinct(sentences: Sequence[Sentence]) -> list[Sentence]:
+    return list({(s.span.article_id, s.span.start): s for s in sentences}.values())
 
 
 def _precision_rank(precision: Precision) -> int:

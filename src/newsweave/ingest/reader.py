@@ -18,6 +18,7 @@ from newsweave.ingest.feed import read_feed
 from newsweave.ingest.jsonl import read_json, read_jsonl
 from newsweave.ingest.paths import expand_paths
 from newsweave.ingest.text import read_text
+from newsweave.ingest.warc import is_archive, read_archive
 from newsweave.model import IngestOutcome, IngestStatus
 
 FORMATS_BY_SUFFIX = {
@@ -40,10 +41,11 @@ UNSUPPORTED_SUFFIXES = frozenset(
     {
         ".pdf", ".doc", ".docx", ".odt", ".rtf", ".epub", ".xls", ".xlsx", ".ppt", ".pptx",
         ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".mp3", ".mp4", ".mov", ".wav",
-        ".zip", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".tar", ".warc", ".exe", ".db", ".sqlite",
+        ".zip", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".tar", ".exe", ".db", ".sqlite",
     }
 )  # fmt: skip
-SUPPORTED = "newsweave reads .txt, .html, .jsonl, .xml/.rss/.atom"  # and .md, .htm, .json
+# and .md, .htm, .json, .arc(.gz)
+SUPPORTED = "newsweave reads .txt, .html, .jsonl, .xml/.rss/.atom, .warc(.gz)"
 
 
 def _size(size: int) -> str:
@@ -57,6 +59,8 @@ def read_path(path: Path, options: IngestOptions) -> list[IngestOutcome]:
     """
     where = str(path)
     suffix = path.suffix.lower()
+    if is_archive(path):  # streamed record by record; read_inputs does not make a list
+        return list(read_archive(path, options))
     if suffix in UNSUPPORTED_SUFFIXES:
         return [rejected(where, f"unsupported file type {suffix}; {SUPPORTED}")]
     try:
@@ -127,7 +131,9 @@ def read_inputs(
     seen: dict[str, str] = {}
     for path in files:
         try:
-            outcomes = read_path(path, options)
+            outcomes: Iterable[IngestOutcome] = (
+                read_archive(path, options) if is_archive(path) else read_path(path, options)
+            )
         except Exception as exc:  # a bug must not stop a batch; the reason asks for a report
             outcomes = [
                 rejected(

@@ -17,11 +17,18 @@ import os
 from pathlib import Path
 
 from newsweave.errors import StoreError
-from newsweave.store.protocol import Store
+from newsweave.store.protocol import Store, StoryState
 from newsweave.store.schema import SCHEMA_VERSION
 from newsweave.store.sqlite import SQLiteStore
 
-__all__ = ["SCHEMA_VERSION", "SQLiteStore", "Store", "default_store_path", "open_store"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "SQLiteStore",
+    "Store",
+    "StoryState",
+    "default_store_path",
+    "open_store",
+]
 
 ENV_DB = "NEWSWEAVE_DB"
 

@@ -6,10 +6,47 @@ backends plug in behind the same methods.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
+import numpy as np
+
 from newsweave.model import AnnotatedArticle, Article, IngestOutcome, Story
+
+
+@dataclass(frozen=True, slots=True)
+class StoryState:
+    """What the online clusterer keeps of a story, so a new article is judged without
+    reading the story's articles: sums (not means) so one more member is one addition.
+
+    Attributes:
+        story_id: the story.
+        born: arrival number of its founding article; of two merging stories the one born
+            first keeps its id.
+        size: number of member articles.
+        vector_sum: sum of the members' unit embeddings (float32).
+        keys: participant key -> sum of its weights over the members.
+        first, last: earliest and latest stated publication date of the members.
+        touched: the stream's clock (latest stated date seen) when it last grew; a story
+            quiet for longer than the window leaves the active set.
+    """
+
+    story_id: str
+    born: int
+    size: int
+    vector_sum: np.ndarray = field(compare=False, repr=False)
+    keys: Mapping[str, float] = field(default_factory=dict)
+    first: datetime | None = None
+    last: datetime | None = None
+    touched: datetime | None = None
+
+    @property
+    def active_at(self) -> datetime | None:
+        """The latest of ``last`` and ``touched``: when the story last showed activity."""
+        known = [t for t in (self.last, self.touched) if t is not None]
+        return max(known) if known else None
 
 
 @runtime_checkable
@@ -48,8 +85,9 @@ class Store(Protocol):
         ...
 
     def replace_stories(self, stories: Sequence[Story]) -> None:
-        """Replace all stories in one transaction (order kept). Unknown article ids raise
-        NotFoundError and leave the old stories in place."""
+        """Replace all stories in one transaction (order kept); saved story states go with
+        them, redirects from ids that are stories again are dropped. Unknown article ids
+        raise NotFoundError and leave the old stories in place."""
         ...
 
     def stories(self) -> list[Story]:
@@ -57,7 +95,47 @@ class Store(Protocol):
         ...
 
     def story(self, story_id: str) -> Story:
-        """One story. Raises NotFoundError (saying how to list the ids) if absent."""
+        """One story; an id merged into another story gives that story (its new id).
+        Raises NotFoundError (saying how to list the ids) if absent."""
+        ...
+
+    # --- incremental stories (schema v2) ---------------------------------------------------
+
+    def assign(self, pairs: Sequence[tuple[str, str]], states: Sequence[StoryState] = ()) -> None:
+        """In one transaction: append each ``(article_id, story_id)`` to its story (creating
+        the story after the existing ones; an article already in another story moves), then
+        save ``states`` (replacing older states of the same stories).
+
+        Raises NotFoundError (and changes nothing) for an unknown article id.
+        """
+        ...
+
+    def merge_stories(self, keep: str, gone: str, state: StoryState | None = None) -> None:
+        """Move the articles of ``gone`` to the end of ``keep``, delete ``gone`` (its state
+        and cached brief too) and record that ``gone`` now redirects to ``keep``; save
+        ``state`` as the state of ``keep`` when given. One transaction.
+
+        Raises NotFoundError if either story is absent; StoreError if they are the same.
+        """
+        ...
+
+    def resolve(self, story_id: str) -> str:
+        """The id ``story_id`` goes by now: itself, or the story it was merged into
+        (redirects are followed to the end). Unknown ids come back unchanged."""
+        ...
+
+    def story_states(self, ids: Sequence[str] | None = None) -> list[StoryState]:
+        """Saved states of all stories, or of those ids that have one, in story order."""
+        ...
+
+    def active_stories(self, window: timedelta) -> list[StoryState]:
+        """States of the stories active within ``window`` of the latest activity in the
+        store (``StoryState.active_at``), plus those with no date at all, in story order."""
+        ...
+
+    def stateless_stories(self) -> list[str]:
+        """Ids of stories with no saved state (written by :meth:`replace_stories`, or by a
+        store from before incremental stories): the online clusterer rebuilds them."""
         ...
 
     def save_brief(self, story_id: str, fingerprint: str, brief: dict[str, Any]) -> None:

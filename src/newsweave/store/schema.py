@@ -95,7 +95,68 @@ def _v1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1,)
+_FEEDS = (
+    # What the feed watcher has seen: conditional-request validators and retry state per feed,
+    # and every entry id it has handled, so a restart neither re-fetches nor re-ingests.
+    """CREATE TABLE feed_state (
+        feed_url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        checked_at TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+    )""",
+    """CREATE TABLE feed_entries (
+        feed_url TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        article_id TEXT,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (feed_url, entry_id)
+    )""",
+)
+
+
+def _feeds(conn: sqlite3.Connection) -> None:
+    """The feed watcher's memory: feed_state and feed_entries."""
+    for statement in _FEEDS:
+        conn.execute(statement)
+
+
+_STORIES = (
+    # What the online clusterer keeps per story (see StoryState); active_at is the ISO UTC
+    # time of its latest activity, indexed for the active-window query.
+    """CREATE TABLE story_state (
+        story_id TEXT PRIMARY KEY REFERENCES stories(story_id) ON DELETE CASCADE,
+        born INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        dim INTEGER NOT NULL,
+        vector_sum BLOB NOT NULL,
+        keys TEXT NOT NULL,
+        first TEXT,
+        last TEXT,
+        touched TEXT,
+        active_at TEXT,
+        CHECK (length(vector_sum) = 4 * dim)
+    )""",
+    "CREATE INDEX story_state_by_activity ON story_state(active_at)",
+    # A merged-away story id and the id it now goes by (always a final id, never a chain).
+    """CREATE TABLE story_redirects (
+        gone TEXT PRIMARY KEY,
+        keep TEXT NOT NULL
+    )""",
+    "CREATE INDEX story_redirects_by_keep ON story_redirects(keep)",
+)
+
+
+def _stories(conn: sqlite3.Connection) -> None:
+    """Incremental stories: per-story centroid state and redirects of merged story ids."""
+    for statement in _STORIES:
+        conn.execute(statement)
+
+
+# Append new migrations at the end; never reorder or edit shipped ones.
+MIGRATIONS: tuple[Migration, ...] = (_v1, _feeds, _stories)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

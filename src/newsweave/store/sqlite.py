@@ -19,7 +19,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -33,6 +33,7 @@ from newsweave.codec import (
 )
 from newsweave.errors import NotFoundError, StoreError
 from newsweave.model import AnnotatedArticle, Article, IngestOutcome, Story
+from newsweave.store.protocol import StoryState
 from newsweave.store.schema import migrate, schema_version
 
 __all__ = ["SQLiteStore"]
@@ -358,7 +359,11 @@ class SQLiteStore:
                     f"{self.path}: {', '.join(missing[:5])}; add the articles first"
                 )
             conn.execute("DELETE FROM story_articles")
-            conn.execute("DELETE FROM stories")
+            conn.execute("DELETE FROM stories")  # states go with them (ON DELETE CASCADE)
+            conn.execute(
+                "DELETE FROM story_redirects WHERE gone IN (SELECT value FROM json_each(?))",
+                (json.dumps(story_ids),),
+            )
             conn.executemany(
                 "INSERT INTO stories (story_id, position) VALUES (?, ?)",
                 [(s.story_id, n) for n, s in enumerate(stories)],
@@ -387,13 +392,134 @@ class SQLiteStore:
         return self._stories("", ())
 
     def story(self, story_id: str) -> Story:
-        found = self._stories("WHERE s.story_id = ?", (story_id,))
+        found = self._stories("WHERE s.story_id = ?", (self.resolve(story_id),))
         if not found:
             raise NotFoundError(
                 f"no story {story_id!r} in the store at {self.path}; "
                 "newsweave stories lists the ids"
             )
         return found[0]
+
+    # --- incremental stories -------------------------------------------------------------
+
+    def assign(self, pairs: Sequence[tuple[str, str]], states: Sequence[StoryState] = ()) -> None:
+        """Append articles to stories and save story states, all in one transaction."""
+        rows = [_state_row(state) for state in states]
+        with self._write("assign articles to stories in") as conn:
+            wanted = sorted({a for a, _ in pairs})
+            found = {
+                row[0]
+                for row in conn.execute(
+                    "SELECT article_id FROM articles WHERE article_id IN "
+                    "(SELECT value FROM json_each(?))",
+                    (json.dumps(wanted),),
+                )
+            }
+            missing = [i for i in wanted if i not in found]
+            if missing:
+                raise NotFoundError(
+                    f"cannot assign {len(missing)} article id(s) not in the store at "
+                    f"{self.path}: {', '.join(missing[:5])}; add the articles first"
+                )
+            for article_id, story_id in pairs:
+                self._ensure_story(conn, story_id)
+                conn.execute("DELETE FROM story_articles WHERE article_id = ?", (article_id,))
+                conn.execute(
+                    "INSERT INTO story_articles (story_id, article_id, position) VALUES "
+                    "(?, ?, (SELECT coalesce(max(position), -1) + 1 FROM story_articles "
+                    "WHERE story_id = ?))",
+                    (story_id, article_id, story_id),
+                )
+            for row in rows:
+                self._ensure_story(conn, str(row[0]))
+            conn.executemany(
+                "INSERT OR REPLACE INTO story_state (story_id, born, size, dim, vector_sum, "
+                "keys, first, last, touched, active_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    @staticmethod
+    def _ensure_story(conn: sqlite3.Connection, story_id: str) -> None:
+        conn.execute(
+            "INSERT OR IGNORE INTO stories (story_id, position) "
+            "VALUES (?, (SELECT coalesce(max(position), -1) + 1 FROM stories))",
+            (story_id,),
+        )
+        # A story id that is a story again no longer redirects.
+        conn.execute("DELETE FROM story_redirects WHERE gone = ?", (story_id,))
+
+    def merge_stories(self, keep: str, gone: str, state: StoryState | None = None) -> None:
+        if keep == gone:
+            raise StoreError(
+                f"cannot merge story {keep!r} into itself in the store at {self.path}; "
+                "give two different story ids"
+            )
+        rows = [] if state is None else [_state_row(state)]
+        with self._write(f"merge story {gone} into {keep} in") as conn:
+            for story_id in (keep, gone):
+                if not conn.execute(
+                    "SELECT 1 FROM stories WHERE story_id = ?", (story_id,)
+                ).fetchone():
+                    raise NotFoundError(
+                        f"cannot merge: no story {story_id!r} in the store at {self.path}; "
+                        "newsweave stories lists the ids"
+                    )
+            conn.execute(
+                "UPDATE story_articles SET story_id = ?, position = position + "
+                "(SELECT coalesce(max(position), -1) + 1 FROM story_articles WHERE story_id = ?) "
+                "WHERE story_id = ?",
+                (keep, keep, gone),
+            )
+            conn.execute("DELETE FROM stories WHERE story_id = ?", (gone,))
+            conn.execute("DELETE FROM briefs WHERE story_id = ?", (gone,))
+            conn.execute("UPDATE story_redirects SET keep = ? WHERE keep = ?", (keep, gone))
+            conn.execute(
+                "INSERT OR REPLACE INTO story_redirects (gone, keep) VALUES (?, ?)", (gone, keep)
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO story_state (story_id, born, size, dim, vector_sum, "
+                "keys, first, last, touched, active_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def resolve(self, story_id: str) -> str:
+        with self._read("resolve a story id in") as conn:
+            row = conn.execute(
+                "SELECT keep FROM story_redirects WHERE gone = ?", (story_id,)
+            ).fetchone()
+        return story_id if row is None else str(row[0])
+
+    def _states(self, where: str, params: tuple[Any, ...]) -> list[StoryState]:
+        with self._read("read story states from") as conn:
+            rows = conn.execute(
+                "SELECT t.* FROM story_state t JOIN stories s ON s.story_id = t.story_id "
+                f"{where} ORDER BY s.position",
+                params,
+            ).fetchall()
+        return [_state_from_row(row) for row in rows]
+
+    def story_states(self, ids: Sequence[str] | None = None) -> list[StoryState]:
+        if ids is None:
+            return self._states("", ())
+        return self._states(
+            "WHERE t.story_id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),)
+        )
+
+    def active_stories(self, window: timedelta) -> list[StoryState]:
+        with self._read("read the active stories from") as conn:
+            latest = conn.execute("SELECT max(active_at) FROM story_state").fetchone()[0]
+        if latest is None:
+            return self._states("", ())
+        since = _iso_utc(datetime.fromisoformat(latest) - window)
+        return self._states("WHERE t.active_at IS NULL OR t.active_at >= ?", (since,))
+
+    def stateless_stories(self) -> list[str]:
+        with self._read("read stories from") as conn:
+            rows = conn.execute(
+                "SELECT s.story_id FROM stories s LEFT JOIN story_state t "
+                "ON t.story_id = s.story_id WHERE t.story_id IS NULL ORDER BY s.position"
+            ).fetchall()
+        return [str(row[0]) for row in rows]
 
     def save_brief(self, story_id: str, fingerprint: str, brief: dict[str, Any]) -> None:
         """Cache the brief; it replaces any older brief of the same story."""
@@ -473,3 +599,45 @@ class SQLiteStore:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+
+def _iso_utc(moment: datetime | None) -> str | None:
+    """ISO text in UTC, so that stored times compare as strings."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
+
+
+def _state_row(state: StoryState) -> tuple[Any, ...]:
+    blob, dim = embedding_to_blob(state.vector_sum)
+    keys = json.dumps(dict(state.keys), ensure_ascii=False, separators=(",", ":"))
+    return (
+        state.story_id,
+        state.born,
+        state.size,
+        dim,
+        blob,
+        keys,
+        _iso_utc(state.first),
+        _iso_utc(state.last),
+        _iso_utc(state.touched),
+        _iso_utc(state.active_at),
+    )
+
+
+def _state_from_row(row: sqlite3.Row) -> StoryState:
+    def moment(value: str | None) -> datetime | None:
+        return None if value is None else datetime.fromisoformat(value)
+
+    return StoryState(
+        story_id=row["story_id"],
+        born=int(row["born"]),
+        size=int(row["size"]),
+        vector_sum=embedding_from_blob(row["vector_sum"], row["dim"]),
+        keys=json.loads(row["keys"]),
+        first=moment(row["first"]),
+        last=moment(row["last"]),
+        touched=moment(row["touched"]),
+    )

@@ -1,0 +1,286 @@
+"""Timelines on Timeline17 against the journalists' timelines (tilse protocol).
+
+For each collection (H1N1_bbc, ..., LibyaWar_reuters; one gold timeline each) the collection's
+articles are one newsweave story: detokenised text (bench/_common.py), ``make_article`` with
+the publication ``date`` as a header date, one spaCy pass and ``annotate_doc`` (no
+embeddings), then the fuse steps the timeline needs, as ``newsweave.fuse.fuse`` runs them:
+``infer_dates``, ``normalise_entities``, ``assess_story``, ``build_context(embed=False)``,
+``build_copy_graph``, ``build_timeline``. Large collections are sampled (``--max-articles``
+per collection, fixed seed) to keep the run short.
+
+Systems, each asked for as many dates as the gold timeline has (N):
+- newsweave: ``build_timeline(max_entries=N)`` as built; entries whose precision is not a day
+  (month, year, week, range) are dropped (the gold dates are all days), so it may have fewer
+  than N dates, and several entries may share a day.
+- newsweave, N best days: ``build_timeline`` with no cap, day entries only, days ranked by the
+  best independent support of their entries (then articles): the N best days.
+- publication dates: the N days with most articles published; summary: the first sentence
+  (8+ words) of that day's articles, in file order.
+- random days (seed 0): N days drawn among the publication days; random sentences of that
+  day's articles.
+Every summary is cut to k sentences per day, k = the gold's mean sentences per day (rounded,
+at least 1); newsweave's sentences for a day are its entries' event sentences, best supported
+first.
+
+Scores (tilse 0.2.1, ``TimelineRougeEvaluator(rouge_computation="reimpl")``, its approximate
+ROUGE with stemming and ROUGE's stop word list, since the Perl ROUGE-1.5.5 it ships needs the
+XML::DOM Perl module): date-selection F1 (``tilse.evaluation.dates``), ROUGE-1/2 F1 for the
+``align_date_content_costs_many_to_one`` (align+ m:1), ``concat`` and ``agreement`` variants.
+Predicted sentences are re-tokenised in the corpus' style before scoring.
+
+Usage:
+    .venv/bin/python bench/timeline_t17.py [--data ../shared/data/timeline17]
+        [--max-articles 200] [--seed 0] [--show 5]
+
+Prints figures; it is not a pass/fail test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from _common import detokenize, rouge_tokens
+from newsweave.annotate.models import load_nlp
+from newsweave.annotate.pipeline import annotate_doc
+from newsweave.fuse.context import build_context
+from newsweave.fuse.dates import infer_dates
+from newsweave.fuse.entities import normalise_entities
+from newsweave.fuse.independence import build_copy_graph
+from newsweave.fuse.quality import assess_story
+from newsweave.fuse.timeline import TimelineOptions, build_timeline
+from newsweave.ingest import make_article
+from newsweave.model import AnnotatedArticle, Article, DateOrigin, Precision, TimelineEntry
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "timeline17"
+MEASURES = ("rouge_1", "rouge_2")
+COLUMNS = ("dates", "date F1", "AR1 F1", "AR2 F1", "cR1 F1", "cR2 F1", "agR1", "agR2")
+
+Summary = dict[date, list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Gold:
+    collection: str
+    topic: str
+    timeline: Summary
+    mean_sentences: float
+
+
+def load(data: Path, max_articles: int, seed: int) -> tuple[dict[str, list[dict]], list[Gold]]:
+    articles: dict[str, list[dict]] = defaultdict(list)
+    with (data / "articles.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            articles[row["collection"]].append(row)
+    rng = random.Random(seed)
+    for name, rows in articles.items():
+        if max_articles and len(rows) > max_articles:
+            picked = sorted(rng.sample(range(len(rows)), max_articles))
+            articles[name] = [rows[i] for i in picked]
+    golds: list[Gold] = []
+    with (data / "timelines.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            timeline: Summary = defaultdict(list)
+            for entry in row["entries"]:
+                timeline[date.fromisoformat(entry["date"])].extend(entry["sentences"])
+            mean = sum(len(v) for v in timeline.values()) / len(timeline)
+            golds.append(Gold(row["collection"], row["topic"], dict(timeline), mean))
+    return dict(articles), golds
+
+
+def to_article(row: dict) -> Article:
+    lines = [detokenize(line.split())[0] for line in row["text"].split("\n")]
+    published = datetime.fromisoformat(row["date"]).replace(tzinfo=UTC)
+    return make_article(
+        "\n".join(line for line in lines if line),
+        source=row["source"],
+        path=row["path"],
+        published=published,
+        date_origin=DateOrigin.HEADER,
+        language="en",
+    )
+
+
+def annotate_collection(rows: Sequence[dict]) -> list[AnnotatedArticle]:
+    nlp = load_nlp()
+    unique: dict[str, Article] = {}
+    for row in rows:
+        if not row["text"].strip():
+            continue  # a few files of the corpus are empty
+        article = to_article(row)
+        unique.setdefault(article.article_id, article)  # a few texts appear twice
+    articles = list(unique.values())
+    docs = nlp.pipe((a.text for a in articles), batch_size=16)
+    return [annotate_doc(doc, a) for doc, a in zip(docs, articles, strict=True)]
+
+
+def timelines(items: Sequence[AnnotatedArticle], caps: Sequence[int]) -> list[list[TimelineEntry]]:
+    """The fuse steps in front of the timeline, as ``newsweave.fuse.fuse`` runs them, then one
+    timeline per cap on its entries."""
+    dated = infer_dates(items)
+    normalised, _ = normalise_entities(dated)
+    quality = {aid: r.score for aid, r in assess_story(normalised).items()}
+    graph = build_copy_graph(build_context(normalised, embed=False))
+    return [
+        build_timeline(
+            normalised, graph=graph, quality=quality, options=TimelineOptions(max_entries=cap)
+        )
+        for cap in caps
+    ]
+
+
+def _rank(entry: TimelineEntry) -> tuple[int, int]:
+    return (-entry.support.independent, -entry.support.articles)
+
+
+def ours_as_built(entries: Sequence[TimelineEntry], k: int) -> Summary:
+    by_day: dict[date, list[TimelineEntry]] = defaultdict(list)
+    for e in entries:
+        if e.precision == Precision.DAY:
+            by_day[date.fromisoformat(e.date)].append(e)
+    return {d: [e.event for e in sorted(es, key=_rank)[:k]] for d, es in by_day.items()}
+
+
+def ours_best_days(entries: Sequence[TimelineEntry], n: int, k: int) -> Summary:
+    by_day = ours_as_built(entries, 10**6)
+    ranked: dict[date, tuple[int, int]] = {}
+    for e in entries:
+        if e.precision == Precision.DAY:
+            day = date.fromisoformat(e.date)
+            ranked[day] = min(ranked[day], _rank(e)) if day in ranked else _rank(e)
+    best = sorted(by_day, key=lambda d: (ranked[d], d))[:n]
+    return {d: by_day[d][:k] for d in best}
+
+
+def _first_sentence(item: AnnotatedArticle) -> str | None:
+    return next((s.text for s in item.sentences if len(s.text.split()) >= 8), None)
+
+
+def by_publication_day(items: Sequence[AnnotatedArticle]) -> dict[date, list[AnnotatedArticle]]:
+    days: dict[date, list[AnnotatedArticle]] = defaultdict(list)
+    for item in items:
+        if item.article.published:
+            days[item.article.published.date()].append(item)
+    return days
+
+
+def publication_baseline(items: Sequence[AnnotatedArticle], n: int, k: int) -> Summary:
+    days = by_publication_day(items)
+    best = sorted(days, key=lambda d: (-len(days[d]), d))[:n]
+    out: Summary = {}
+    for d in best:
+        firsts = [s for s in (_first_sentence(i) for i in days[d]) if s]
+        out[d] = firsts[:k]
+    return out
+
+
+def random_baseline(items: Sequence[AnnotatedArticle], n: int, k: int, seed: int) -> Summary:
+    rng = random.Random(seed)
+    days = by_publication_day(items)
+    picked = rng.sample(sorted(days), min(n, len(days)))
+    out: Summary = {}
+    for d in picked:
+        sentences = [s.text for i in days[d] for s in i.sentences if len(s.text.split()) >= 8]
+        out[d] = rng.sample(sentences, min(k, len(sentences)))
+    return out
+
+
+def score(pred: Summary, gold: Gold) -> dict[str, float]:
+    from tilse.data.timelines import GroundTruth, Timeline
+    from tilse.evaluation import dates as tilse_dates
+    from tilse.evaluation import rouge
+
+    predicted = Timeline({d: [rouge_tokens(s) for s in ss] for d, ss in pred.items() if ss})
+    reference = GroundTruth([Timeline(gold.timeline)])
+    evaluator = rouge.TimelineRougeEvaluator(measures=set(MEASURES), rouge_computation="reimpl")
+    out = {"dates": float(len(predicted.get_dates()))}
+    if not predicted.get_dates():
+        return out | {c: 0.0 for c in COLUMNS[1:]}
+    out["date F1"] = tilse_dates.evaluate_dates(predicted, reference)["f_score"]
+    variants = (
+        ("A", evaluator.evaluate_align_date_content_costs_many_to_one),
+        ("c", evaluator.evaluate_concat),
+        ("ag", evaluator.evaluate_agreement),
+    )
+    for prefix, method in variants:
+        result = method(predicted, reference)
+        for n, measure in zip(("1", "2"), MEASURES, strict=True):
+            name = f"{prefix}R{n} F1" if prefix != "ag" else f"agR{n}"
+            out[name] = float(result[measure]["f_score"])
+    return out
+
+
+def _row(label: str, values: dict[str, float]) -> str:
+    cells = [f"{values['dates']:>5.0f}"] + [f"{values[c]:>7.3f}" for c in COLUMNS[1:]]
+    return f"   {label:<32}" + " ".join(cells)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--max-articles", type=int, default=200, help="per collection; 0: all")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--show", type=int, default=5, help="our entries to print per topic")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    articles, golds = load(args.data, args.max_articles, args.seed)
+    header = f"   {'system':<32}{COLUMNS[0]:>5} " + " ".join(f"{c:>7}" for c in COLUMNS[1:])
+    print(
+        "Timeline17: date F1; ROUGE F1 of tilse align+ m:1 (AR1/AR2), concat (cR1/cR2) and "
+        f"agreement (agR1/agR2); max {args.max_articles or 'all'} articles per collection, "
+        f"seed {args.seed}"
+    )
+    results: dict[str, dict[str, list[dict[str, float]]]] = defaultdict(lambda: defaultdict(list))
+    for gold in golds:
+        rows = articles[gold.collection]
+        t0 = time.perf_counter()
+        items = annotate_collection(rows)
+        n, k = len(gold.timeline), max(1, round(gold.mean_sentences))
+        built, uncapped = timelines(items, (n, 10**6))
+        dropped = sum(e.precision != Precision.DAY for e in built)
+        systems = {
+            "newsweave (max_entries=N)": ours_as_built(built, k),
+            "newsweave (N best days)": ours_best_days(uncapped, n, k),
+            "baseline: publication dates": publication_baseline(items, n, k),
+            "baseline: random days (seed)": random_baseline(items, n, k, args.seed),
+        }
+        print(
+            f"\n== {gold.collection}: {len(items)} articles of {len(rows)} used, gold {n} days, "
+            f"k={k} sentences/day; newsweave built {len(built)} entries "
+            f"({dropped} not day-precise, dropped), {len(uncapped)} uncapped "
+            f"({time.perf_counter() - t0:.0f} s)"
+        )
+        print(header)
+        for label, summary in systems.items():
+            values = score(summary, gold)
+            results[gold.topic][label].append(values)
+            results["all"][label].append(values)
+            print(_row(label, values))
+        for entry in built[: args.show]:
+            print(
+                f"     {entry.date} [{entry.precision}, {entry.support.independent}/"
+                f"{entry.support.articles}{', scheduled' if entry.scheduled else ''}] "
+                f"{entry.when!r}: {entry.event[:110]}"
+            )
+    for topic in [t for t in results if t != "all"] + ["all"]:
+        name = "mean over all timelines" if topic == "all" else f"mean over {topic} timelines"
+        print(f"\n== {name}")
+        print(header)
+        for label, values in results[topic].items():
+            mean = {c: sum(v[c] for v in values) / len(values) for c in COLUMNS}
+            print(_row(label, mean))
+    print(f"\n{time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+"""The story list behind ``GET /api/stories``: one row per story, filtered and paged.
+
+Building a row needs every article of the story (headline, sources, dates, entities), which is
+too slow to redo per request on a large store; the rows are kept and rebuilt only when the
+store's stories or article count change (another process ingesting included). A brief built
+through the API updates its row's headline in place.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from newsweave.model import AnnotatedArticle, DateOrigin
+from newsweave.pipeline import story_fingerprint
+from newsweave.store import Store
+
+__all__ = ["StoryEntry", "StoryIndex", "StoryQuery", "page_of_stories"]
+
+_NAMED = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
+_SHOWN_ENTITIES = 8
+_SEARCH_DEPTH = 2000  # articles considered for a full-text query
+
+
+@dataclass(frozen=True, slots=True)
+class StoryEntry:
+    """One story as the list shows it; ``fingerprint`` keys its cached brief."""
+
+    story_id: str
+    headline: str
+    article_ids: tuple[str, ...]
+    sources: tuple[str, ...]
+    first: datetime | None
+    last: datetime | None
+    entities: tuple[str, ...]  # most mentioned first
+    fingerprint: str
+
+    def to_dict(self, matches: int | None = None) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "story_id": self.story_id,
+            "headline": self.headline,
+            "articles": len(self.article_ids),
+            "sources": list(self.sources),
+            "first": self.first.isoformat() if self.first else None,
+            "last": self.last.isoformat() if self.last else None,
+            "entities": list(self.entities[:_SHOWN_ENTITIES]),
+        }
+        if matches is not None:
+            row["matches"] = matches
+        return row
+
+
+def _entry(store: Store, story_id: str, items: Sequence[AnnotatedArticle]) -> StoryEntry:
+    fingerprint = story_fingerprint(items)
+    cached = store.cached_brief(story_id, fingerprint)
+    if cached is not None and cached.get("headline"):
+        headline = str(cached["headline"])
+    else:
+        lead = items[0] if items else None
+        headline = ""
+        if lead is not None:
+            headline = lead.article.title or (lead.sentences[0].text if lead.sentences else "")
+    dates = sorted(
+        i.article.published
+        for i in items
+        if i.article.published and i.article.date_origin != DateOrigin.UNKNOWN
+    )
+    sources = tuple(
+        dict.fromkeys(i.article.source or Path(i.article.path or "?").name for i in items)
+    )
+    names = Counter(e.canonical for i in items for e in i.entities if e.label in _NAMED)
+    return StoryEntry(
+        story_id,
+        headline,
+        tuple(i.article_id for i in items),
+        sources,
+        dates[0] if dates else None,
+        dates[-1] if dates else None,
+        tuple(name for name, _ in names.most_common()),
+        fingerprint,
+    )
+
+
+class StoryIndex:
+    """The rows of every stored story, rebuilt when the store's stories change."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._key: object = None
+        self._entries: list[StoryEntry] = []
+
+    def entries(self) -> list[StoryEntry]:
+        stories = self.store.stories()
+        key = (self.store.article_count(), tuple((s.story_id, s.article_ids) for s in stories))
+        with self._lock:
+            if key == self._key:
+                return self._entries
+        by_id = {i.article_id: i for i in self.store.articles()}
+        entries = [
+            _entry(self.store, s.story_id, [by_id[a] for a in s.article_ids if a in by_id])
+            for s in stories
+        ]
+        with self._lock:
+            self._key, self._entries = key, entries
+        return entries
+
+    def get(self, story_id: str) -> StoryEntry | None:
+        return next((e for e in self.entries() if e.story_id == story_id), None)
+
+    def set_headline(self, story_id: str, headline: str) -> None:
+        with self._lock:
+            self._entries = [
+                replace(e, headline=headline) if e.story_id == story_id else e
+                for e in self._entries
+            ]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryQuery:
+    """Filters of the story list. Text filters are case-insensitive substrings; a story
+    matches the date range when its dated articles overlap it (undated stories never do)."""
+
+    q: str | None = None
+    since: date | None = None
+    until: date | None = None
+    source: str | None = None
+    entity: str | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+def _matches(entry: StoryEntry, query: StoryQuery) -> bool:
+    if query.since and (entry.last is None or entry.last.date() < query.since):
+        return False
+    if query.until and (entry.first is None or entry.first.date() > query.until):
+        return False
+    if query.source:
+        wanted = query.source.casefold()
+        if not any(wanted in s.casefold() for s in entry.sources):
+            return False
+    if query.entity:
+        wanted = query.entity.casefold()
+        if not any(wanted in name.casefold() for name in entry.entities):
+            return False
+    return True
+
+
+def page_of_stories(index: StoryIndex, query: StoryQuery) -> dict[str, Any]:
+    """``{"stories": [...], "total", "limit", "offset", "next_offset"}``, newest first.
+
+    With ``q``, stories holding a matching article come first by their best hit (BM25), and
+    each row says how many of its articles match.
+    """
+    # Newest first; undated stories last, in store order.
+    entries = sorted(
+        (e for e in index.entries() if _matches(e, query)),
+        key=lambda e: -e.last.timestamp() if e.last else float("inf"),
+    )
+    counts: dict[str, int] | None = None
+    if query.q and query.q.strip():
+        rank = {a: n for n, a in enumerate(index.store.search(query.q, limit=_SEARCH_DEPTH))}
+        scored = []
+        counts = {}
+        for entry in entries:
+            hits = [rank[a] for a in entry.article_ids if a in rank]
+            if hits:
+                scored.append((min(hits), entry))
+                counts[entry.story_id] = len(hits)
+        entries = [e for _, e in sorted(scored, key=lambda pair: pair[0])]
+    total = len(entries)
+    window = entries[query.offset : query.offset + query.limit]
+    end = query.offset + len(window)
+    return {
+        "stories": [e.to_dict(None if counts is None else counts[e.story_id]) for e in window],
+        "total": total,
+        "limit": query.limit,
+        "offset": query.offset,
+        "next_offset": end if end < total else None,
+    }

@@ -1,0 +1,416 @@
+"""Online story clustering: each arriving article joins the best active story or opens one.
+
+A story is kept as sums (member vectors, participant weights), its stated time span and the
+stream clock when it last grew (:class:`~newsweave.store.StoryState`), so judging an article
+reads no other article. The score of an article against a story is the average-linkage score
+of the batch clusterer: the mean cosine to the members (the article vector against the mean
+member vector), the weighted Jaccard overlap of participants against the story's mean
+participant profile, and a penalty when the article lies more than ``max_days_apart`` outside
+the story's span. Candidates come from an ANN index over the active stories, so the cost per
+article stays flat as the store grows; a story quiet for ``window_days`` of article time leaves
+the index (and memory) but stays in the store.
+
+Story ids are those of the founding article, so they never change as a story grows. When an
+article scores high with two stories that also score with each other, the younger story merges
+into the older one, whose id survives.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from newsweave.cluster.evidence import (
+    ClusterOptions,
+    combine,
+    known_date,
+    participants,
+    story_id_for,
+    weighted_jaccard,
+)
+from newsweave.model import AnnotatedArticle, Story
+from newsweave.store.protocol import StoryState
+from newsweave.storyindex import StoryIndex
+
+_REINDEX_BELOW = 0.985
+"""Re-index a story once its centroid's cosine to the indexed vector falls below this."""
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Where one article went: its story (after any merge), whether it opened that story,
+    and the story ids merged away (into ``story_id``) because of it."""
+
+    article_id: str
+    story_id: str
+    opened: bool
+    merged: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class _Live:
+    """A story in the active set: mutable sums, updated in place as members arrive."""
+
+    story_id: str
+    born: int
+    size: int
+    vector_sum: np.ndarray
+    keys: dict[str, float]
+    first: datetime | None
+    last: datetime | None
+    touched: datetime | None
+    indexed: np.ndarray = field(repr=False)
+
+    def mean(self) -> np.ndarray:
+        result: np.ndarray = self.vector_sum / self.size
+        return result
+
+    def profile(self) -> dict[str, float]:
+        return {k: v / self.size for k, v in self.keys.items()}
+
+    def active_at(self) -> datetime | None:
+        known = [t for t in (self.last, self.touched) if t is not None]
+        return max(known) if known else None
+
+    def state(self) -> StoryState:
+        return StoryState(
+            self.story_id,
+            self.born,
+            self.size,
+            self.vector_sum.copy(),
+            dict(self.keys),
+            self.first,
+            self.last,
+            self.touched,
+        )
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _days_outside(moment: datetime | None, first: datetime | None, last: datetime | None) -> float:
+    """Days between ``moment`` and the span [first, last]; 0 inside it or when unknown."""
+    if moment is None or first is None or last is None:
+        return 0.0
+    if moment < first:
+        return (first - moment).total_seconds() / 86400
+    if moment > last:
+        return (moment - last).total_seconds() / 86400
+    return 0.0
+
+
+def _span_gap(a: _Live, b: _Live) -> float:
+    if a.first is None or a.last is None or b.first is None or b.last is None:
+        return 0.0
+    if a.last < b.first:
+        return (b.first - a.last).total_seconds() / 86400
+    if b.last < a.first:
+        return (a.first - b.last).total_seconds() / 86400
+    return 0.0
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    v = np.asarray(vector, dtype=np.float32)
+    norm = float(np.linalg.norm(v))
+    return v / norm if norm > 0 else v
+
+
+class OnlineClusterer:
+    """Assigns articles one at a time; holds the active stories and their ANN index.
+
+    Args:
+        options: thresholds, weights, window (shared with the batch clusterer).
+        states: active stories to start from (e.g. ``store.active_stories(window)``).
+        index: a saved index that holds exactly those stories, or None to build one.
+        track_members: keep every story's member ids in memory (needed by :meth:`stories`;
+            the store path leaves it off, the store keeps the members).
+
+    Example:
+        >>> clusterer = OnlineClusterer()  # doctest: +SKIP
+        >>> [clusterer.add(item).story_id for item in arrival_order(items)]  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        options: ClusterOptions | None = None,
+        states: Iterable[StoryState] = (),
+        index: StoryIndex | None = None,
+        track_members: bool = True,
+    ) -> None:
+        self.options = options or ClusterOptions()
+        self.window = timedelta(days=self.options.window_days)
+        self.track_members = track_members
+        self.members: dict[str, list[str]] = {}
+        self.live: dict[str, _Live] = {}
+        self.changed: set[str] = set()
+        self.clock: datetime | None = None
+        self.born = 0
+        self._quiet: list[tuple[datetime, str]] = []
+        self._retired: dict[str, StoryState] = {}
+        self._index = index
+        for state in states:
+            unit = _unit(state.vector_sum)
+            live = _Live(
+                state.story_id,
+                state.born,
+                state.size,
+                np.asarray(state.vector_sum, dtype=np.float32).copy(),
+                dict(state.keys),
+                _utc(state.first),
+                _utc(state.last),
+                _utc(state.touched),
+                unit,
+            )
+            self.live[live.story_id] = live
+            self.born = max(self.born, live.born + 1)
+            self._schedule(live)
+            active = live.active_at()
+            if active is not None and (self.clock is None or active > self.clock):
+                self.clock = active
+        if self._index is None and self.live:
+            self._index = StoryIndex(len(next(iter(self.live.values())).vector_sum))
+            for live in self.live.values():
+                self._index.upsert(live.story_id, live.indexed)
+
+    # --- public --------------------------------------------------------------------------
+
+    @property
+    def index(self) -> StoryIndex | None:
+        return self._index
+
+    def add(self, item: AnnotatedArticle) -> Assignment:
+        """Assign ``item`` to the best active story, or open a new one; merge stories the
+        article links strongly. Returns where it went."""
+        opts = self.options
+        vector = _unit(item.embedding)
+        keys = participants(item)
+        moment = _utc(known_date(item))
+        if moment is not None and (self.clock is None or moment > self.clock):
+            self.clock = moment
+            self._evict_quiet()
+        scored = self._score(vector, keys, moment)
+        if not scored or scored[0][0] < opts.threshold:
+            return self._open(item, vector, keys, moment)
+        best = self.live[scored[0][1]]
+        self._grow(best, item.article_id, vector, keys, moment)
+        merged: list[str] = []
+        if scored[0][0] >= opts.merge_threshold:
+            for score, other_id in scored[1:]:
+                if score < opts.merge_threshold or other_id not in self.live:
+                    continue
+                other = self.live[other_id]
+                if self._pair_score(best, other) >= opts.threshold:
+                    keep, gone = (best, other) if best.born <= other.born else (other, best)
+                    self._merge(keep, gone)
+                    merged.append(gone.story_id)
+                    best = keep
+        return Assignment(item.article_id, best.story_id, False, tuple(merged))
+
+    def states(self, story_ids: Iterable[str]) -> list[StoryState]:
+        """Current states of those ids, active or gone quiet while this clusterer ran
+        (merged-away ids are skipped)."""
+        out: list[StoryState] = []
+        for story_id in story_ids:
+            if story_id in self.live:
+                out.append(self.live[story_id].state())
+            elif story_id in self._retired:
+                out.append(self._retired[story_id])
+        return out
+
+    def stories(self, order: Sequence[str] | None = None) -> list[Story]:
+        """All stories seen (needs ``track_members``): largest first, ties by founding
+        article's position in ``order`` (default: arrival)."""
+        position = {a: n for n, a in enumerate(order)} if order is not None else None
+        out: list[Story] = []
+        for story_id, ids in self.members.items():
+            members = sorted(ids, key=position.__getitem__) if position is not None else ids
+            out.append(Story(story_id, tuple(members)))
+        rank = position if position is not None else {}
+        out.sort(key=lambda s: (-len(s.article_ids), rank.get(s.article_ids[0], 0)))
+        return out
+
+    # --- scoring -------------------------------------------------------------------------
+
+    def _score(
+        self, vector: np.ndarray, keys: dict[str, float], moment: datetime | None
+    ) -> list[tuple[float, str]]:
+        if self._index is None or not len(self._index):
+            return []
+        found = [s for s in self._index.search(vector, self.options.candidates) if s in self.live]
+        if not found:
+            return []
+        lives = [self.live[s] for s in found]
+        sums = np.stack([live.vector_sum for live in lives])
+        sizes = np.array([live.size for live in lives], dtype=np.float32)
+        cosines = (sums @ vector) / sizes
+        scored = [
+            (
+                combine(
+                    self.options,
+                    float(cosine),
+                    weighted_jaccard(keys, live.profile()),
+                    _days_outside(moment, live.first, live.last),
+                ),
+                live.story_id,
+            )
+            for cosine, live in zip(cosines, lives, strict=True)
+        ]
+        # Best first; ties go to the older story, so the outcome does not hang on the index.
+        scored.sort(key=lambda pair: (-pair[0], self.live[pair[1]].born))
+        return scored
+
+    def _pair_score(self, a: _Live, b: _Live) -> float:
+        cosine = float(a.mean() @ b.mean())
+        return combine(
+            self.options, cosine, weighted_jaccard(a.profile(), b.profile()), _span_gap(a, b)
+        )
+
+    # --- changes -------------------------------------------------------------------------
+
+    def _open(
+        self,
+        item: AnnotatedArticle,
+        vector: np.ndarray,
+        keys: dict[str, float],
+        moment: datetime | None,
+    ) -> Assignment:
+        story_id = story_id_for(item.article_id)
+        live = _Live(
+            story_id,
+            self.born,
+            1,
+            vector.copy(),
+            dict(keys),
+            moment,
+            moment,
+            self.clock,
+            vector.copy(),
+        )
+        self.born += 1
+        self.live[story_id] = live
+        if self.track_members:
+            self.members[story_id] = [item.article_id]
+        if self._index is None:
+            self._index = StoryIndex(len(vector))
+        self._index.upsert(story_id, vector)
+        self._touch(live)
+        return Assignment(item.article_id, story_id, True)
+
+    def _grow(
+        self,
+        live: _Live,
+        article_id: str,
+        vector: np.ndarray,
+        keys: dict[str, float],
+        moment: datetime | None,
+    ) -> None:
+        live.size += 1
+        live.vector_sum += vector
+        for key, weight in keys.items():
+            live.keys[key] = live.keys.get(key, 0.0) + weight
+        if moment is not None:
+            live.first = moment if live.first is None else min(live.first, moment)
+            live.last = moment if live.last is None else max(live.last, moment)
+        live.touched = self.clock
+        if self.track_members:
+            self.members[live.story_id].append(article_id)
+        self._reindex_if_drifted(live)
+        self._touch(live)
+
+    def _merge(self, keep: _Live, gone: _Live) -> None:
+        keep.size += gone.size
+        keep.vector_sum += gone.vector_sum
+        for key, weight in gone.keys.items():
+            keep.keys[key] = keep.keys.get(key, 0.0) + weight
+        spans = [t for t in (keep.first, gone.first) if t is not None]
+        keep.first = min(spans) if spans else None
+        ends = [t for t in (keep.last, gone.last) if t is not None]
+        keep.last = max(ends) if ends else None
+        keep.touched = self.clock
+        del self.live[gone.story_id]
+        self.changed.discard(gone.story_id)
+        if self._index is not None:
+            self._index.remove(gone.story_id)
+        if self.track_members:
+            self.members[keep.story_id].extend(self.members.pop(gone.story_id))
+        self._reindex_if_drifted(keep)
+        self._touch(keep)
+
+    def _reindex_if_drifted(self, live: _Live) -> None:
+        centroid = _unit(live.vector_sum)
+        if float(centroid @ live.indexed) < _REINDEX_BELOW and self._index is not None:
+            self._index.upsert(live.story_id, centroid)
+            live.indexed = centroid
+
+    def _touch(self, live: _Live) -> None:
+        self.changed.add(live.story_id)
+        self._schedule(live)
+
+    def _schedule(self, live: _Live) -> None:
+        active = live.active_at()
+        if active is not None:
+            heapq.heappush(self._quiet, (active, live.story_id))
+
+    def _evict_quiet(self) -> None:
+        """Drop stories whose latest activity is older than the window (lazy heap: an entry
+        is stale when its story has been active since)."""
+        if self.clock is None:
+            return
+        cutoff = self.clock - self.window
+        while self._quiet and self._quiet[0][0] < cutoff:
+            when, story_id = heapq.heappop(self._quiet)
+            live = self.live.get(story_id)
+            if live is None or live.active_at() != when:
+                continue
+            del self.live[story_id]
+            if story_id in self.changed:  # its last state is still to be saved
+                self._retired[story_id] = live.state()
+            if self._index is not None:
+                self._index.remove(story_id)
+
+
+def arrival_order(items: Sequence[AnnotatedArticle]) -> list[AnnotatedArticle]:
+    """The deterministic order in which a batch enters the stream: stated publication date
+    (undated articles last, where the formed stories can take them), then input order."""
+    far = datetime.max.replace(tzinfo=UTC)
+
+    def key(pair: tuple[int, AnnotatedArticle]) -> tuple[datetime, int]:
+        moment = _utc(known_date(pair[1]))
+        return (moment if moment is not None else far, pair[0])
+
+    return [item for _, item in sorted(enumerate(items), key=key)]
+
+
+def cluster_online(
+    items: Sequence[AnnotatedArticle], options: ClusterOptions | None = None
+) -> list[Story]:
+    """Group ``items`` into stories with the online clusterer, in :func:`arrival_order`.
+
+    Returns:
+        Stories, largest first (ties: earliest founding article in input order first); each
+        story lists its articles in input order.
+    """
+    clusterer = OnlineClusterer(options)
+    for item in arrival_order(items):
+        clusterer.add(item)
+    return clusterer.stories([i.article_id for i in items])
+
+
+def open_clusterer(
+    states: Sequence[StoryState], options: ClusterOptions, index_path: Path | None
+) -> OnlineClusterer:
+    """A store-backed clusterer (members not tracked) over ``states``, reusing the index
+    saved at ``index_path`` when it holds exactly those stories."""
+    index = None
+    if states:
+        ndim = len(states[0].vector_sum)
+        index = StoryIndex.load(index_path, ndim, [s.story_id for s in states])
+    return OnlineClusterer(options, states, index, track_members=False)

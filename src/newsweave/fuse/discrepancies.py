@@ -1,0 +1,329 @@
+"""Where independent sources disagree: figures, durations, quote wording, attribution.
+
+Only values in the same slot are compared (:mod:`newsweave.fuse.slots`), only between sources
+that did not copy each other, and only when the two sentences are about the same thing. Quote
+renderings are compared for changes of meaning: tense (will / would have), negation, numbers,
+and a different speaker for the same words. Each discrepancy lists every side with its
+citations and independent support, and a short reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from newsweave.fuse.context import StoryContext
+from newsweave.fuse.entities import NameResolver
+from newsweave.fuse.independence import CopyGraph
+from newsweave.fuse.slots import GROWING, Observation, observations
+from newsweave.model import (
+    CitedText,
+    Discrepancy,
+    DiscrepancyKind,
+    Quote,
+    Sentence,
+    Support,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DiscrepancyOptions:
+    """Args:
+    same_topic: paraphrase similarity two sentences need to be compared at all.
+    tolerance: relative difference under which two figures agree (rounding).
+    approx_tolerance: the same for figures marked "about", "some", "nearly".
+    quote_variant: fuzzy ratio (0..100) above which two quotations are renderings of one.
+    """
+
+    same_topic: float = 0.45
+    tolerance: float = 0.02
+    approx_tolerance: float = 0.10
+    quote_variant: float = 62.0
+
+
+_APPROX = {"about", "some", "nearly", "almost", "around", "roughly", "approximately", "close to"}
+_LOWER_BOUND = {"more than", "over", "at least", "above", "upwards of"}
+_UPPER_BOUND = {"less than", "under", "fewer than", "below", "up to", "at most", "nearly"}
+
+
+def _agree(a: Observation, b: Observation, opts: DiscrepancyOptions) -> bool:
+    qa, qb = (a.qualifier or "").lower(), (b.qualifier or "").lower()
+    if (qa in _LOWER_BOUND and b.value >= a.value) or (qb in _LOWER_BOUND and a.value >= b.value):
+        return True
+    if (qa in _UPPER_BOUND and b.value <= a.value) or (qb in _UPPER_BOUND and a.value <= b.value):
+        return True
+    tol = opts.approx_tolerance if qa in _APPROX or qb in _APPROX else opts.tolerance
+    return abs(a.value - b.value) <= tol * max(abs(a.value), abs(b.value), 1e-9)
+
+
+def _comparable(
+    a: Observation, b: Observation, ctx: StoryContext, graph: CopyGraph, opts: DiscrepancyOptions
+) -> bool:
+    if a.article_id == b.article_id or a.unit != b.unit or a.head != b.head:
+        return False
+    if a.mode != b.mode or a.duration != b.duration:
+        return False
+    if a.duration and a.head not in GROWING:
+        pass  # a trip or a truce has one length whenever it is reported
+    elif a.anchor != b.anchor or a.anchor == "?":
+        return False
+    if graph.same_source(a.sentence, b.sentence):
+        return False
+    return ctx.semantic(a.sentence, b.sentence) >= opts.same_topic
+
+
+def figure_discrepancies(
+    ctx: StoryContext, graph: CopyGraph, opts: DiscrepancyOptions
+) -> list[Discrepancy]:
+    obs = observations(ctx)
+    conflict: dict[int, set[int]] = defaultdict(set)
+    agree: dict[int, set[int]] = defaultdict(set)
+    for i in range(len(obs)):
+        for j in range(i + 1, len(obs)):
+            a, b = obs[i], obs[j]
+            if a.article_id == b.article_id or a.unit != b.unit or a.head != b.head:
+                continue
+            same_value = _agree(a, b, opts)
+            if same_value and a.mode == b.mode:
+                agree[i].add(j)
+                agree[j].add(i)
+            elif not same_value and _comparable(a, b, ctx, graph, opts):
+                conflict[i].add(j)
+                conflict[j].add(i)
+    out: list[Discrepancy] = []
+    done: set[int] = set()
+    for seed in sorted(conflict, key=lambda k: -len(conflict[k])):
+        if seed in done:
+            continue
+        # One side: the seed and what agrees with it; other sides: its conflicts and theirs.
+        sides: list[list[int]] = []
+        for start in [seed, *sorted(conflict[seed])]:
+            if start in done:
+                continue
+            side = {start} | {
+                k for k in agree[start] if k not in done and _slot_match(obs[start], obs[k])
+            }
+            side -= {k for s in sides for k in s}
+            if side:
+                sides.append(sorted(side))
+                done.update(side)
+        if len(sides) < 2:
+            continue
+        out.append(_figure_discrepancy(obs, sides, ctx, graph))
+    return out
+
+
+def _slot_match(a: Observation, b: Observation) -> bool:
+    return (
+        a.mode == b.mode
+        and a.duration == b.duration
+        and (a.anchor == b.anchor or (a.duration and a.head not in GROWING))
+    )
+
+
+def _figure_discrepancy(
+    obs: list[Observation], sides: list[list[int]], ctx: StoryContext, graph: CopyGraph
+) -> Discrepancy:
+    first = obs[sides[0][0]]
+    claims = []
+    values = []
+    for side in sides:
+        members = [obs[k] for k in side]
+        sentences = _unique([m.sentence for m in members])
+        articles = {m.article_id for m in members}
+        claims.append(
+            CitedText(
+                text=_clearest(sentences),
+                citations=tuple(m.span for m in members) + tuple(s.span for s in sentences),
+                support=Support(len(articles), graph.independent(sentences)),
+            )
+        )
+        values.append(" / ".join(dict.fromkeys(m.text for m in members)))
+    kind = DiscrepancyKind.DURATION if first.duration else DiscrepancyKind.FIGURE
+    when = "" if first.anchor == "?" else f" on {first.anchor}"
+    if first.duration and first.head not in GROWING:
+        when = ""
+    elif first.duration:
+        when = f" as of {first.anchor}"
+    topic = f"{'length of the ' if first.duration else ''}{first.head}{when}"
+    reason = (
+        f"independent sources give different values for the same "
+        f"{'length' if first.duration else 'figure'}: " + " vs ".join(values)
+    )
+    return Discrepancy(topic=topic, kind=kind.value, reason=reason, claims=tuple(claims))
+
+
+def _unique(sentences: Sequence[Sentence]) -> list[Sentence]:
+    return list({(s.span.article_id, s.span.start): s for s in sentences}.values())
+
+
+def _clearest(sentences: Sequence[Sentence]) -> str:
+    return min(sentences, key=lambda s: (len(s.text) > 320, len(s.text))).text
+
+
+# --- quotes ------------------------------------------------------------------------------
+
+_NEGATION = re.compile(r"\b(?:not|no|never|nothing|none|nobody|neither|nor|cannot)\b|n't\b")
+_FUTURE = re.compile(r"\b(?:will|shall|won't|going to)\b|'ll\b")
+_PAST_CONDITIONAL = re.compile(r"\b(?:would have|would not have|wouldn't have|had|'d have)\b")
+_PAST = re.compile(r"\b(?:was|were|did|had)\b")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _meaning(text: str) -> tuple[int, bool, bool, bool, frozenset[str]]:
+    t = text.lower().replace("’", "'")
+    return (
+        len(_NEGATION.findall(t)) % 2,
+        bool(_FUTURE.search(t)),
+        bool(_PAST_CONDITIONAL.search(t)),
+        bool(_PAST.search(t)),
+        frozenset(n.replace(",", "") for n in _NUMBER.findall(t)),
+    )
+
+
+def _meaning_change(a: str, b: str) -> str | None:
+    """Why two renderings of one quotation differ in meaning, or None when they agree.
+
+    When one rendering holds more of the quotation than the other, only the shared part is
+    compared: the longer one's extra sentences are not a change of meaning.
+    """
+    short, long_ = sorted((a, b), key=len)
+    if len(long_) > 1.3 * len(short):
+        aligned = fuzz.partial_ratio_alignment(short.lower(), long_.lower())
+        if aligned is not None and aligned.score >= 85:
+            long_ = long_[aligned.dest_start : aligned.dest_end]
+    ma, mb = _meaning(short), _meaning(long_)
+    if ma[0] != mb[0]:
+        return "one rendering negates what the other states"
+    if ma[1] != mb[1] or ma[2] != mb[2] or ma[3] != mb[3]:
+        return "the renderings differ in tense"
+    if ma[4] and mb[4] and ma[4] != mb[4]:
+        return "the renderings give different numbers"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Rendering:
+    quote: Quote
+    speaker: str
+
+
+def quote_discrepancies(
+    ctx: StoryContext, graph: CopyGraph, resolver: NameResolver, opts: DiscrepancyOptions
+) -> list[Discrepancy]:
+    renderings = [
+        _Rendering(q, resolver.canonical(q.speaker) if q.speaker else "")
+        for item in ctx.items
+        for q in item.quotes
+        if len(q.text.split()) >= 4
+    ]
+    parent = list(range(len(renderings)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(renderings)):
+        for j in range(i + 1, len(renderings)):
+            a, b = renderings[i].quote.text.lower(), renderings[j].quote.text.lower()
+            if fuzz.ratio(a, b) >= opts.quote_variant or (
+                min(len(a), len(b)) >= 30 and fuzz.partial_ratio(a, b) >= 90
+            ):
+                parent[find(i)] = find(j)
+    groups: dict[int, list[_Rendering]] = defaultdict(list)
+    for i, r in enumerate(renderings):
+        groups[find(i)].append(r)
+    out: list[Discrepancy] = []
+    for members in groups.values():
+        if len({r.quote.span.article_id for r in members}) < 2:
+            continue
+        out.extend(_attribution(members, ctx, graph))
+        out.extend(_wording(members, ctx, graph))
+    return out
+
+
+def _side(renderings: Sequence[_Rendering], ctx: StoryContext, graph: CopyGraph) -> CitedText:
+    spans = [r.quote.span for r in renderings]
+    sentences = _unique([s for s in (ctx.sentence_at(sp) for sp in spans) if s is not None])
+    text = renderings[0].quote.text
+    return CitedText(
+        text=f"{renderings[0].speaker or 'unattributed'}: “{text}”",
+        citations=tuple(spans) + tuple(s.span for s in sentences),
+        support=Support(len({sp.article_id for sp in spans}), graph.independent(sentences)),
+    )
+
+
+def _attribution(
+    members: list[_Rendering], ctx: StoryContext, graph: CopyGraph
+) -> list[Discrepancy]:
+    by_speaker: dict[str, list[_Rendering]] = defaultdict(list)
+    for r in members:
+        if r.speaker:
+            by_speaker[r.speaker].append(r)
+    if len(by_speaker) < 2:
+        return []
+    sides = [_side(rs, ctx, graph) for rs in by_speaker.values()]
+    names = " vs ".join(by_speaker)
+    opening = " ".join(members[0].quote.text.split()[:8])
+    return [
+        Discrepancy(
+            topic=f"who said “{opening}…”",
+            kind=DiscrepancyKind.ATTRIBUTION.value,
+            reason=f"the same words are attributed to different speakers: {names}",
+            claims=tuple(sides),
+        )
+    ]
+
+
+def _wording(members: list[_Rendering], ctx: StoryContext, graph: CopyGraph) -> list[Discrepancy]:
+    by_meaning: dict[tuple[object, ...], list[_Rendering]] = defaultdict(list)
+    for r in members:
+        by_meaning[_meaning(r.quote.text)].append(r)
+    if len(by_meaning) < 2:
+        return []
+    groups = list(by_meaning.values())
+    reasons = {
+        reason
+        for x in range(len(groups))
+        for y in range(x + 1, len(groups))
+        if (reason := _meaning_change(groups[x][0].quote.text, groups[y][0].quote.text))
+    }
+    if not reasons:
+        return []
+    speaker = next((r.speaker for r in members if r.speaker), "unattributed")
+    return [
+        Discrepancy(
+            topic=f"{speaker}'s words: “{' '.join(members[0].quote.text.split()[:8])}…”",
+            kind=DiscrepancyKind.QUOTE.value,
+            reason="; ".join(sorted(reasons)),
+            claims=tuple(_side(g, ctx, graph) for g in groups),
+        )
+    ]
+
+
+def find_discrepancies(
+    ctx: StoryContext,
+    graph: CopyGraph,
+    resolver: NameResolver,
+    options: DiscrepancyOptions | None = None,
+) -> list[Discrepancy]:
+    """Every discrepancy of the story, most important first (best-supported sides first)."""
+    opts = options or DiscrepancyOptions()
+    found = figure_discrepancies(ctx, graph, opts) + quote_discrepancies(ctx, graph, resolver, opts)
+    weight = {
+        DiscrepancyKind.FIGURE.value: 3,
+        DiscrepancyKind.ATTRIBUTION.value: 3,
+        DiscrepancyKind.DURATION.value: 2,
+        DiscrepancyKind.QUOTE.value: 2,
+    }
+
+    def importance(d: Discrepancy) -> float:
+        return weight.get(d.kind, 1) + sum(c.support.independent for c in d.claims if c.support)
+
+    return sorted(found, key=lambda d: (-importance(d), d.topic))

@@ -1,0 +1,222 @@
+"""Slots for figures: what a number measures, when, and in what mode.
+
+Two figures can only contradict each other when they fill the same slot: the same kind of
+thing (ships = vessels), the same unit, the same time (the nearest time expression in the
+sentence, else the publication day) and the same mode. Modes keep apart values that are not
+statements of fact about the present: a threatened rate ("threatened new 100% tariffs"),
+a peak ("a peak of 52"), a previous value ("cut its claim from 12 percent"), a claim inside a
+quotation ("We're at 157 percent", says one side) and a ceiling ("up to 20").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from newsweave.fuse.context import StoryContext
+from newsweave.fuse.timeline import date_key
+from newsweave.model import AnnotatedArticle, Quantity, Sentence, Span
+
+# Nouns that name the same measured thing in news writing.
+_SYNONYMS = {
+    "vessel": "ship",
+    "boat": "ship",
+    "ship": "ship",
+    "tour": "trip",
+    "journey": "trip",
+    "visit": "trip",
+    "trip": "trip",
+    "duty": "tariff",
+    "levy": "tariff",
+    "tariff": "tariff",
+    "walkout": "strike",
+    "stoppage": "strike",
+    "strike": "strike",
+    "dockworker": "worker",
+    "docker": "worker",
+    "employee": "worker",
+    "worker": "worker",
+    "death": "death",
+    "fatality": "death",
+    "dead": "death",
+    "casualty": "casualty",
+    "injury": "injury",
+}
+# Things whose duration grows while they last: compare only values stated on the same day.
+GROWING = frozenset(
+    {
+        "strike",
+        "war",
+        "protest",
+        "shutdown",
+        "blockade",
+        "siege",
+        "lockout",
+        "occupation",
+        "standoff",
+        "dispute",
+        "crisis",
+        "drought",
+        "outage",
+        "campaign",
+        "detention",
+    }
+)
+_DAYS_PER = {
+    "hours": 1 / 24,
+    "hour": 1 / 24,
+    "days": 1.0,
+    "day": 1.0,
+    "weeks": 7.0,
+    "week": 7.0,
+    "months": 30.0,
+    "month": 30.0,
+    "years": 365.0,
+    "year": 365.0,
+}
+_LONG = re.compile(r"\b(day|week|month|year)-long\s+((?:[A-Za-z]+\s+){0,2}?[a-z]+)\b")
+_PREPOSITION = re.compile(r"\s+(?:on|of|for|to|from|in|at|with|by|against)\s+.*$")
+_THREAT = re.compile(
+    r"\b(?:threat\w*|could|would|might|if|warn\w*|plan\w*|propos\w*|"
+    r"consider\w*|seek\w*|vow\w*|promis\w*|expected to)\b"
+)
+_PEAK = re.compile(r"\b(?:peak\w*|high of|record|as (?:much|many|high) as|at most)\b")
+_PREVIOUS = re.compile(
+    r"\b(?:from|down from|up from|previously|earlier|before|compared with)"
+    r"\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One figure as stated by one article, with its slot."""
+
+    article_id: str
+    sentence: Sentence
+    span: Span
+    text: str
+    value: float
+    unit: str
+    qualifier: str | None
+    head: str  # the measured thing, normalised ("ship")
+    anchor: str  # ISO date key: of the nearest time expression, else the publication day
+    mode: str  # actual | threat | peak | previous | claim | ceiling
+    duration: bool
+
+
+def head_of(measure: str | None) -> str:
+    """ "tariffs on Chinese goods" -> "tariff"; "Asia tour" -> "trip"."""
+    if not measure:
+        return ""
+    words = re.findall(r"[a-z]+", _PREPOSITION.sub("", measure.lower()))
+    if not words:
+        return ""
+    word = words[-1]
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        word = word[:-1]
+    return _SYNONYMS.get(word, word)
+
+
+def _inside_quote(sentence: Sentence, offset: int) -> bool:
+    before = sentence.text[:offset]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+def _mode(sentence: Sentence, start: int, qualifier: str | None, head: str) -> str:
+    local = start - sentence.span.start
+    before = sentence.text[max(0, local - 45) : local].lower()
+    if _inside_quote(sentence, local):
+        return "claim"
+    if qualifier and qualifier.lower() in ("up to", "as many as", "as much as", "at most"):
+        return "ceiling"
+    if _PREVIOUS.search(before):
+        return "previous"
+    if _PEAK.search(before[-30:]) or head == "peak":
+        return "peak"
+    if _THREAT.search(before):
+        return "threat"
+    return "actual"
+
+
+def _anchor(item: AnnotatedArticle, sentence: Sentence, start: int) -> str:
+    best: tuple[int, str] | None = None
+    for expr in item.times:
+        if not (sentence.span.start <= expr.span.start < sentence.span.end):
+            continue
+        key = date_key(expr)
+        if key is None:
+            continue
+        distance = min(abs(expr.span.start - start), abs(expr.span.end - start))
+        if best is None or distance < best[0]:
+            best = (distance, key)
+    if best is not None:
+        return best[1]
+    published: date | None = item.article.published.date() if item.article.published else None
+    return published.isoformat() if published else "?"
+
+
+def observations(ctx: StoryContext) -> list[Observation]:
+    """Every figure and duration of the story with its slot."""
+    out: list[Observation] = []
+    for item in ctx.items:
+        for q in item.quantities:
+            obs = _from_quantity(ctx, item, q)
+            if obs is not None:
+                out.append(obs)
+        out.extend(_long_durations(ctx, item))
+    return out
+
+
+def _from_quantity(ctx: StoryContext, item: AnnotatedArticle, q: Quantity) -> Observation | None:
+    sentence = ctx.sentence_at(q.span)
+    if sentence is None:
+        return None
+    duration = q.unit in _DAYS_PER
+    value = q.value * _DAYS_PER[q.unit] if duration else q.value
+    unit = "days" if duration else q.unit
+    head = head_of(q.measure)
+    if not head:
+        return None
+    return Observation(
+        item.article_id,
+        sentence,
+        q.span,
+        q.text,
+        value,
+        unit,
+        q.qualifier,
+        head,
+        _anchor(item, sentence, q.span.start),
+        _mode(sentence, q.span.start, q.qualifier, head),
+        duration,
+    )
+
+
+def _long_durations(ctx: StoryContext, item: AnnotatedArticle) -> list[Observation]:
+    """ "a week-long trip": one unit of time, which the quantity reader does not see."""
+    out: list[Observation] = []
+    for match in _LONG.finditer(item.article.text):
+        span = Span(item.article_id, match.start(), match.start() + len(match.group(1)) + 5)
+        sentence = ctx.sentence_at(span)
+        if sentence is None:
+            continue
+        head = head_of(match.group(2))
+        out.append(
+            Observation(
+                item.article_id,
+                sentence,
+                span,
+                match.group(0)[: span.end - span.start],
+                _DAYS_PER[match.group(1)],
+                "days",
+                None,
+                head,
+                _anchor(item, sentence, span.start),
+                _mode(sentence, span.start, None, head),
+                True,
+            )
+        )
+    return out

@@ -1,0 +1,422 @@
+"""The feed watcher: poll RSS/Atom feeds, ingest new entries, keep the stories current.
+
+Each poll sends the feed's ETag / Last-Modified back (an unchanged feed costs one 304), reads
+the entries, skips the ids already handled, fetches the page of an entry that carries only a
+link, and ingests the rest through :func:`newsweave.pipeline.ingest_outcomes`. What was seen is
+kept in the store file (tables ``feed_state`` and ``feed_entries``), so a restart neither
+re-fetches nor re-ingests. A feed that cannot be fetched is reported and retried with
+exponential backoff; the others go on. Validators are saved only when every new entry was
+handled, so an entry whose page failed for a passing reason is tried again on the next poll.
+
+Example:
+    >>> from newsweave.store import open_store  # doctest: +SKIP
+    >>> store = open_store("news.sqlite")  # doctest: +SKIP
+    >>> watch(["https://example.org/feed.xml"], store, WatchOptions(once=True))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+import sqlite3
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from newsweave.errors import InputError, OptionError, StoreError
+from newsweave.fetch import FEED_TYPES, PAGE_TYPES, FetchError, FetchOptions, fetch
+from newsweave.ingest.decode import decode
+from newsweave.ingest.extract import read_html
+from newsweave.ingest.feed import _entry_date, read_feed
+from newsweave.model import DateOrigin, IngestOutcome, IngestStatus
+from newsweave.pipeline import PipelineOptions, ingest_outcomes
+from newsweave.store import Store
+
+__all__ = ["FeedMemory", "WatchEvent", "WatchOptions", "parse_interval", "poll_feed", "watch"]
+
+
+@dataclass(frozen=True, slots=True)
+class WatchOptions:
+    """How often and how carefully to poll.
+
+    Args:
+        every: seconds between polls of a healthy feed.
+        once: poll each feed once and return (no retries).
+        retry_base: the first retry delay after a failure; it doubles per failure in a row...
+        max_backoff: ...up to this many seconds.
+        fetch: limits for feeds and pages (``allow_private`` lets it reach your own network).
+        pipeline: the ingest, annotate and cluster options.
+    """
+
+    every: float = 300.0
+    once: bool = False
+    retry_base: float = 60.0
+    max_backoff: float = 3600.0
+    fetch: FetchOptions = field(default_factory=FetchOptions)
+    pipeline: PipelineOptions = field(default_factory=PipelineOptions)
+
+
+@dataclass(frozen=True, slots=True)
+class WatchEvent:
+    """One thing that happened to one feed; ``message`` is the line the CLI prints.
+
+    ``kind`` is ``"new"`` (entries ingested), ``"unchanged"``, ``"error"`` (the feed failed;
+    ``retry_in`` says when it is tried again) or ``"entry-error"`` (one entry's page failed).
+    """
+
+    feed: str
+    kind: str
+    message: str
+    ingested: int = 0
+    retry_in: float | None = None
+    attempt: int = 0
+
+
+Report = Callable[[WatchEvent], None]
+
+
+def parse_interval(text: str) -> float:
+    """Seconds in ``"90"``, ``"30s"``, ``"5m"``, ``"2h"`` or ``"1d"``.
+
+    Raises:
+        OptionError: not a positive number with an optional s/m/h/d unit.
+    """
+    units = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+    value = text.strip().lower()
+    scale = units.get(value[-1:])
+    number = value[:-1] if scale is not None else value
+    try:
+        seconds = float(number) * (scale or 1.0)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0 or seconds != seconds:  # rejects NaN too
+        raise OptionError(
+            f"the interval must be a positive number with an optional unit s, m, h or d "
+            f"(e.g. 30s, 5m, 1h); got {text!r}"
+        )
+    return seconds
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class FeedMemory:
+    """What the watcher has seen, in the store's own SQLite file (its own connection).
+
+    Raises:
+        StoreError: the store is not a file (``:memory:``) or cannot be read or written.
+    """
+
+    def __init__(self, store: Store) -> None:
+        path = str(store.info().get("path", ""))
+        if not path or path == ":memory:":
+            raise StoreError(
+                "the feed watcher keeps what it has seen in the store file, and this store has "
+                "none (it is in memory); open a store file with --db or NEWSWEAVE_DB"
+            )
+        self.path = path
+        self._lock = threading.Lock()
+        try:
+            self._conn = sqlite3.connect(path, timeout=10.0, isolation_level=None)
+            self._conn.execute("SELECT 1 FROM feed_state LIMIT 1")
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"cannot read the feed watcher's tables in the store at {path}: {exc}; "
+                "open the store once with this newsweave (newsweave info) to upgrade it"
+            ) from exc
+
+    @contextmanager
+    def _sql(self, action: str, write: bool = False) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                if write:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                except BaseException:
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
+                    raise
+                if write:
+                    self._conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise StoreError(
+                    f"cannot {action} in the store at {self.path}: {exc}; check the file and retry"
+                ) from exc
+
+    def validators(self, feed: str) -> tuple[str | None, str | None]:
+        """The ETag and Last-Modified of the feed's last complete poll."""
+        with self._sql("read the feed state") as conn:
+            row = conn.execute(
+                "SELECT etag, last_modified FROM feed_state WHERE feed_url = ?", (feed,)
+            ).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def seen(self, feed: str) -> set[str]:
+        with self._sql("read the feed entries") as conn:
+            rows = conn.execute(
+                "SELECT entry_id FROM feed_entries WHERE feed_url = ?", (feed,)
+            ).fetchall()
+        return {str(r[0]) for r in rows}
+
+    def remember(
+        self,
+        feed: str,
+        entries: Sequence[tuple[str, str, str | None]],
+        etag: str | None,
+        last_modified: str | None,
+        complete: bool,
+    ) -> None:
+        """Record handled entries ``(entry_id, status, article_id)``; the validators too when
+        ``complete`` (otherwise the old ones stay, so the next poll reads the feed again)."""
+        now = _now()
+        with self._sql("record the feed entries", write=True) as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO feed_entries (feed_url, entry_id, status, article_id, "
+                "seen_at) VALUES (?, ?, ?, ?, ?)",
+                [(feed, e, s, a, now) for e, s, a in entries],
+            )
+            conn.execute(
+                "INSERT INTO feed_state (feed_url, checked_at, failures) VALUES (?, ?, 0) "
+                "ON CONFLICT (feed_url) DO UPDATE SET checked_at = excluded.checked_at, "
+                "failures = 0, last_error = NULL",
+                (feed, now),
+            )
+            if complete:
+                conn.execute(
+                    "UPDATE feed_state SET etag = ?, last_modified = ? WHERE feed_url = ?",
+                    (etag, last_modified, feed),
+                )
+
+    def failed(self, feed: str, error: str) -> int:
+        """Count one more failure in a row; returns the count."""
+        with self._sql("record a feed failure", write=True) as conn:
+            conn.execute(
+                "INSERT INTO feed_state (feed_url, checked_at, failures, last_error) "
+                "VALUES (?, ?, 1, ?) ON CONFLICT (feed_url) DO UPDATE SET "
+                "checked_at = excluded.checked_at, failures = failures + 1, "
+                "last_error = excluded.last_error",
+                (feed, _now(), error),
+            )
+            row = conn.execute(
+                "SELECT failures FROM feed_state WHERE feed_url = ?", (feed,)
+            ).fetchone()
+        return int(row[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+def _entry_id(entry: Any) -> str:
+    for key in ("id", "guid", "link"):
+        value = entry.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    title = str(entry.get("title") or "")
+    summary = str(entry.get("summary") or "")
+    return "sha256:" + hashlib.sha256(f"{title}\n{summary}".encode()).hexdigest()
+
+
+def _parse_entries(data: bytes) -> list[Any]:
+    import feedparser
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    return list(parsed.get("entries") or [])
+
+
+def _page_outcome(
+    feed: str, entry: Any, outcome: IngestOutcome, options: WatchOptions
+) -> IngestOutcome:
+    """The article of a link-only entry, read from its page (the entry fills in the gaps)."""
+    link = entry.get("link")
+    if not isinstance(link, str) or not link.strip():
+        return outcome
+    page = fetch(link, replace(options.fetch, content_types=PAGE_TYPES))
+    try:
+        markup = decode(page.content, page.url)
+    except InputError as exc:
+        return IngestOutcome(outcome.where, IngestStatus.REJECTED, reason=str(exc))
+    found = read_html(markup, Path(page.url), outcome.where, options.pipeline.ingest)[0]
+    if found.article is None:
+        return found
+    article = found.article
+    published, origin = article.published, article.date_origin
+    listed = _entry_date(entry)
+    if published is None and listed is not None:
+        published, origin = listed, DateOrigin.METADATA
+    title = entry.get("title")
+    article = replace(
+        article,
+        path=feed,
+        url=article.url or page.url,
+        title=article.title or (title if isinstance(title, str) else None),
+        published=published,
+        date_origin=origin,
+    )
+    return replace(found, article=article)
+
+
+def poll_feed(feed: str, store: Store, memory: FeedMemory, options: WatchOptions) -> WatchEvent:
+    """One poll of one feed: fetch, ingest what is new, remember it.
+
+    Raises:
+        FetchError: the feed itself could not be fetched (the caller schedules the retry).
+    """
+    etag, modified = memory.validators(feed)
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if modified:
+        headers["If-Modified-Since"] = modified
+    answer = fetch(feed, replace(options.fetch, content_types=FEED_TYPES), headers)
+    if answer.status == 304:
+        memory.remember(feed, [], etag, modified, complete=True)
+        return WatchEvent(feed, "unchanged", f"{feed}: not modified")
+    entries = _parse_entries(answer.content)
+    outcomes = read_feed(answer.content, Path("feed"), feed, options.pipeline.ingest)
+    if len(outcomes) != len(entries):  # no entries at all: one rejection for the whole feed
+        reason = outcomes[0].reason if outcomes else "no entries"
+        memory.remember(feed, [], answer.etag, answer.last_modified, complete=True)
+        return WatchEvent(feed, "unchanged", f"{feed}: {reason}")
+    seen = memory.seen(feed)
+    fresh: list[tuple[str, IngestOutcome]] = []
+    problems: list[str] = []
+    complete = True
+    for entry, outcome in zip(entries, outcomes, strict=True):
+        entry_id = _entry_id(entry)
+        if entry_id in seen:
+            continue
+        seen.add(entry_id)
+        if outcome.article is not None:
+            outcome = replace(outcome, article=replace(outcome.article, path=feed))
+        elif outcome.status is IngestStatus.REJECTED and "only a link" in (outcome.reason or ""):
+            try:
+                outcome = _page_outcome(feed, entry, outcome, options)
+            except FetchError as exc:
+                problems.append(f"{outcome.where}: {exc.problem}")
+                if exc.transient:
+                    complete = False  # try this entry again on the next poll
+                    continue
+                outcome = IngestOutcome(outcome.where, IngestStatus.REJECTED, reason=str(exc))
+        fresh.append((entry_id, outcome))
+    report = ingest_outcomes([o for _, o in fresh], store, options.pipeline)
+    handled = []
+    for (entry_id, _), final in zip(fresh, report.outcomes, strict=True):
+        article_id = final.article.article_id if final.article else final.duplicate_of
+        handled.append((entry_id, final.status.value, article_id))
+    memory.remember(feed, handled, answer.etag, answer.last_modified, complete)
+    counts = report.counts
+    message = (
+        f"{feed}: {len(fresh)} new entries: {counts['ingested']} ingested, "
+        f"{counts['duplicate']} duplicate, {counts['rejected']} rejected"
+    )
+    for final in report.outcomes:
+        if final.status is IngestStatus.REJECTED:
+            message += f"\n  rejected: {final.where}: {final.reason}"
+    for problem in problems:
+        message += f"\n  will retry: {problem}"
+    kind = "new" if fresh else "unchanged"
+    return WatchEvent(feed, kind, message, ingested=counts["ingested"])
+
+
+def _print(event: WatchEvent) -> None:
+    print(event.message, flush=True)
+
+
+@contextmanager
+def stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGINT and SIGTERM set ``stop`` (the current poll finishes); a second Ctrl-C aborts."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+
+    def handler(signum: int, frame: object) -> None:
+        if stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        stop.set()
+
+    for s in previous:
+        signal.signal(s, handler)
+    try:
+        yield
+    finally:
+        for s, old in previous.items():
+            signal.signal(s, old)
+
+
+def watch(
+    feeds: Sequence[str],
+    store: Store,
+    options: WatchOptions | None = None,
+    report: Report = _print,
+    stop: threading.Event | None = None,
+) -> dict[str, int]:
+    """Poll ``feeds`` until ``stop`` is set (or once, with ``options.once``).
+
+    Returns:
+        Failures in a row per feed when it returned (0 for a feed whose last poll worked).
+
+    Raises:
+        OptionError: no feeds. StoreError: the store cannot keep the watcher's memory.
+    """
+    opts = options or WatchOptions()
+    if not feeds:
+        raise OptionError("give at least one feed URL to watch")
+    halt = stop or threading.Event()
+    memory = FeedMemory(store)
+    due = dict.fromkeys(feeds, time.monotonic())
+    failures = dict.fromkeys(feeds, 0)
+    try:
+        with stop_on_signals(halt) if stop is None else _nothing():
+            while not halt.is_set():
+                for feed in feeds:
+                    if halt.is_set() or (not opts.once and due[feed] > time.monotonic()):
+                        continue
+                    report(_poll(feed, store, memory, opts, failures))
+                    delay = opts.every
+                    if failures[feed]:
+                        delay = min(opts.retry_base * 2 ** (failures[feed] - 1), opts.max_backoff)
+                    due[feed] = time.monotonic() + delay
+                if opts.once:
+                    break
+                halt.wait(max(0.0, min(due.values()) - time.monotonic()))
+    finally:
+        memory.close()
+    return failures
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+def _poll(
+    feed: str, store: Store, memory: FeedMemory, opts: WatchOptions, failures: dict[str, int]
+) -> WatchEvent:
+    try:
+        event = poll_feed(feed, store, memory, opts)
+    except FetchError as exc:
+        failures[feed] = memory.failed(feed, exc.problem)
+        if opts.once:
+            return WatchEvent(feed, "error", f"{feed}: {exc.problem}", attempt=failures[feed])
+        delay = min(opts.retry_base * 2 ** (failures[feed] - 1), opts.max_backoff)
+        return WatchEvent(
+            feed,
+            "error",
+            f"{feed}: {exc.problem}; retry {failures[feed]} in {delay:g} s",
+            retry_in=delay,
+            attempt=failures[feed],
+        )
+    failures[feed] = 0
+    return event

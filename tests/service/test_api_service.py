@@ -1,0 +1,323 @@
+"""The HTTP API in its real server process on loopback: every endpoint, paging, search,
+filters, auth on writes, the size limit, and one error envelope for every kind of error."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from newsweave.api import ApiConfig, create_app
+from newsweave.codec import brief_to_dict
+from newsweave.pipeline import stored_brief
+from newsweave.store import open_store
+
+ENVELOPE_KEYS = {"code", "message", "detail"}
+
+
+def envelope(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    """The response is the one error envelope with this status and code."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == ENVELOPE_KEYS
+    assert body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str) and len(body["error"]["message"]) > 10
+    return dict(body["error"])
+
+
+@pytest.fixture(scope="module")
+def client(service: Any) -> Iterator[httpx.Client]:
+    with service.client() as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def rows(client: httpx.Client) -> list[dict[str, Any]]:
+    body = client.get("/api/stories", params={"limit": 100}).json()
+    return list(body["stories"])
+
+
+def story_with(rows: list[dict[str, Any]], words: str) -> dict[str, Any]:
+    return next(r for r in rows if words in r["headline"])
+
+
+def test_health_and_openapi(client: httpx.Client) -> None:
+    health = client.get("/api/health").json()
+    assert health["status"] == "ok" and health["writes"] is True
+    assert health["articles"] == 12 and health["stories"] == 3
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/health", "/api/stories", "/api/stories/{story_id}", "/api/articles"} <= set(paths)
+    assert "post" in paths["/api/articles"] and "get" in paths["/api/articles/{article_id}"]
+
+
+def test_story_list_rows_newest_first(rows: list[dict[str, Any]]) -> None:
+    assert len(rows) == 3
+    strike = story_with(rows, "")  # any row has the full shape
+    assert set(strike) == {
+        "story_id",
+        "headline",
+        "articles",
+        "sources",
+        "first",
+        "last",
+        "entities",
+    }
+    lasts = [r["last"] for r in rows]
+    assert lasts == sorted(lasts, reverse=True)
+    assert sorted(r["articles"] for r in rows) == [1, 1, 10]
+
+
+def test_pagination_walks_every_story_once(
+    client: httpx.Client, rows: list[dict[str, Any]]
+) -> None:
+    seen: list[str] = []
+    offset: int | None = 0
+    while offset is not None:
+        page = client.get("/api/stories", params={"limit": 2, "offset": offset}).json()
+        assert page["total"] == 3 and page["limit"] == 2 and len(page["stories"]) <= 2
+        seen += [r["story_id"] for r in page["stories"]]
+        offset = page["next_offset"]
+    assert seen == [r["story_id"] for r in rows]
+    past = client.get("/api/stories", params={"offset": 50}).json()
+    assert past["stories"] == [] and past["next_offset"] is None
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"q": "inspections"}, ["Crane collapse inquiry"]),
+        ({"q": "museum"}, ["Harbour museum"]),
+        ({"q": "arbitration"}, ["9 percent"]),
+        ({"q": "zzzunheardof"}, []),
+        ({"q": '"unbalanced AND ('}, []),  # FTS syntax errors never fail
+        ({"since": "2026-03-01", "until": "2026-03-31"}, ["9 percent"]),
+        ({"until": "2026-02-28"}, ["Crane collapse inquiry"]),
+        ({"source": "gazette"}, ["Harbour museum"]),
+        ({"entity": "petra han"}, ["9 percent"]),
+        ({"entity": "Solberg", "source": "Courier"}, []),
+    ],
+)
+def test_search_and_filters(
+    client: httpx.Client, rows: list[dict[str, Any]], params: dict[str, str], expected: list[str]
+) -> None:
+    body = client.get("/api/stories", params=params).json()
+    found = [r["headline"] for r in body["stories"]]
+    assert body["total"] == len(expected), found
+    for words, headline in zip(expected, found, strict=True):
+        assert words in headline
+    if "q" in params and expected:
+        assert all(r["matches"] >= 1 for r in body["stories"])
+
+
+def test_brief_is_the_cli_schema(
+    client: httpx.Client, service: Any, rows: list[dict[str, Any]]
+) -> None:
+    strike = story_with(rows, "9 percent")
+    got = client.get(f"/api/stories/{strike['story_id']}").json()
+    with open_store(service.db) as store:
+        expected = brief_to_dict(stored_brief(store, strike["story_id"]))
+    assert got == expected
+    assert got["headline"] == strike["headline"]
+    assert len(got["articles"]) == 10 and got["summary"] and got["timeline"]
+
+
+def test_article_with_and_without_annotations(
+    client: httpx.Client, rows: list[dict[str, Any]]
+) -> None:
+    brief = client.get(f"/api/stories/{story_with(rows, '9 percent')['story_id']}").json()
+    cite = brief["summary"][0]["citations"][0]
+    full = client.get(f"/api/articles/{cite['article_id']}").json()
+    assert {"article", "sentences", "entities", "quotes", "quantities", "times", "story_id"} <= set(
+        full
+    )
+    assert full["story_id"] == brief["story_id"]
+    text = full["article"]["text"]
+    assert text[cite["start"] : cite["end"]] == brief["summary"][0]["text"]
+    lean = client.get(f"/api/articles/{cite['article_id']}", params={"annotations": "false"})
+    assert set(lean.json()) == {"article", "story_id"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status", "code"),
+    [
+        ("GET", "/api/nothing-here", {}, 404, "not_found"),
+        ("GET", "/api/stories/s-000000000000", {}, 404, "not_found"),
+        ("GET", "/api/articles/0000000000000000", {}, 404, "not_found"),
+        ("DELETE", "/api/stories", {}, 405, "method_not_allowed"),
+        ("GET", "/api/stories", {"params": {"limit": 0}}, 422, "invalid_request"),
+        ("GET", "/api/stories", {"params": {"since": "yesterday"}}, 422, "invalid_request"),
+        (
+            "GET",
+            "/api/stories",
+            {"params": {"since": "2026-03-02", "until": "2026-03-01"}},
+            422,
+            "invalid_request",
+        ),
+        ("POST", "/api/articles", {"json": {"text": "x"}}, 401, "unauthorized"),
+    ],
+)
+def test_error_envelope(
+    client: httpx.Client,
+    method: str,
+    path: str,
+    kwargs: dict[str, Any],
+    status: int,
+    code: str,
+) -> None:
+    error = envelope(client.request(method, path, **kwargs), status, code)
+    if status == 422 and "since" not in str(kwargs):
+        assert error["detail"] and {"where", "problem"} <= set(error["detail"][0])
+
+
+def auth(service: Any) -> dict[str, str]:
+    return {"Authorization": f"Bearer {service.token}"}
+
+
+def test_writes_need_the_token(client: httpx.Client, service: Any) -> None:
+    body = {"text": "An article."}
+    missing = client.post("/api/articles", json=body)
+    assert "token" in envelope(missing, 401, "unauthorized")["message"]
+    assert missing.headers["www-authenticate"] == "Bearer"
+    wrong = client.post("/api/articles", json=body, headers={"Authorization": "Bearer nope"})
+    envelope(wrong, 401, "unauthorized")
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "words"),
+    [
+        ({}, "invalid_request", "exactly one"),
+        ({"text": "a", "url": "http://example.org/"}, "invalid_request", "exactly one"),
+        ({"text": "a", "colour": "red"}, "invalid_request", "colour"),
+        ({"text": "Too short to be news."}, "rejected", "fewer than the minimum"),
+        ({"url": "file:///etc/passwd"}, "unsafe_url", "only http and https"),
+    ],
+)
+def test_bad_submissions(
+    client: httpx.Client, service: Any, body: dict[str, str], code: str, words: str
+) -> None:
+    response = client.post("/api/articles", json=body, headers=auth(service))
+    error = envelope(response, 422, code)
+    assert words in error["message"] or words in json.dumps(error["detail"])
+
+
+def test_body_size_limit(client: httpx.Client, service: Any) -> None:
+    big = {"text": "word " * (service.max_body // 4)}
+    error = envelope(
+        client.post("/api/articles", json=big, headers=auth(service)), 413, "too_large"
+    )
+    assert f"{service.max_body:,}" in error["message"]
+
+
+def _chunks(data: bytes) -> Iterator[bytes]:
+    for start in range(0, len(data), 16_384):
+        yield data[start : start + 16_384]
+
+
+def test_body_size_limit_without_length(client: httpx.Client, service: Any) -> None:
+    data = json.dumps({"text": "word " * (service.max_body // 4)}).encode()
+    response = client.post(
+        "/api/articles",
+        content=_chunks(data),
+        headers={**auth(service), "Content-Type": "application/json"},
+    )
+    envelope(response, 413, "too_large")
+
+
+PAGE = """<!doctype html><html><head><title>Ferry timetable returns to normal</title>
+<meta property="og:site_name" content="Kessel Evening Post">
+<meta property="article:published_time" content="2026-03-16T08:00:00+00:00"></head>
+<body><nav>Home | News | Sport</nav><article><h1>Ferry timetable returns to normal</h1>
+<p>The Kessel ferry company restored its full timetable on Monday after the end of the
+Varnholm port strike, adding four crossings a day to clear the queue of lorries.</p>
+<p>Chief executive Anja Berg said the backlog of freight would be gone by Wednesday and that
+the company had hired twenty temporary deckhands for the week.</p></article>
+<footer>Cookies help us deliver our services.</footer></body></html>"""
+
+
+def test_submit_text_html_and_url(client: httpx.Client, service: Any, site: Any) -> None:
+    text = (
+        "Varnholm's harbour pilots said on Monday that they would hold a ballot on new rosters "
+        "next month, after the port strike left many of them working double shifts."
+    )
+    made = client.post(
+        "/api/articles",
+        json={"text": text, "title": "Pilots to ballot on rosters", "source": "Tide Radio"},
+        headers=auth(service),
+    )
+    assert made.status_code == 201, made.text
+    created = made.json()
+    assert created["status"] == "ingested" and created["story_id"]
+    stored = client.get(f"/api/articles/{created['article_id']}").json()["article"]
+    assert stored["title"] == "Pilots to ballot on rosters" and stored["source"] == "Tide Radio"
+    again = client.post("/api/articles", json={"text": text}, headers=auth(service))
+    assert again.status_code == 200
+    assert again.json()["status"] == "duplicate"
+    assert again.json()["article_id"] == created["article_id"]
+
+    site.routes["/ferry.html"] = (200, {"Content-Type": "text/html; charset=utf-8"}, PAGE.encode())
+    by_url = client.post(
+        "/api/articles", json={"url": f"{site.url}/ferry.html"}, headers=auth(service)
+    )
+    assert by_url.status_code == 201, by_url.text
+    article = client.get(f"/api/articles/{by_url.json()['article_id']}").json()["article"]
+    assert article["url"] == f"{site.url}/ferry.html"
+    assert article["title"] == "Ferry timetable returns to normal"
+    assert "twenty temporary deckhands" in article["text"] and "Cookies" not in article["text"]
+    assert site.requests[0][1]["user-agent"].startswith("newsweave/")
+
+    missing = client.post(
+        "/api/articles", json={"url": f"{site.url}/gone.html"}, headers=auth(service)
+    )
+    assert "HTTP 404" in envelope(missing, 502, "fetch_failed")["message"]
+
+    as_html = client.post(
+        "/api/articles",
+        json={"html": PAGE.replace("Monday", "Tuesday")},
+        headers=auth(service),
+    )
+    assert as_html.status_code == 201, as_html.text
+
+
+# --- an in-process server (real uvicorn on loopback) for what the shared one cannot show -----
+
+
+@pytest.fixture(scope="module")
+def tokenless(service: Any) -> Iterator[str]:
+    """The same store served with no token configured, plus a route that fails."""
+    import uvicorn
+
+    app = create_app(ApiConfig(db=service.db, token=""))
+
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/api/boom", boom)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_no_token_refuses_writes_and_bugs_get_the_envelope(tokenless: str) -> None:
+    with httpx.Client(base_url=tokenless, trust_env=False) as c:
+        refused = c.post("/api/articles", json={"text": "x"}, headers={"Authorization": "Bearer a"})
+        assert "no token is configured" in envelope(refused, 403, "forbidden")["message"]
+        assert c.get("/api/health").json()["writes"] is False
+        error = envelope(c.get("/api/boom"), 500, "internal")
+        assert "a bug" not in error["message"]  # internals stay in the server log
