@@ -31,7 +31,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -51,10 +50,12 @@ def real_items() -> list[AnnotatedArticle]:
     items: list[AnnotatedArticle] = []
     for name in ("ecbplus", "timeline17"):
         path = CACHE / f"{name}.sqlite"
-        if not path.is_file():
-            sys.exit(f"no cache at {path}: run bench/cluster_quality.py first")
-        with SQLiteStore(path) as store:
-            items.extend(store.articles())
+        if path.is_file():
+            with SQLiteStore(path) as store:
+                items.extend(store.articles())
+    if not items:
+        sys.exit(f"no annotation cache in {CACHE}: run bench/cluster_quality.py first")
+    print(f"# {len(items):,} real annotated articles as seeds")
     return items
 
 
@@ -142,7 +143,7 @@ def run_store(n: int, per_day: float) -> None:
         for start in range(0, n, BLOCK):
             chunk = items[start : start + BLOCK]
             for item in chunk:
-                store.add(replace(item, embedding=item.embedding))
+                store.add(item)
             began = time.perf_counter()
             assign_stories(store, chunk)
             blocks.append((time.perf_counter() - began) * 1000 / len(chunk))

@@ -306,6 +306,7 @@ class FactGroup:
     representative: Sentence
     support: Support
     score: float
+    centrality: float = 0.0  # closeness to what the whole story is about, 0..1
 
 
 @dataclass(frozen=True, slots=True)

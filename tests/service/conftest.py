@@ -25,18 +25,24 @@ MAX_BODY = 200_000
 
 # An article of our own whose title, text and quote carry markup and script: the web page must
 # show it as text and run none of it.
-XSS_ARTICLE = """title: Harbour museum <script>window.__xss = 1</script> opens <img src=x onerror="window.__xss = 2">
-date: 2026-04-02
-source: Pen <b>Test</b> Gazette
-
-The maritime museum on Varnholm's old pier opened its doors on Thursday after a two-year
-restoration, showing model ships, diving suits and a lighthouse lens rescued from the sea.
-
-"We wanted every visitor to feel the weather <img src=x onerror=window.__xss=3> on the old pier," said Ingrid Solberg, the museum's director.
-
-Tickets cost 12 euros <script>window.__xss = 4</script> and children under twelve enter free.
-The museum expects about 40,000 visitors in its first year.
-"""
+XSS_ARTICLE = "\n".join(
+    [
+        'title: Harbour museum <script>window.__xss = 1</script> opens <img src=x onerror="'
+        'window.__xss = 2">',
+        "date: 2026-04-02",
+        "source: Pen <b>Test</b> Gazette",
+        "",
+        "The maritime museum on Varnholm's old pier opened its doors on Thursday after a "
+        "two-year restoration, showing model ships, diving suits and a lighthouse lens rescued "
+        "from the sea.",
+        "",
+        '"We wanted every visitor to feel the weather <img src=x onerror=window.__xss=3> on the '
+        "old pier,\" said Ingrid Solberg, the museum's director.",
+        "",
+        "Tickets cost 12 euros <script>window.__xss = 4</script> and children under twelve "
+        "enter free. The museum expects about 40,000 visitors in its first year.",
+    ]
+)
 
 
 def free_port() -> int:
@@ -68,11 +74,12 @@ def service_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     corpus = root / "corpus"
     shutil.copytree(EXAMPLES, corpus)
     (corpus / "README.md").unlink()
-    (corpus / "text" / "museum-xss.txt").write_text(XSS_ARTICLE, encoding="utf-8")
+    museum = root / "museum-xss.txt"
+    museum.write_text(XSS_ARTICLE, encoding="utf-8")
     db = root / "store.sqlite"
     with open_store(db) as store:
-        report = ingest([corpus], store)
-        assert report.counts["ingested"] == 12, report.outcomes
+        assert ingest([corpus], store).counts["ingested"] == 11
+        assert ingest([museum], store).counts["ingested"] == 1
         for story in store.stories():  # briefs cached, as after 'newsweave brief --story'
             stored_brief(store, story.story_id)
     return db
@@ -119,7 +126,9 @@ def service(service_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     except subprocess.TimeoutExpired:
         process.kill()
         pytest.fail("the server did not stop within 20 s of SIGTERM")
-    assert code == 0, log.read_text(errors="replace")
+    # uvicorn finishes its shutdown, then re-raises the signal it caught.
+    assert code in (0, -signal.SIGTERM), log.read_text(errors="replace")
+    assert "Application shutdown complete" in log.read_text(errors="replace")
 
 
 @dataclass

@@ -117,7 +117,8 @@ def _summary(
         if sim is not None and any(sim[index, c] > opts.redundancy for c in chosen):
             continue
         chosen.append(index)
-    # Read in story order: the facts reported earliest in the lead articles first.
+    # The sentence closest to what the whole story is about comes first.
+    chosen.sort(key=lambda c: -candidates[c].centrality)
     return [
         CitedText(text=candidates[c].representative.text, citations=_citations(candidates[c]))
         for c in chosen

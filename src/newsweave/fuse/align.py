@@ -90,6 +90,13 @@ def align_facts(
                 k = int(hit) + i + 1
                 if owner[i] != owner[k]:
                     link(i, k, float(dense[i, k]))
+    # How close each statement is to what the whole story is about.
+    centrality = np.zeros(n)
+    if ctx.vectors is not None:
+        vecs = ctx.vectors[index]
+        centroid = vecs.mean(axis=0)
+        centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
+        centrality = np.clip(vecs @ centroid, 0.0, 1.0)
     position: dict[tuple[str, int], int] = {}
     for item in ctx.items:
         for rank, st in enumerate(x for x in item.sentences if is_statement(x)):
@@ -114,8 +121,10 @@ def align_facts(
         support = Support(articles=len(taken_articles), independent=graph.independent(member_sents))
         representative = max(member_sents, key=lambda s: _clarity(s, quality))
         lead = min(position.get((s.span.article_id, s.span.start), 99) for s in member_sents)
-        score = support.independent + 0.25 * support.articles + (0.6 if lead < 3 else 0.0)
-        groups.append(FactGroup(member_sents, representative, support, score))
+        central = max(float(centrality[m]) for m in members)
+        score = (support.independent + 0.25 * support.articles + (0.6 if lead < 3 else 0.0)
+                 + 2.0 * central)
+        groups.append(FactGroup(member_sents, representative, support, score, central))
     groups.sort(
         key=lambda g: (-g.score, g.representative.span.article_id, g.representative.span.start)
     )
