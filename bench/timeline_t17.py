@@ -30,7 +30,7 @@ Predicted sentences are re-tokenised in the corpus' style before scoring.
 
 Usage:
     .venv/bin/python bench/timeline_t17.py [--data ../shared/data/timeline17]
-        [--max-articles 200] [--seed 0] [--show 5]
+        [--max-articles 100] [--seed 0] [--show 5]
 
 Prints figures; it is not a pass/fail test.
 """
@@ -228,7 +228,7 @@ def _row(label: str, values: dict[str, float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--max-articles", type=int, default=200, help="per collection; 0: all")
+    parser.add_argument("--max-articles", type=int, default=100, help="per collection; 0: all")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--show", type=int, default=5, help="our entries to print per topic")
     args = parser.parse_args()

@@ -298,7 +298,7 @@ EXPECTED_SHAPE = {
     "summary": {"text", "citations"},
     "facts": {"text", "support", "citations"},
     "entities": {"name", "type", "roles", "mentions", "citations"},
-    "quotes": {"speaker", "text", "cue", "citations"},
+    "quotes": {"speaker", "text", "cue", "citations", "variants"},
     "timeline": {"date", "precision", "event", "when", "scheduled", "support", "citations"},
     "discrepancies": {"topic", "kind", "reason", "claims"},
     "articles": {"article_id", "source", "title", "published", "date_origin", "url", "path"},

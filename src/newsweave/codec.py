@@ -571,6 +571,7 @@ def brief_to_dict(brief: Brief) -> Json:
                 "text": q.text,
                 "cue": q.cue,
                 "citations": _citations_out(q.citations),
+                "variants": [_cited_out(v) for v in q.variants],
             }
             for q in brief.quotes
         ],
@@ -633,7 +634,13 @@ def _brief_in(data: Mapping[str, Any]) -> Brief:
             for d in _list(data, "entities")
         ),
         quotes=tuple(
-            QuoteItem(_str(d, "speaker"), _str(d, "text"), _opt_str(d, "cue"), _citations_in(d))
+            QuoteItem(
+                _str(d, "speaker"),
+                _str(d, "text"),
+                _opt_str(d, "cue"),
+                _citations_in(d),
+                tuple(_cited_in(v) for v in d.get("variants") or ()),
+            )
             for d in _list(data, "quotes")
         ),
         timeline=tuple(

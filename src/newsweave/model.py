@@ -204,10 +204,14 @@ class EntitySummary:
 
 @dataclass(frozen=True, slots=True)
 class QuoteItem:
+    """One quotation as the story's sources render it: the clearest rendering in ``text``, the
+    others in ``variants`` (each with its own citations)."""
+
     speaker: str
     text: str
     cue: str | None
     citations: tuple[Span, ...]
+    variants: tuple[CitedText, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

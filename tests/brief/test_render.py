@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from html import escape
 from html.parser import HTMLParser
@@ -11,18 +12,28 @@ import pytest
 from lxml import html as lxml_html
 
 from newsweave.brief.render_html import passage_in_context, render_html, safe_href
-from newsweave.brief.render_md import RenderError, render_markdown
+from newsweave.brief.render_md import (
+    RenderError,
+    copied_from,
+    coverage,
+    render_markdown,
+    short_text,
+)
+from newsweave.codec import coverage_out
 from newsweave.errors import OptionError
 from newsweave.model import (
     Brief,
     CitedText,
+    CopyRef,
     DateOrigin,
     Discrepancy,
     EntitySummary,
     Fact,
     Precision,
+    Quality,
     QuoteItem,
     SourceRef,
+    SourceSignal,
     Span,
     Support,
     TimelineEntry,
@@ -172,6 +183,13 @@ ALL_SPANS = sorted(
     | {s for d in BRIEF.discrepancies for c in d.claims for s in c.citations},
     key=lambda s: (s.article_id, s.start, s.end),
 )
+ENTITY_ONLY_SPANS = {s for e in BRIEF.entities for s in e.citations} - {
+    s
+    for group in (BRIEF.summary, BRIEF.facts, BRIEF.quotes, BRIEF.timeline)
+    for element in group
+    for s in element.citations
+}
+STATED_SPANS = [s for s in ALL_SPANS if s not in ENTITY_ONLY_SPANS]
 
 GOLDEN = """\
 # Ruritania and Freedonia cap herring catches
@@ -193,7 +211,15 @@ Story s-herring · 3 articles, 3 outlets · 2031-03-14 to 2031-03-15 (1 undated)
 
 ## Key facts
 
-- The cap is 40,000 tonnes. (3 articles, 3 independent) [1][2][3]
+- F1: The cap is 40,000 tonnes. (3 articles, 3 independent) [1][2][3]
+
+## Coverage
+
+| Fact                         | [1] | [2] | [3] |
+|------------------------------|:---:|:---:|:---:|
+| F1 The cap is 40,000 tonnes. |  ●  |  ●  |  ●  |
+
+● reports the fact.
 
 ## People and organisations
 
@@ -219,14 +245,12 @@ Story s-herring · 3 articles, 3 outlets · 2031-03-14 to 2031-03-15 (1 undated)
    - “40,000 tonnes”
    - “two days of talks”
    - “This is a fair deal for both fleets”
-   - “Fisheries Minister Anna Kowal”
    - “The ministers will meet again on April 2 to sign the text.”
    - “meet again on April 2”
 2. Northern Wire — “Fleets win cap” — date unknown — a2.txt
    - “capped herring catches at 40,000 tonnes”
    - “40,000 tonnes”
    - “three days of talks”
-   - “Kowal”
    - “fair for both fleets”
    - “the limit set in May 2030”
 3. Coast Daily — (untitled) — 2031-03-15 (date inferred)
@@ -254,6 +278,7 @@ def test_markdown_sections_in_order() -> None:
         "## Discrepancies",
         "## Summary",
         "## Key facts",
+        "## Coverage",
         "## People and organisations",
         "## Quotes",
         "## Timeline",
@@ -278,11 +303,20 @@ def _unwrapped(markdown: str) -> str:
     return re.sub(r"\n(?! *(?:- |\d+\. )) +", " ", markdown)
 
 
-@pytest.mark.parametrize("span", ALL_SPANS, ids=lambda s: f"{s.article_id}:{s.start}")
+@pytest.mark.parametrize("span", STATED_SPANS, ids=lambda s: f"{s.article_id}:{s.start}")
 def test_markdown_quotes_each_exact_cited_passage(span: Span) -> None:
     text = _unwrapped(render_markdown([BRIEF]))
     passage = " ".join(TEXTS[span.article_id][span.start : span.end].split())
     assert f"   - “{passage}”" in text
+
+
+def test_markdown_sources_leave_out_entity_mentions() -> None:
+    """Names cited only by the entity list do not crowd the passages under each source."""
+    assert ENTITY_ONLY_SPANS, "the test brief has entity-only citations"
+    sources = render_markdown([BRIEF]).split("## Sources")[1]
+    for span in ENTITY_ONLY_SPANS:
+        passage = TEXTS[span.article_id][span.start : span.end]
+        assert f"“{passage}”" not in sources
 
 
 @pytest.mark.parametrize("width", [None, 60, 80, 100])
@@ -452,6 +486,7 @@ def test_html_sections_in_order_with_discrepancies_first() -> None:
         "Discrepancies",
         "Summary",
         "Key facts",
+        "Coverage",
         "People and organisations",
         "Quotes",
         "Timeline",
@@ -619,3 +654,331 @@ def test_html_is_deterministic_and_handles_no_briefs() -> None:
     empty = render_html([])
     parse(empty)
     assert "No briefs to show." in empty
+
+
+# --- fusion results: support, coverage, copies, quality --------------------------------------
+
+# A fourth report: two sentences reprinted word for word from a1, one of its own.
+REPRINT = (
+    "Ruritania and Freedonia agreed on Friday to cap herring catches at 40,000 tonnes a "
+    "year. The accord followed two days of talks, officials said. Fleets in XI ports cheered."
+)
+FUSED_TEXTS = {**TEXTS, "a4": REPRINT}
+ODD_REASON = "odd <b>markup</b> & 'quotes'"
+
+
+def fcite(article_id: str, phrase: str) -> Span:
+    return cite(article_id, phrase, FUSED_TEXTS[article_id])
+
+
+def make_fused_brief() -> Brief:
+    base = make_brief()
+    copied = (
+        fcite("a4", "Ruritania and Freedonia agreed on Friday to cap herring catches at 40,000"),
+        fcite("a4", "tonnes a year. The accord followed two days of talks, officials said."),
+    )
+    reprint_ref = SourceRef(
+        "a4",
+        "Reprint <i>Weekly</i>",
+        "Herring deal agreed",
+        datetime(2031, 3, 14, 12, 0, tzinfo=UTC),
+        DateOrigin.HEADER,
+        None,
+        None,
+    )
+    return replace(
+        base,
+        facts=(
+            Fact(
+                "The cap is 40,000 tonnes.",
+                Support(4, 3),
+                (*base.facts[0].citations, fcite("a4", "40,000 tonnes")),
+            ),
+            Fact(
+                "Critics said the limit set in May 2030 was | never enforced.",
+                Support(1, 1),
+                (fcite("a3", "Critics said the limit set in May 2030 was never enforced."),),
+            ),
+        ),
+        entities=(
+            *base.entities,
+            EntitySummary("XI", "GPE", (), 1, (fcite("a4", "XI"),)),
+        ),
+        discrepancies=(
+            Discrepancy(
+                "Length of the talks",
+                "duration",
+                "The reports give different durations for the same talks.",
+                (
+                    CitedText(
+                        "two days of talks",
+                        (fcite("a1", "two days of talks"), fcite("a4", "two days of talks")),
+                        Support(2, 1),
+                    ),
+                    CitedText(
+                        "three days of talks", (fcite("a2", "three days of talks"),), Support(1, 1)
+                    ),
+                ),
+            ),
+        ),
+        articles=(*base.articles, reprint_ref),
+        sources=(
+            SourceSignal("a1", (), 3, Quality(1.0, ())),
+            SourceSignal("a2", (), 1, Quality(0.95, ())),
+            SourceSignal("a3", (), 0, Quality(0.9, ("words run together: Somewhere",))),
+            SourceSignal(
+                "a4",
+                (CopyRef("a1", 142, copied),),
+                0,
+                Quality(0.37, ("names in capitals: XI", ODD_REASON)),
+            ),
+        ),
+        texts=dict(FUSED_TEXTS),
+    )
+
+
+FUSED = make_fused_brief()
+
+
+def _source_block(markdown: str, number: int) -> str:
+    """The lines of one numbered entry of the Sources list."""
+    sources = markdown.split("## Sources")[1]
+    return re.split(r"^(?=\d+\. )", sources, flags=re.MULTILINE)[number]
+
+
+def test_markdown_discrepancy_sides_show_their_support() -> None:
+    text = render_markdown([FUSED], width=None)
+    assert "  - two days of talks (2 articles, 1 independent) [1][4]\n" in text
+    assert "  - three days of talks (1 article, 1 independent) [2]\n" in text
+    assert text.index("## Discrepancies") < text.index("## Summary")
+
+
+def test_markdown_coverage_table() -> None:
+    text = render_markdown([FUSED])
+    section = text.split("## Coverage\n\n")[1].split("\n## ")[0]
+    assert section.splitlines() == [
+        "| Fact                                       | [1] | [2] | [3] | [4] |",
+        "|--------------------------------------------|:---:|:---:|:---:|:---:|",
+        "| F1 The cap is 40,000 tonnes.               |  ●  |  ●  |  ●  |  ○  |",
+        "| F2 Critics said the limit set in May 2030… |     |     |  ●  |     |",
+        "",
+        "● reports the fact; ○ only in wording repeated from another source.",
+        "Reported by one source only: F2.",
+        "Mostly wording repeated from other sources: [4].",
+    ]
+    headings = re.findall(r"^## .*$", text, flags=re.MULTILINE)
+    assert headings.index("## Coverage") == headings.index("## Key facts") + 1
+    assert "- F2: Critics said the limit set in May 2030 was | never enforced." in text
+
+
+def test_markdown_coverage_escapes_table_pipes() -> None:
+    brief = replace(
+        FUSED,
+        facts=(Fact("Talks | fails", Support(2, 2), (fcite("a1", "two"), fcite("a2", "three"))),),
+    )
+    table = render_markdown([brief]).split("## Coverage")[1]
+    assert "| F1 Talks \\| fails |  ●  |  ●  |     |     |" in table
+
+
+def test_markdown_coverage_caps_columns() -> None:
+    refs = tuple(
+        SourceRef(f"x{i}", f"Outlet {i}", None, None, DateOrigin.UNKNOWN, None, None)
+        for i in range(1, 16)
+    )
+    facts = (
+        Fact("Everyone says so.", Support(15, 15), tuple(Span(r.article_id, 0, 4) for r in refs)),
+        Fact("Only the last ones do.", Support(2, 2), (Span("x14", 0, 4), Span("x15", 0, 4))),
+    )
+    brief = Brief(
+        story_id="wide",
+        headline="h",
+        summary=(),
+        facts=facts,
+        entities=(),
+        quotes=(),
+        timeline=(),
+        discrepancies=(),
+        articles=refs,
+        texts={r.article_id: "Some text." for r in refs},
+    )
+    text = render_markdown([brief])
+    header, _, every, last = text.split("## Coverage\n\n")[1].splitlines()[:4]
+    assert re.findall(r"\[\d+\]", header) == [f"[{i}]" for i in range(1, 13)]
+    assert header.rstrip(" |").endswith("+3 more")
+    assert every.count("●") == 12 and every.rstrip(" |").endswith("+3")
+    assert last.count("●") == 0 and last.rstrip(" |").endswith("+2")
+    assert "+N: how many of the sources not shown report it" in text
+
+
+def test_markdown_no_coverage_for_a_single_source() -> None:
+    single = replace(
+        BRIEF, articles=BRIEF.articles[:1], facts=(), discrepancies=(), entities=(), quotes=()
+    )
+    brief = replace(single, summary=single.summary[1:], timeline=single.timeline[1:])
+    assert "## Coverage" not in render_markdown([brief])
+
+
+def test_markdown_source_signals() -> None:
+    text = _unwrapped(render_markdown([FUSED]))
+    first = _source_block(text, 1)
+    assert "   - first to report 3 facts\n" in first
+    assert "quality" not in first and "repeats" not in first
+    second = _source_block(text, 2)
+    assert "   - first to report 1 fact\n" in second
+    assert "quality" not in second, "a clean score without reasons is not worth a line"
+    third = _source_block(text, 3)
+    assert "   - quality 0.90 — words run together: Somewhere\n" in third
+    fourth = _source_block(text, 4)
+    assert fourth.startswith("4. Reprint <i>Weekly</i> — “Herring deal agreed” — 2031-03-14\n")
+    assert f"   - quality 0.37 — names in capitals: XI; {ODD_REASON}\n" in fourth
+    assert "   - repeats 142 characters of [1]\n" in fourth
+    assert "first to report" not in fourth
+    # signals come before the passages; a passage in copied wording says whose it is
+    assert fourth.index("repeats 142") < fourth.index("   - “")
+    assert "   - “two days of talks” (repeats [1])\n" in fourth
+    assert "   - “40,000 tonnes” (repeats [1])\n" in fourth
+    assert "“XI”" not in fourth, "entity mentions are not listed as passages"
+
+
+def test_markdown_fused_brief_fits_the_width() -> None:
+    for width in (80, 100):
+        for line in render_markdown([FUSED], width=width).splitlines():
+            assert len(line) <= width, line
+
+
+def test_coverage_matches_the_json_matrix() -> None:
+    table = coverage(FUSED)
+    data = coverage_out(FUSED)
+    assert [aid for _, aid in table.columns] == data["article_ids"]
+    assert [[c.reported for c in row] for row in table.rows] == [
+        row["articles"] for row in data["rows"]
+    ]
+    assert list(table.single_source) == data["single_source"]
+    assert table.rows[0][3].copied_from == "a1"
+    assert table.rows[0][0].copied_from is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("two days of talks", "a1"),  # inside one copied span
+        ("tonnes a year. The accord", "a1"),  # across two spans split by a space
+        ("officials said. Fleets", None),  # only partly copied
+        ("Fleets in XI ports", None),
+    ],
+)
+def test_copied_from(phrase: str, expected: str | None) -> None:
+    assert copied_from(FUSED, (fcite("a4", phrase),)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Short fact.", "Short fact."),
+        (
+            "one two three four five six seven eight nine",
+            "one two three four five six seven eight…",
+        ),
+        ("A" * 60, "A" * 39 + "…"),
+        (
+            "Talks, then more talks and more talks and more, and more",
+            "Talks, then more talks and more talks…",
+        ),
+    ],
+)
+def test_short_text(text: str, expected: str) -> None:
+    assert short_text(text) == expected
+
+
+def test_html_discrepancy_badges() -> None:
+    tree = lxml_html.document_fromstring(render_html([FUSED]))
+    sides = tree.xpath("//section[@class='discrepancies']//ul/li/ul/li")
+    badges = [side.xpath("string(.//span[contains(@class, 'badge')])") for side in sides]
+    assert badges == ["2 articles · 1 independent", "1 article · 1 independent"]
+    assert sides[0].xpath(".//span/@class")[0] == "badge weak"
+
+
+def test_html_coverage_matrix() -> None:
+    page = render_html([FUSED])
+    parse(page)
+    tree = lxml_html.document_fromstring(page)
+    section = tree.xpath("//section[@class='coverage']")[0]
+    head = section.xpath(".//thead/tr/th")
+    assert [th.text_content() for th in head] == ["Fact", "[1]", "[2]", "[3]", "[4]"]
+    assert head[4].get("class") == "reprint"
+    assert [a.get("href") for a in section.xpath(".//thead//a")] == [
+        f"#b1-s{n}" for n in range(1, 5)
+    ]
+    rows = section.xpath(".//tbody/tr")
+    assert [[td.text_content() for td in row.xpath("td")] for row in rows] == [
+        ["●", "●", "●", "○"],
+        ["", "", "●", ""],
+    ]
+    assert rows[0].xpath("td")[3].get("class") == "copied"
+    assert rows[1].get("class") == "single"
+    assert rows[1].xpath("th/a/@href") == ["#b1-f2"]
+    assert tree.get_element_by_id("b1-f2").text_content().startswith("F2 Critics")
+    text = section.text_content()
+    assert "Reported by one source only: F2" in text
+    assert "Mostly wording repeated from other sources: [4]" in text
+
+
+def test_html_source_cards() -> None:
+    page = render_html([FUSED])
+    tree = lxml_html.document_fromstring(page)
+    cards = [tree.get_element_by_id(f"b1-s{n}") for n in range(1, 5)]
+    meters = [card.xpath(".//meter/@value") for card in cards]
+    assert meters == [["1.00"], ["0.95"], ["0.90"], ["0.37"]]
+    assert cards[0].xpath("string(.//p[@class='first'])") == "First to report 3 facts"
+    reprint = cards[3]
+    assert reprint.xpath(".//div[contains(@class, 'quality')]/@class") == ["quality low"]
+    assert [li.text_content() for li in reprint.xpath(".//ul[@class='reasons']/li")] == [
+        "names in capitals: XI",
+        ODD_REASON,
+    ]
+    link = reprint.xpath(".//ul[@class='copies']//a")[0]
+    assert link.get("href") == "#b1-s1"
+    assert reprint.xpath("string(.//ul[@class='copies'])") == (
+        "Repeats 142 characters of [1] Port Elm Gazette"
+    )
+    # names and reasons are escaped, never markup
+    assert escape(ODD_REASON) in page and ODD_REASON not in page
+    assert "Reprint &lt;i&gt;Weekly&lt;/i&gt;" in page
+    assert not tree.xpath("//i | //b")
+
+
+def test_html_highlights_copied_passages() -> None:
+    page = render_html([FUSED])
+    tree = lxml_html.document_fromstring(page)
+    copied = tree.xpath("//section[@class='notes']//mark[@class='copied']")
+    assert {m.text_content() for m in copied} == {"two days of talks", "40,000 tonnes"}
+    for mark in copied:
+        note = mark.getparent()
+        assert note.xpath(".//span[@class='copynote']//a/@href") == ["#b1-s1"]
+    # the same words in the origin and in a2's own report are plain marks
+    own = tree.xpath("//section[@class='notes']//mark[not(@class)]")
+    assert "two days of talks" in {m.text_content() for m in own}
+
+
+def test_html_escapes_fusion_data() -> None:
+    hostile = hostile_brief()
+    span = hostile.summary[0].citations[0]
+    brief = replace(
+        hostile,
+        discrepancies=(
+            Discrepancy(XSS[0], XSS[1], XSS[0], (CitedText(XSS[1], (span,), Support(1, 1)),)),
+        ),
+        sources=(SourceSignal("h1", (CopyRef("h2", 9, (span,)),), 1, Quality(0.2, tuple(XSS))),),
+    )
+    page = render_html([brief])
+    parse(page)
+    assert "<script" not in page.lower() and "<img" not in page.lower()
+    tree = lxml_html.document_fromstring(page)
+    assert not tree.xpath("//script | //img | //*[@onerror]")
+    reasons = tree.xpath("//ul[@class='reasons']/li")
+    assert [r.text_content() for r in reasons] == XSS
+    # the copy link names the hostile outlet of h2 as text
+    assert tree.xpath("string(//ul[@class='copies']//a)") == f"[2] {XSS[1]}"
+    assert tree.xpath("//mark[@class='copied']")[0].text_content() == XSS[0]
+    markdown = render_markdown([brief])
+    assert f"quality 0.20 — {XSS[0]}; {XSS[1]}" in _unwrapped(markdown)

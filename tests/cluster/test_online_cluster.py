@@ -4,6 +4,7 @@ store path giving the stories of one in-memory pass."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from newsweave.cluster import (
     cluster_online,
     story_id_for,
 )
-from newsweave.model import AnnotatedArticle, Article, DateOrigin, EntityMention, Span
+from newsweave.model import AnnotatedArticle, Article, DateOrigin, EntityMention, Span, Story
 from newsweave.pipeline import PipelineOptions, assign_stories
 from newsweave.store import SQLiteStore
 from newsweave.storyindex import StoryIndex, index_path_for
@@ -73,7 +74,7 @@ DECOY = article("strike decoy", "strike", -35, ("Ada Vale", "Ben Orr"))
 QUAKE = [article(f"quake {n}", "quake", 1 + n, ("Cy Pell",)) for n in range(3)]
 
 
-def groups(stories: list) -> set[frozenset[str]]:  # type: ignore[type-arg]
+def groups(stories: Sequence[Story]) -> set[frozenset[str]]:
     return {frozenset(s.article_ids) for s in stories}
 
 

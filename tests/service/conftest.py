@@ -67,7 +67,7 @@ class Service:
 @pytest.fixture(scope="session")
 def service_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store of examples/ plus the XSS article, ingested in this process (real models)."""
-    from newsweave.pipeline import ingest, stored_brief
+    from newsweave.pipeline import ingest
     from newsweave.store import open_store
 
     root = tmp_path_factory.mktemp("service")
@@ -80,8 +80,6 @@ def service_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with open_store(db) as store:
         assert ingest([corpus], store).counts["ingested"] == 11
         assert ingest([museum], store).counts["ingested"] == 1
-        for story in store.stories():  # briefs cached, as after 'newsweave brief --story'
-            stored_brief(store, story.story_id)
     return db
 
 
@@ -171,7 +169,7 @@ def site() -> Iterator[Site]:
             return None
 
     server.RequestHandlerClass = Handler
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield state
     server.shutdown()

@@ -107,7 +107,7 @@ def test_pagination_walks_every_story_once(
         ({"until": "2026-02-28"}, ["decoy"]),
         ({"source": "gazette"}, ["museum"]),
         ({"entity": "petra han"}, ["strike"]),
-        ({"entity": "Solberg", "source": "Courier"}, []),
+        ({"q": "museum", "source": "Courier"}, []),
     ],
 )
 def test_search_and_filters(

@@ -14,6 +14,7 @@ import re
 
 from spacy.tokens import Doc
 
+from newsweave.annotate.doccache import doc_text, tokens_in
 from newsweave.model import EntityMention, Span
 
 KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
@@ -61,7 +62,7 @@ def _clean_name(text: str) -> tuple[int, str] | None:
 
 def extract_entities(doc: Doc, article_id: str) -> list[EntityMention]:
     """Named-entity mentions of ``doc`` with cleaned names and roles, in text order."""
-    text = doc.text
+    text = doc_text(doc)
     out: list[EntityMention] = []
     for ent in doc.ents:
         if ent.label_ not in KEPT_LABELS:
@@ -92,7 +93,7 @@ def extract_entities(doc: Doc, article_id: str) -> list[EntityMention]:
 def title_before(doc: Doc, name_start: int) -> str | None:
     """The title written right before a name: "Chinese Vice Premier" in "Chinese Vice Premier He
     Lifeng", "China's top trade negotiator" before "Li Chenggang"."""
-    tokens = [t for t in doc if t.idx < name_start and t.idx >= name_start - 120]
+    tokens = tokens_in(doc, name_start - 120, name_start)
     if not tokens:
         return None
     sent_start = doc[tokens[-1].i].sent.start
@@ -129,14 +130,14 @@ def title_before(doc: Doc, name_start: int) -> str | None:
     if not any(w in ROLE_NOUNS for w in words):
         return None
     first, last = picked[-1], picked[0]
-    role = doc.text[first.idx : last.idx + len(last.text)]
+    role = doc_text(doc)[first.idx : last.idx + len(last.text)]
     return role if len(role.split()) <= 8 else None
 
 
 def apposition_after(doc: Doc, name_end: int) -> str | None:
     """The apposition after a name: ", Japan's new prime minister," -> "Japan's new prime
     minister"."""
-    text = doc.text
+    text = doc_text(doc)
     match = re.match(r",\s+(?:an?\s+|the\s+)?([^,.;:\n“\"(]{3,120})", text[name_end:])
     if not match:
         return None
@@ -148,7 +149,7 @@ def apposition_after(doc: Doc, name_end: int) -> str | None:
     if not any(w in ROLE_NOUNS for w in head_zone):
         return None
     # Stop at a verb: "…, chief executive, said" has no verb inside; a clause would.
-    doc_tokens = [t for t in doc if name_end + match.start(1) <= t.idx < name_end + match.end(1)]
+    doc_tokens = tokens_in(doc, name_end + match.start(1), name_end + match.end(1))
     for tok in doc_tokens:
         if tok.pos_ in ("VERB", "AUX") and tok.tag_ not in ("VBN", "VBG"):
             cut = tok.idx - (name_end + match.start(1))

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from newsweave.annotate.doccache import doc_text
 from newsweave.annotate.times import resolve_times
 from newsweave.model import Quantity, Span
 
@@ -276,7 +277,7 @@ def _match_quantity(m: re.Match[str], doc: Doc) -> _Found | None:
 
 
 def _qualifier(doc: Doc, start: int, unit: str, token: Token) -> tuple[int, str | None]:
-    window = doc.text[max(0, start - 20) : start]
+    window = doc_text(doc)[max(0, start - 20) : start]
     q = _QUALIFIER_RE.search(window)
     if q is None:
         return start, None
@@ -418,7 +419,7 @@ def extract_quantities(doc: Doc, article_id: str) -> list[Quantity]:
     times = [(t.span.start, t.span.end) for t in resolve_times(doc, article_id, None)]
     out: list[Quantity] = []
     last_end = -1
-    for m in _QUANTITY_RE.finditer(doc.text):
+    for m in _QUANTITY_RE.finditer(doc_text(doc)):
         if any(s < m.end() and m.start() < e for s, e in times):
             continue
         found = _match_quantity(m, doc)
@@ -428,7 +429,7 @@ def extract_quantities(doc: Doc, article_id: str) -> list[Quantity]:
         out.append(
             Quantity(
                 span=Span(article_id, found.start, found.end),
-                text=doc.text[found.start : found.end],
+                text=doc_text(doc)[found.start : found.end],
                 value=found.value,
                 unit=found.unit,
                 qualifier=found.qualifier,

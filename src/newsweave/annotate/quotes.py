@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from newsweave.annotate.doccache import doc_text
 from newsweave.model import Quote, Span
 
 __all__ = ["SPEECH_VERBS", "TITLES", "extract_quotes"]
@@ -106,7 +107,7 @@ def extract_quotes(doc: Doc, article_id: str) -> list[Quote]:
         >>> extract_quotes(doc, "a1")[0].speaker  # doctest: +SKIP
         'Jane Roe'
     """
-    marks = [m for m in _pair_marks(doc.text) if doc.char_span(m.start, m.end, "expand")]
+    marks = [m for m in _pair_marks(doc_text(doc)) if doc.char_span(m.start, m.end, "expand")]
     ctx = _context(doc, marks)
     found: list[tuple[_Marks, _Cue | None, _Speaker | None]] = []
     for m in marks:
@@ -278,11 +279,11 @@ def _find_cue(ctx: _Context, m: _Marks) -> _Cue | None:
     searches = [(k_close, close_sent.start if k_open == k_close else close_i, close_sent.end)]
     if k_open != k_close:
         searches.append((k_open, open_sent.start, open_i))
-    if k_open > 0 and doc.text[max(0, m.open_pos - 8) : m.open_pos].rstrip().endswith(":"):
+    if k_open > 0 and doc_text(doc)[max(0, m.open_pos - 8) : m.open_pos].rstrip().endswith(":"):
         searches.append((k_open - 1, ctx.sents[k_open - 1].start, ctx.sents[k_open - 1].end))
     if k_close + 1 < len(ctx.sents) and close_sent.end - close_i <= 2:
         nxt = ctx.sents[k_close + 1]
-        if "\n" not in doc.text[m.close_pos : nxt.start_char]:
+        if "\n" not in doc_text(doc)[m.close_pos : nxt.start_char]:
             searches.append((k_close + 1, nxt.start, min(nxt.start + 4, nxt.end)))
     qset = set(range(quote.start, quote.end))
     for k, lo, hi in searches:
@@ -432,13 +433,20 @@ def _speaker(ctx: _Context, cue: _Cue) -> _Speaker | None:
     if head.pos_ == "PRON":
         return None  # "I", "we", "they", "you": not resolved here
     person = head.ent_type_ == "PERSON" or head.lower_ in ctx.surnames
+    if not person and head.pos_ == "NOUN":
+        # "The chief rescue officer Ana Molin said": the name is an apposition of the title.
+        named = [c for c in head.rights if c.dep_ == "appos" and c.pos_ == "PROPN"
+                 and c.i == head.i + len([x for x in c.lefts if x.dep_ in ("compound", "flat")])
+                 + 1]
+        if named:
+            head, person = named[0], True
     if person or (head.pos_ == "PROPN" and not head.ent_type_):
         name = _name_tokens(head)
         if name:
             return _Speaker(_full_name(ctx.doc, name), (name[0].idx, _end(name[-1])))
     words = _phrase(head)
     span = (words[0].idx, _end(words[-1]))
-    return _Speaker(ctx.doc.text[span[0] : span[1]], span)
+    return _Speaker(doc_text(ctx.doc)[span[0] : span[1]], span)
 
 
 def _end(tok: Token) -> int:
@@ -518,7 +526,7 @@ def _full_name(doc: Doc, name: list[Token]) -> str:
         before = ent.start < name[0].i
         if len(cand) > len(best) or (len(cand) == len(best) and before and best_before > ent.start):
             best, best_before = cand, ent.start
-    return " ".join(doc.text[best[0].idx : _end(best[-1])].split())
+    return " ".join(doc_text(doc)[best[0].idx : _end(best[-1])].split())
 
 
 def _resolve_pronoun(ctx: _Context, pron: Token, kind: str) -> _Speaker | None:
@@ -537,7 +545,7 @@ def _resolve_pronoun(ctx: _Context, pron: Token, kind: str) -> _Speaker | None:
         span = (chosen[0].idx, _end(chosen[-1]))
         if kind == "PERSON":
             return _Speaker(_full_name(ctx.doc, chosen), span)
-        return _Speaker(ctx.doc.text[span[0] : span[1]], span)
+        return _Speaker(doc_text(ctx.doc)[span[0] : span[1]], span)
     return None
 
 
@@ -641,7 +649,7 @@ def _inherit(
             if other_cue is None or other_speaker is None:
                 continue
             first, second = (other, m) if j < k else (m, other)
-            gap = ctx.doc.text[first.close_pos + 1 : second.open_pos]
+            gap = doc_text(ctx.doc)[first.close_pos + 1 : second.open_pos]
             last = sent_at(first.close_pos)
             if j < k:
                 last = max(last, other_cue.sentence)
@@ -658,10 +666,10 @@ def _quote(
     cue_span: Span | None = None
     if cue is not None:
         start, end = cue.tokens[0].idx, _end(cue.tokens[-1])
-        cue_text, cue_span = doc.text[start:end], Span(article_id, start, end)
+        cue_text, cue_span = doc_text(doc)[start:end], Span(article_id, start, end)
     return Quote(
         span=Span(article_id, m.start, m.end),
-        text=doc.text[m.start : m.end],
+        text=doc_text(doc)[m.start : m.end],
         speaker=speaker.name if speaker else None,
         speaker_span=Span(article_id, *speaker.span) if speaker else None,
         cue=cue_text,

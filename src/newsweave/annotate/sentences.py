@@ -10,6 +10,7 @@ import re
 
 from spacy.tokens import Doc
 
+from newsweave.annotate.doccache import doc_text
 from newsweave.model import Sentence, Span
 
 _LINE = re.compile(r"[^\n]+")
@@ -30,7 +31,7 @@ def split_sentences(doc: Doc, article_id: str) -> list[Sentence]:
     ends inside quotation marks.
     """
     pieces = _pieces(doc, article_id)
-    text = doc.text
+    text = doc_text(doc)
     merged: list[Sentence] = []
     for piece in pieces:
         if merged:
@@ -45,7 +46,7 @@ def split_sentences(doc: Doc, article_id: str) -> list[Sentence]:
 
 
 def _pieces(doc: Doc, article_id: str) -> list[Sentence]:
-    text = doc.text
+    text = doc_text(doc)
     out: list[Sentence] = []
     for sent in doc.sents:
         chunk = text[sent.start_char : sent.end_char]

@@ -52,6 +52,7 @@ from datetime import date, timedelta
 
 from spacy.tokens import Doc, Token
 
+from newsweave.annotate.doccache import cached, doc_text
 from newsweave.annotate.tense import clause_tense, is_progressive
 from newsweave.model import Precision, Span, Tense, TimeExpr
 
@@ -442,7 +443,7 @@ def _blocked(pattern_index: int, m: re.Match[str], token: Token) -> bool:
 
 
 def _find(doc: Doc) -> list[tuple[re.Match[str], int]]:
-    text = doc.text
+    text = doc_text(doc)
     taken: list[tuple[int, int]] = []
     found: list[tuple[re.Match[str], int]] = []
     for index, (pattern, _handler) in enumerate(_PATTERNS):
@@ -478,7 +479,7 @@ def resolve_times(doc: Doc, article_id: str, reference: date | None) -> list[Tim
         [datetime.date(2025, 10, 25)]
     """
     out: list[TimeExpr] = []
-    for m, index in _find(doc):
+    for m, index in cached(doc, "times.found", _find):
         token = _anchor_token(doc, *m.span("anchor"))
         assert token is not None  # _find keeps only matches with a token
         tense = clause_tense(token)
@@ -498,12 +499,12 @@ def resolve_times(doc: Doc, article_id: str, reference: date | None) -> list[Tim
             continue
         start, end, precision = resolved
         s, e = m.span()
-        if doc.text.startswith(("'s", "’s"), m.end("anchor")):
+        if doc_text(doc).startswith(("'s", "’s"), m.end("anchor")):
             s = m.start("anchor")  # "from Sunday's talks": the preposition is the noun's
         out.append(
             TimeExpr(
                 span=Span(article_id, s, e),
-                text=doc.text[s:e],
+                text=doc_text(doc)[s:e],
                 start=start,
                 end=end,
                 precision=precision,
@@ -532,7 +533,7 @@ def infer_publication_date(doc: Doc, anchor: date) -> date | None:
         datetime.date(2025, 10, 22)
     """
     best: date | None = None
-    for m, index in _find(doc):
+    for m, index in cached(doc, "times.found", _find):
         if _PATTERNS[index][1] is not _weekday:
             continue
         token = _anchor_token(doc, *m.span("anchor"))

@@ -6,6 +6,12 @@ Every citation marker is a link to a footnote that quotes the cited passage with
 context (the cited part in ``<mark>``), its outlet and date; hovering a marker shows the
 same passage from its ``title``. Article text is untrusted: everything taken from a brief
 goes through :func:`html.escape`, and a URL becomes a link only when it is http(s).
+
+The fusion results get the same treatment as in Markdown: discrepancy sides carry support
+badges; a coverage matrix (key fact x source) marks facts a source only repeats in another's
+wording; each source is a card with its text quality (a ``<meter>`` bar and the reasons),
+what it repeats of which source (linked) and how many facts it reported first; and a cited
+passage that lies in copied wording is highlighted as ``<mark class="copied">``.
 """
 
 from __future__ import annotations
@@ -18,19 +24,26 @@ from importlib import resources
 from urllib.parse import urlsplit
 
 from newsweave.brief.render_md import (
+    QUALITY_NOTE_BELOW,
     citation_markers,
     cited_passage,
+    copied_from,
+    coverage,
     describe_published,
     entity_kind,
+    fact_label,
+    first_reports_text,
     group_quotes,
     one_line,
+    reprints,
+    short_text,
     source_numbers,
     story_line,
     strip_controls,
     support_text,
     timeline_date,
 )
-from newsweave.model import Brief, SourceRef, Span
+from newsweave.model import Brief, SourceRef, SourceSignal, Span, Support
 
 __all__ = ["passage_in_context", "render_html", "safe_href"]
 
@@ -193,7 +206,21 @@ class _Notes:
                 f"{span.start}–{span.end})</blockquote>"
             )
         before, cited, after = passage_in_context(text, span.start, span.end)
-        return f"<blockquote>{_e(before)}<mark>{_e(cited)}</mark>{_e(after)}</blockquote>"
+        origin = copied_from(self.brief, (span,))
+        if origin is None:
+            return f"<blockquote>{_e(before)}<mark>{_e(cited)}</mark>{_e(after)}</blockquote>"
+        number = self.numbers.get(origin)
+        if number is None:
+            whose, link = "another source", "another source"
+        else:
+            origin_ref = self.brief.articles[number - 1]
+            whose = f"[{number}] {_outlet(origin_ref)}"
+            link = f'<a href="#{self.prefix}-s{number}">{_e(whose)}</a>'
+        return (
+            f'<blockquote>{_e(before)}<mark class="copied" title="{_e("wording of " + whose)}">'
+            f"{_e(cited)}</mark>{_e(after)}"
+            f'<span class="copynote">repeats the wording of {link}</span></blockquote>'
+        )
 
 
 def _outlet(ref: SourceRef) -> str:
@@ -205,11 +232,20 @@ def _section(title: str, body: str, cls: str = "") -> str:
     return f"<section{attr}><h3>{_e(title)}</h3>{body}</section>"
 
 
+def _badge(support: Support) -> str:
+    """``2 articles · 1 independent`` as a badge; one independent source is highlighted."""
+    cls = "badge weak" if support.independent <= 1 else "badge"
+    text = f"{_plural(support.articles, 'article')} · {support.independent} independent"
+    return f' <span class="{cls}">{_e(text)}</span>'
+
+
 def _discrepancies(brief: Brief, notes: _Notes) -> str:
     items = []
     for disc in brief.discrepancies:
         sides = "".join(
-            f"<li>{_e(one_line(claim.text))}{notes.markers(claim.citations)}</li>"
+            f"<li>{_e(one_line(claim.text))}"
+            + (_badge(claim.support) if claim.support is not None else "")
+            + f"{notes.markers(claim.citations)}</li>"
             for claim in disc.claims
         )
         items.append(
@@ -229,13 +265,97 @@ def _summary(brief: Brief, notes: _Notes) -> str:
 
 def _facts(brief: Brief, notes: _Notes) -> str:
     items = "".join(
-        ('<li class="single">' if fact.support.independent <= 1 else "<li>")
-        + f"{_e(one_line(fact.text))} "
+        f'<li id="{notes.prefix}-f{index + 1}"'
+        + (' class="single">' if fact.support.independent <= 1 else ">")
+        + f'<span class="fid">{fact_label(index)}</span> {_e(one_line(fact.text))} '
         + f'<span class="support">{_e(support_text(fact.support))}</span>'
         + f"{notes.markers(fact.citations)}</li>"
-        for fact in brief.facts
+        for index, fact in enumerate(brief.facts)
     )
-    return _section("Key facts", f"<ul>{items}</ul>")
+    return _section("Key facts", f'<ul class="facts">{items}</ul>')
+
+
+def _fact_links(prefix: str, indexes: Sequence[int]) -> str:
+    return ", ".join(f'<a href="#{prefix}-f{i + 1}">{fact_label(i)}</a>' for i in indexes)
+
+
+def _coverage(brief: Brief, prefix: str) -> str:
+    """Key fact x source matrix; a source that repeats others' wording is marked in its header."""
+    table = coverage(brief)
+    if len(table.columns) < 2 or not brief.facts:
+        return ""
+    signals = {signal.article_id: signal for signal in brief.sources}
+    mostly_copied = reprints(brief)
+    head = []
+    for number, article_id in table.columns:
+        ref = brief.articles[number - 1]
+        signal = signals.get(article_id)
+        label = f"[{number}] {_outlet(ref)}"
+        cls = ""
+        if article_id in mostly_copied:
+            cls = ' class="reprint"'
+            label += " — mostly wording repeated from other sources"
+        elif signal is not None and signal.copies:
+            cls = ' class="copied"'
+            label += " — repeats some wording of other sources"
+        head.append(
+            f'<th scope="col"{cls}><a class="src" href="#{prefix}-s{number}" '
+            f'title="{_e(label)}">[{number}]</a></th>'
+        )
+    numbers = source_numbers(brief)
+    rows = []
+    for index, (fact, cells) in enumerate(zip(brief.facts, table.rows, strict=True)):
+        tds = []
+        for (number, _), cell in zip(table.columns, cells, strict=True):
+            if cell.copied_from is not None:
+                origin = numbers.get(cell.copied_from)
+                whose = f"[{origin}]" if origin else "another source"
+                tds.append(
+                    f'<td class="copied" title="[{number}] repeats the wording of {whose}">○</td>'
+                )
+            elif cell.reported:
+                tds.append(f'<td class="yes" title="[{number}] reports it">●</td>')
+            else:
+                tds.append("<td></td>")
+        single = ' class="single"' if index in table.single_source else ""
+        rows.append(
+            f'<tr{single}><th scope="row"><a href="#{prefix}-f{index + 1}" '
+            f'title="{_e(one_line(fact.text))}">{fact_label(index)}</a> '
+            f"{_e(short_text(fact.text))}</th>{''.join(tds)}</tr>"
+        )
+    legend = "● reports the fact"
+    if any(c.copied_from for row in table.rows for c in row):
+        legend += " · ○ only in wording repeated from another source"
+    if mostly_copied:
+        legend += " · shaded source: mostly wording repeated from others"
+    if any(signals.get(aid) and signals[aid].copies for _, aid in table.columns):
+        legend += " · dotted source: repeats some wording of others"
+    notes = [f'<p class="legend muted">{_e(legend)}</p>']
+    if table.single_source:
+        notes.append(
+            f"<p>Reported by one source only: {_fact_links(prefix, table.single_source)}</p>"
+        )
+    if table.one_independent:
+        notes.append(
+            "<p>One independent source, repeated by the others: "
+            f"{_fact_links(prefix, table.one_independent)}</p>"
+        )
+    if mostly_copied:
+        links = ", ".join(
+            f'<a href="#{prefix}-s{number}">[{number}]</a>'
+            for number, aid in table.columns
+            if aid in mostly_copied
+        )
+        notes.append(f"<p>Mostly wording repeated from other sources: {links}</p>")
+    body = (
+        '<div class="scroll"><table class="matrix"><thead><tr><th scope="col">Fact</th>'
+        + "".join(head)
+        + "</tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table></div>"
+        + "".join(notes)
+    )
+    return _section("Coverage", body, "coverage")
 
 
 def _entities(brief: Brief, notes: _Notes) -> str:
@@ -279,6 +399,7 @@ def _timeline(brief: Brief, notes: _Notes) -> str:
 
 
 def _sources(brief: Brief, prefix: str) -> str:
+    signals = {signal.article_id: signal for signal in brief.sources}
     items = []
     for number, ref in enumerate(brief.articles, start=1):
         title = (
@@ -293,11 +414,46 @@ def _sources(brief: Brief, prefix: str) -> str:
             where = f" <code>{_e(one_line(ref.url or ref.path or ''))}</code>"
         else:
             where = ""
+        signal = signals.get(ref.article_id)
+        card = _source_card(brief, signal, prefix) if signal is not None else ""
         items.append(
-            f'<li id="{prefix}-s{number}"><strong>{_e(_outlet(ref))}</strong> — {title} · '
-            f"{_e(describe_published(ref))}{where}</li>"
+            f'<li id="{prefix}-s{number}"><p class="head"><strong>{_e(_outlet(ref))}</strong> — '
+            f"{title} · {_e(describe_published(ref))}{where}</p>{card}</li>"
         )
     return _section("Sources", "<ol>" + "".join(items) + "</ol>", "sources")
+
+
+def _source_card(brief: Brief, signal: SourceSignal, prefix: str) -> str:
+    """Quality bar and reasons, copy relations (linked to the origin), first reports."""
+    score = min(1.0, max(0.0, signal.quality.score))
+    low = " low" if score < QUALITY_NOTE_BELOW else ""
+    parts = [
+        f'<div class="quality{low}"><meter min="0" max="1" low="0.5" high="0.8" '
+        f'optimum="1" value="{score:.2f}">{score:.2f}</meter> '
+        f"<span>Quality {score:.2f}</span></div>"
+    ]
+    reasons = [one_line(r) for r in signal.quality.reasons if r.strip()]
+    if reasons:
+        parts.append(
+            '<ul class="reasons">' + "".join(f"<li>{_e(r)}</li>" for r in reasons) + "</ul>"
+        )
+    numbers = source_numbers(brief)
+    copies = []
+    for ref in signal.copies:
+        number = numbers.get(ref.from_article_id)
+        chars = f"{ref.chars:,} {'character' if ref.chars == 1 else 'characters'}"
+        if number is None:
+            origin = f"unlisted article {_e(one_line(ref.from_article_id))}"
+        else:
+            outlet = _outlet(brief.articles[number - 1])
+            origin = f'<a href="#{prefix}-s{number}">[{number}] {_e(outlet)}</a>'
+        copies.append(f"<li>Repeats {chars} of {origin}</li>")
+    if copies:
+        parts.append('<ul class="copies">' + "".join(copies) + "</ul>")
+    if signal.first_reports > 0:
+        first = first_reports_text(signal.first_reports)
+        parts.append(f'<p class="first">{_e(first[:1].upper() + first[1:])}</p>')
+    return '<div class="card">' + "".join(parts) + "</div>"
 
 
 def _brief(brief: Brief, prefix: str) -> str:
@@ -313,6 +469,7 @@ def _brief(brief: Brief, prefix: str) -> str:
         parts.append(_summary(brief, notes))
     if brief.facts:
         parts.append(_facts(brief, notes))
+        parts.append(_coverage(brief, prefix))
     if brief.entities:
         parts.append(_entities(brief, notes))
     if brief.quotes:

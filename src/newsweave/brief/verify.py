@@ -72,6 +72,11 @@ def uncited_statements(brief: Brief) -> list[str]:
         cited = _cited_text(brief, quote.citations, problems, where)
         if _norm(quote.text) not in _norm(cited):
             problems.append(f"{where}: quotation not found verbatim in its cited spans")
+        for m, variant in enumerate(quote.variants):
+            vwhere = f"{where} variant {m + 1}"
+            vcited = _cited_text(brief, variant.citations, problems, vwhere)
+            if _norm(variant.text) not in _norm(vcited):
+                problems.append(f"{vwhere}: quotation not found verbatim in its cited spans")
     for n, entry in enumerate(brief.timeline):
         where = f"{brief.story_id} timeline {n + 1} ({entry.date})"
         cited = _cited_text(brief, entry.citations, problems, where)

@@ -54,7 +54,7 @@ def fuse(story: Story, items: Sequence[AnnotatedArticle]) -> StoryAnalysis:
         items=tuple(normalised),
         facts=tuple(facts),
         entities=tuple(summarise_entities(normalised, resolver)),
-        quotes=tuple(merge_quotes(normalised, resolver)),
+        quotes=tuple(merge_quotes(normalised, resolver, quality)),
         timeline=tuple(build_timeline(normalised, graph, quality)),
         discrepancies=tuple(find_discrepancies(ctx, graph, resolver)),
         sources=tuple(_signals(normalised, facts, graph, reports)),

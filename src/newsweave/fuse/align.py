@@ -122,8 +122,12 @@ def align_facts(
         representative = max(member_sents, key=lambda s: _clarity(s, quality))
         lead = min(position.get((s.span.article_id, s.span.start), 99) for s in member_sents)
         central = max(float(centrality[m]) for m in members)
-        score = (support.independent + 0.25 * support.articles + (0.6 if lead < 3 else 0.0)
-                 + 2.0 * central)
+        score = (
+            support.independent
+            + 0.25 * support.articles
+            + (0.6 if lead < 3 else 0.0)
+            + 2.0 * central
+        )
         groups.append(FactGroup(member_sents, representative, support, score, central))
     groups.sort(
         key=lambda g: (-g.score, g.representative.span.article_id, g.representative.span.start)

@@ -26,6 +26,7 @@ from newsweave.model import (
     DiscrepancyKind,
     Quote,
     Sentence,
+    Span,
     Support,
 )
 
@@ -305,6 +306,65 @@ def _wording(members: list[_Rendering], ctx: StoryContext, graph: CopyGraph) -> 
             claims=tuple(_side(g, ctx, graph) for g in groups),
         )
     ]
+
+
+# --- roles -------------------------------------------------------------------------------
+
+_MINOR = {"of", "to", "for", "the", "and"}
+
+
+def _title_head(role: str) -> str | None:
+    """The role noun of a formal title ("US Trade Representative" -> "representative"); None
+    for descriptions ("former Labour Court president", "union's chair")."""
+    from newsweave.annotate.entities import ROLE_NOUNS
+
+    words = role.replace("’", "'").split()
+    if any(w.lower() in ("former", "ex", "acting", "interim", "outgoing") for w in words):
+        return None
+    if not all(w[:1].isupper() or w.lower() in _MINOR for w in words):
+        return None
+    heads = [w.lower() for w in words if w.lower() in ROLE_NOUNS]
+    return heads[-1] if heads else None
+
+
+def role_discrepancies(ctx: StoryContext, graph: CopyGraph) -> list[Discrepancy]:
+    """A person given two different formal titles by independent sources."""
+    by_person: dict[str, dict[str, list[tuple[str, Span]]]] = defaultdict(lambda: defaultdict(list))
+    for item in ctx.items:
+        for ent in item.entities:
+            if ent.label == "PERSON" and ent.role:
+                head = _title_head(ent.role)
+                if head:
+                    by_person[ent.canonical][head].append((ent.role, ent.span))
+    out: list[Discrepancy] = []
+    for person, heads in by_person.items():
+        if len(heads) < 2:
+            continue
+        articles = [{sp.article_id for _, sp in v} for v in heads.values()]
+        if all(a == articles[0] for a in articles) and len(articles[0]) == 1:
+            continue  # one article naming two offices is not a conflict between sources
+        claims = []
+        for uses in heads.values():
+            sentences = _unique([s for s in (ctx.sentence_at(sp) for _, sp in uses) if s])
+            claims.append(
+                CitedText(
+                    text=_clearest(sentences) if sentences else f"{uses[0][0]} {person}",
+                    citations=tuple(sp for _, sp in uses) + tuple(s.span for s in sentences),
+                    support=Support(
+                        len({sp.article_id for _, sp in uses}), graph.independent(sentences)
+                    ),
+                )
+            )
+        out.append(
+            Discrepancy(
+                topic=f"{person}'s title",
+                kind=DiscrepancyKind.ROLE.value,
+                reason="sources give different titles: "
+                + " vs ".join(uses[0][0] for uses in heads.values()),
+                claims=tuple(claims),
+            )
+        )
+    return out
 
 
 def find_discrepancies(

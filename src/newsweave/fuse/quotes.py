@@ -1,44 +1,82 @@
-"""Quotes across a story: grouped by speaker, the same quotation from several outlets merged."""
+"""Quotes across a story: grouped by speaker, each quotation once with all its renderings.
+
+Renderings of one quotation (the same words, or one contained in the other) are merged into one
+item citing every source. Exact repeats join the item's citations; renderings worded
+differently are kept as variants (a variant that changes the meaning is also reported as a
+discrepancy by :mod:`newsweave.fuse.discrepancies`).
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
 from newsweave.fuse.entities import NameResolver
-from newsweave.model import AnnotatedArticle, QuoteItem, Span
+from newsweave.model import AnnotatedArticle, CitedText, Quote, QuoteItem
 
-MERGE_RATIO = 85.0
 MIN_WORDS = 4
+SAME_WORDS = 92.0  # ratio (0..100) above which two renderings are the same wording
+VARIANT = 62.0  # ratio above which two renderings are one quotation
 
 
-def merge_quotes(items: Sequence[AnnotatedArticle], resolver: NameResolver) -> list[QuoteItem]:
-    """Quotes by canonical speaker (most quoted first), each quotation once with every citation.
+def same_quotation(a: str, b: str) -> bool:
+    a, b = a.lower(), b.lower()
+    return fuzz.ratio(a, b) >= VARIANT or (
+        min(len(a), len(b)) >= 30 and fuzz.partial_ratio(a, b) >= 90
+    )
 
-    A quotation found in several articles (ratio of their wording >= 85) is one item citing
-    all of them; the cleanest article's rendering is shown.
-    """
-    merged: list[tuple[str, str, str | None, list[Span]]] = []
+
+def merge_quotes(
+    items: Sequence[AnnotatedArticle],
+    resolver: NameResolver,
+    quality: dict[str, float] | None = None,
+) -> list[QuoteItem]:
+    """Quotes by canonical speaker (most quoted first), each quotation once."""
+    quality = quality or {}
+    groups: list[tuple[str, list[Quote]]] = []
     for item in items:
         for quote in item.quotes:
             if len(quote.text.split()) < MIN_WORDS:
                 continue
             speaker = resolver.canonical(quote.speaker) if quote.speaker else "unattributed"
-            for entry in merged:
-                if (
-                    entry[0] == speaker
-                    and fuzz.ratio(entry[1].lower(), quote.text.lower()) >= MERGE_RATIO
-                ):
-                    entry[3].append(quote.span)
+            for name, members in groups:
+                if name == speaker and any(same_quotation(m.text, quote.text) for m in members):
+                    members.append(quote)
                     break
             else:
-                merged.append((speaker, quote.text, quote.cue, [quote.span]))
-    counts: dict[str, int] = {}
-    for speaker, *_ in merged:
-        counts[speaker] = counts.get(speaker, 0) + 1
-    order = {s: n for n, s in enumerate(dict.fromkeys(m[0] for m in merged))}
-    merged.sort(key=lambda m: (m[0] == "unattributed", -counts[m[0]], order[m[0]]))
-    return [
-        QuoteItem(speaker=s, text=t, cue=c, citations=tuple(spans)) for s, t, c, spans in merged
-    ]
+                groups.append((speaker, [quote]))
+    out: list[tuple[str, QuoteItem]] = []
+    for speaker, members in groups:
+        # The main rendering: from the cleanest source, the fullest wording.
+        main = max(members, key=lambda q: (quality.get(q.span.article_id, 1.0) >= 0.6, len(q.text)))
+        same = [q for q in members if fuzz.ratio(q.text.lower(), main.text.lower()) >= SAME_WORDS]
+        variants: dict[str, list[Quote]] = defaultdict(list)
+        for q in members:
+            if q not in same:
+                key = next(
+                    (k for k in variants if fuzz.ratio(k.lower(), q.text.lower()) >= SAME_WORDS),
+                    q.text,
+                )
+                variants[key].append(q)
+        out.append(
+            (
+                speaker,
+                QuoteItem(
+                    speaker=speaker,
+                    text=main.text,
+                    cue=main.cue,
+                    citations=tuple(dict.fromkeys([main.span] + [q.span for q in same])),
+                    variants=tuple(
+                        CitedText(text, tuple(q.span for q in qs)) for text, qs in variants.items()
+                    ),
+                ),
+            )
+        )
+    counts: dict[str, int] = defaultdict(int)
+    for speaker, _ in out:
+        counts[speaker] += 1
+    first = {s: n for n, s in enumerate(dict.fromkeys(s for s, _ in out))}
+    out.sort(key=lambda pair: (pair[0] == "unattributed", -counts[pair[0]], first[pair[0]]))
+    return [item for _, item in out]

@@ -8,6 +8,7 @@ the other lines are still read. A ``text`` that is HTML is extracted as a page w
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from newsweave.ingest.article import IngestOptions, finish, rejected
@@ -15,6 +16,8 @@ from newsweave.ingest.dates import parse_date
 from newsweave.ingest.decode import looks_like_html
 from newsweave.ingest.extract import extract_html
 from newsweave.model import DateOrigin, IngestOutcome
+
+_LINES = re.compile(r"\r\n|\r|\n")
 
 
 def _field(record: dict[str, object], *keys: str) -> str | None:
@@ -67,7 +70,9 @@ def read_record(record: object, path: Path, where: str, options: IngestOptions) 
 def read_jsonl(text: str, path: Path, where: str, options: IngestOptions) -> list[IngestOutcome]:
     """One outcome per non-blank line of a JSON-lines file."""
     outcomes: list[IngestOutcome] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split on CR/LF only: str.splitlines() also breaks at U+2028/U+2029 (and \x1c-\x1e,
+    # \x85), which JSON allows unescaped inside strings.
+    for number, line in enumerate(_LINES.split(text), start=1):
         if not line.strip():
             continue
         line_where = f"{where}:line {number}"

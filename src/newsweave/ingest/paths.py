@@ -35,13 +35,28 @@ def _split_docs(found: list[Path], problems: list[IngestOutcome]) -> list[Path]:
     return [path for path in found if not _is_doc(path)]
 
 
-def _walk(folder: Path) -> list[Path]:
-    """Files under ``folder``, recursively, skipping junk files and hidden folders (.git)."""
+def _walk(
+    folder: Path, problems: list[IngestOutcome] | None = None, above: frozenset[Path] = frozenset()
+) -> list[Path]:
+    """Files under ``folder``, recursively, skipping junk files and hidden folders (.git).
+
+    A link to a folder is followed unless it leads back to ``folder`` or a folder above it
+    (a loop, which would list the same files until the OS gives up): that link gets a
+    rejected outcome in ``problems``.
+    """
+    here = above | {folder.resolve()}
     files: list[Path] = []
     for child in sorted(folder.iterdir()):
         if child.is_dir():
-            if not child.name.startswith("."):
-                files.extend(_walk(child))
+            if child.name.startswith("."):
+                continue
+            if child.is_symlink() and child.resolve() in here:
+                if problems is not None:
+                    problems.append(
+                        rejected(str(child), "a link back to a folder above it (a loop); skipped")
+                    )
+                continue
+            files.extend(_walk(child, problems, here))
         elif not is_junk(child):
             files.append(child)
     return files
@@ -63,7 +78,7 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestOu
         text = str(raw)
         try:
             if path.is_dir():
-                found = _walk(path)
+                found = _walk(path, problems)
                 if not found:
                     problems.append(rejected(text, "the folder holds no files"))
                 files.extend(_split_docs(found, problems))
@@ -75,7 +90,7 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestOu
                 for match in matches:
                     match_path = Path(match)
                     if match_path.is_dir():
-                        found.extend(_walk(match_path))
+                        found.extend(_walk(match_path, problems))
                     elif not is_junk(match_path):
                         found.append(match_path)
                 if not found:

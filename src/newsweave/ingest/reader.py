@@ -6,6 +6,7 @@ line and feed entry gives exactly one :class:`IngestOutcome`.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -52,6 +53,27 @@ def _size(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size:,} bytes"
 
 
+def _special_file(path: Path) -> str | None:
+    """Why ``path`` is not a file to read (a FIFO blocks for ever, /dev/zero never ends), or None.
+
+    Missing and unreadable paths give None: :func:`read_path` reports them in its own words.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = (
+        "a named pipe (FIFO)"
+        if stat.S_ISFIFO(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a device"
+    )
+    return f"is {kind}, not a regular file (reading it could block or never end); save it to a file"
+
+
 def read_path(path: Path, options: IngestOptions) -> list[IngestOutcome]:
     """The outcomes of one file (several for JSONL and feeds); never raises for a bad file.
 
@@ -59,6 +81,9 @@ def read_path(path: Path, options: IngestOptions) -> list[IngestOutcome]:
     """
     where = str(path)
     suffix = path.suffix.lower()
+    special = _special_file(path)
+    if special:
+        return [rejected(where, special)]
     if is_archive(path):  # streamed record by record; read_inputs does not make a list
         return list(read_archive(path, options))
     if suffix in UNSUPPORTED_SUFFIXES:
@@ -131,8 +156,13 @@ def read_inputs(
     seen: dict[str, str] = {}
     for path in files:
         try:
+            special = _special_file(path)  # before is_archive, which would open a FIFO
             outcomes: Iterable[IngestOutcome] = (
-                read_archive(path, options) if is_archive(path) else read_path(path, options)
+                [rejected(str(path), special)]
+                if special
+                else read_archive(path, options)
+                if is_archive(path)
+                else read_path(path, options)
             )
         except Exception as exc:  # a bug must not stop a batch; the reason asks for a report
             outcomes = [
