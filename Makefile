@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck unit bench clean
+.PHONY: install demo test lint typecheck unit browser bench clean
 
 install: $(STAMP)
 
@@ -29,7 +29,11 @@ typecheck: install
 unit: install
 	$(BIN)/python -m pytest -q
 
-test: lint typecheck unit
+test: lint typecheck browser unit
+
+# Debian's chromium for the web page tests (driven by playwright; never 'playwright install').
+browser:
+	test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 bench: install
 	$(BIN)/python bench/pipeline_speed.py

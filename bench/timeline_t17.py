@@ -276,8 +276,8 @@ def main() -> None:
         name = "mean over all timelines" if topic == "all" else f"mean over {topic} timelines"
         print(f"\n== {name}")
         print(header)
-        for label, values in results[topic].items():
-            mean = {c: sum(v[c] for v in values) / len(values) for c in COLUMNS}
+        for label, runs in results[topic].items():
+            mean = {c: sum(run[c] for run in runs) / len(runs) for c in COLUMNS}
             print(_row(label, mean))
     print(f"\n{time.perf_counter() - started:.0f} s", file=sys.stderr)
 

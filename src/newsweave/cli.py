@@ -159,19 +159,45 @@ def brief(
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=str)
 @_db_option
-def ingest(paths: tuple[str, ...], db: Path | None) -> None:
-    """Add PATHS (files, folders, globs) to the store and update its stories.
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where annotation runs: this process, or a Dask cluster (pip install 'newsweave[dask]').",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Dask scheduler address (tcp://host:8786); without it a local cluster is started.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Local Dask cluster: worker processes (default: CPU count). Local engine: spaCy "
+    "processes.",
+)
+def ingest(
+    paths: tuple[str, ...],
+    db: Path | None,
+    engine: str,
+    scheduler: str | None,
+    workers: int | None,
+) -> None:
+    """Add PATHS (files, folders, globs, WARC/ARC archives) to the store and update its stories.
 
     Re-ingesting the same inputs adds nothing. Prints one line per rejected input and a summary;
     exits non-zero only when nothing could be read.
     """
+    from newsweave.engines import get_engine
     from newsweave.pipeline import ingest as run_ingest
     from newsweave.store import open_store
 
     with _errors(), _progress() as progress:
         store = open_store(db)
         try:
-            report: IngestReport = run_ingest(paths, store, progress=progress)
+            with get_engine(engine, scheduler, workers) as runner:
+                report: IngestReport = run_ingest(paths, store, progress=progress, engine=runner)
         finally:
             store.close()
     _report_problems(report.outcomes)

@@ -27,6 +27,7 @@ from newsweave.cluster import (
     open_clusterer,
 )
 from newsweave.codec import brief_from_dict, brief_to_dict
+from newsweave.engines import Engine, LocalEngine
 from newsweave.fuse import fuse
 from newsweave.ingest import IngestOptions, read_inputs
 from newsweave.model import (
@@ -143,6 +144,7 @@ def ingest(
     store: Store,
     options: PipelineOptions | None = None,
     progress: Progress = _noop,
+    engine: Engine | None = None,
 ) -> IngestReport:
     """Add ``paths`` to ``store`` (an article already stored is a duplicate) and assign the
     new articles to stories, online: each joins an active story or opens one, in
@@ -150,11 +152,12 @@ def ingest(
 
     Each article is stored in its own transaction, so an interrupted run keeps what it
     finished and a re-run adds only the rest (articles stored but not yet in a story are
-    picked up by the next run).
+    picked up by the next run). ``engine`` runs the annotate stage (default: in this
+    process; see :func:`newsweave.engines.get_engine`); the caller closes it.
     """
     opts = options or PipelineOptions()
     _, outcomes = read_articles(paths, opts, progress)
-    return ingest_outcomes(outcomes, store, opts, progress)
+    return ingest_outcomes(outcomes, store, opts, progress, engine)
 
 
 def ingest_outcomes(
@@ -162,6 +165,7 @@ def ingest_outcomes(
     store: Store,
     options: PipelineOptions | None = None,
     progress: Progress = _noop,
+    engine: Engine | None = None,
 ) -> IngestReport:
     """Store the articles of outcomes read elsewhere (the HTTP API, the feed watcher), log
     every outcome and assign the new articles to stories: the second half of :func:`ingest`."""
@@ -180,12 +184,11 @@ def ingest_outcomes(
                 fresh.append(article)
         final.append(outcome)
     added: list[AnnotatedArticle] = []
-    batch = max(1, opts.annotate.batch_size)
-    for start in range(0, len(fresh), batch):
-        for item in annotate(fresh[start : start + batch], opts.annotate):
+    for items in (engine or LocalEngine()).annotate(fresh, opts.annotate):
+        for item in items:
             if store.add(item):
                 added.append(item)
-        progress("annotate", min(batch, len(fresh) - start), len(fresh))
+        progress("annotate", len(items), len(fresh))
     for outcome in final:
         store.log_outcome(outcome)
     in_stories = sum(len(story.article_ids) for story in store.stories())

@@ -74,6 +74,51 @@ CASES = [
         ],
         [],
     ),
+    (  # the same event dated differently
+        [
+            (
+                "2026-05-08",
+                "The tunnel at the Dalby pit collapsed on May 5 during the night "
+                "shift, trapping the miners underground.",
+            ),
+            (
+                "2026-05-08",
+                "The tunnel at the Dalby pit collapsed on May 4 during the night "
+                "shift, trapping the miners underground, the operator said.",
+            ),
+        ],
+        ["date"],
+    ),
+    (  # different events on different days are not a conflict
+        [
+            (
+                "2026-05-08",
+                "The tunnel at the Dalby pit collapsed on May 5 during the night "
+                "shift, trapping the miners underground.",
+            ),
+            (
+                "2026-05-08",
+                "The first miners were brought to the surface on May 7 after "
+                "rescuers cleared the blocked shaft.",
+            ),
+        ],
+        [],
+    ),
+    (  # two different offices for one person
+        [
+            (
+                "2026-05-06",
+                "Energy Minister Lea Varga visited the Dalby pit on Wednesday and "
+                "promised an inquiry into the collapse of the tunnel.",
+            ),
+            (
+                "2026-05-06",
+                "Interior Secretary Lea Varga visited the Dalby pit on Wednesday and "
+                "promised an inquiry into the tunnel collapse.",
+            ),
+        ],
+        ["role"],
+    ),
     (  # a quote whose tense changes
         [
             (

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from spacy.tokens import Doc, Token
@@ -494,7 +494,10 @@ def resolve_times(doc: Doc, article_id: str, reference: date | None) -> list[Tim
             and (first_word in _DEADLINE_PREPS or is_progressive(token)),
             deadline=first_word in _DEADLINE_PREPS,
         )
-        resolved = _PATTERNS[index][1](m, ctx)
+        try:
+            resolved = _PATTERNS[index][1](m, ctx)
+        except OverflowError:  # a reference at the ends of the calendar (year 1 or 9999)
+            resolved = _PATTERNS[index][1](m, replace(ctx, ref=None))
         if resolved is None:
             continue
         start, end, precision = resolved

@@ -6,7 +6,6 @@ need the token unless the server was started with ``open_reads``. Writes always 
 load lazily: listing stories and reading cached briefs need none.
 """
 
-
 import hmac
 import ipaddress
 import os
@@ -32,7 +31,6 @@ from newsweave.codec import annotated_to_dict, article_to_dict, brief_to_dict
 from newsweave.errors import NewsweaveError
 from newsweave.fetch import FetchOptions
 from newsweave.model import IngestStatus
-from newsweave.pipeline import PipelineOptions, ingest_outcomes, stored_brief
 from newsweave.store import Store, open_store
 
 __all__ = ["ApiConfig", "create_app", "serve"]
@@ -90,7 +88,6 @@ class _State:
         self.store: Store | None = store
         self.index: StoryIndex | None = None
         self.write_lock = threading.Lock()
-        self.options = PipelineOptions()
 
     def open(self) -> None:
         if self.store is None:
@@ -197,7 +194,9 @@ def create_app(config: ApiConfig | None = None, store: Store | None = None) -> F
             cached = store.cached_brief(story_id, entry.fingerprint)
             if cached is not None:
                 return cached
-        brief = brief_to_dict(stored_brief(store, story_id, state.options))
+        from newsweave.pipeline import stored_brief  # the models load on first need
+
+        brief = brief_to_dict(stored_brief(store, story_id))
         state.index.set_headline(story_id, brief["headline"])
         return brief
 
@@ -222,9 +221,12 @@ def create_app(config: ApiConfig | None = None, store: Store | None = None) -> F
     def submit(body: ArticleIn, request: Request) -> JSONResponse:
         state.require_token(request, "submitting articles")
         store = live_store()
+        from newsweave.pipeline import PipelineOptions, ingest_outcomes
+
+        options = PipelineOptions()
         fetch_options = FetchOptions(allow_private=state.config.allow_private)
         try:
-            outcome = read_submission(body, state.options.ingest, fetch_options)
+            outcome = read_submission(body, options.ingest, fetch_options)
         except ValueError as exc:
             if isinstance(exc, NewsweaveError):
                 raise
@@ -232,7 +234,7 @@ def create_app(config: ApiConfig | None = None, store: Store | None = None) -> F
         if outcome.status is IngestStatus.REJECTED:
             raise ApiError(422, "rejected", f"{outcome.where}: {outcome.reason}")
         with state.write_lock:
-            report = ingest_outcomes([outcome], store, state.options)
+            report = ingest_outcomes([outcome], store, options)
         final = report.outcomes[0]
         article_id = final.duplicate_of or (final.article.article_id if final.article else None)
         story_id = _story_of(store, article_id) if article_id else None

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from newsweave.model import AnnotatedArticle, DateOrigin
-from newsweave.pipeline import story_fingerprint
 from newsweave.store import Store
 
 __all__ = ["StoryEntry", "StoryIndex", "StoryQuery", "page_of_stories"]
@@ -56,6 +55,8 @@ class StoryEntry:
 
 
 def _entry(store: Store, story_id: str, items: Sequence[AnnotatedArticle]) -> StoryEntry:
+    from newsweave.pipeline import story_fingerprint  # imported late: it brings in spaCy
+
     fingerprint = story_fingerprint(items)
     cached = store.cached_brief(story_id, fingerprint)
     if cached is not None and cached.get("headline"):

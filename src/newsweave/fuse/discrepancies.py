@@ -38,12 +38,14 @@ class DiscrepancyOptions:
     tolerance: relative difference under which two figures agree (rounding).
     approx_tolerance: the same for figures marked "about", "some", "nearly".
     quote_variant: fuzzy ratio (0..100) above which two quotations are renderings of one.
+    same_statement: paraphrase similarity above which two dated sentences state one event.
     """
 
     same_topic: float = 0.45
     tolerance: float = 0.02
     approx_tolerance: float = 0.10
     quote_variant: float = 62.0
+    same_statement: float = 0.88
 
 
 _APPROX = {"about", "some", "nearly", "almost", "around", "roughly", "approximately", "close to"}
@@ -308,6 +310,66 @@ def _wording(members: list[_Rendering], ctx: StoryContext, graph: CopyGraph) -> 
     ]
 
 
+# --- dates -------------------------------------------------------------------------------
+
+
+def date_discrepancies(
+    ctx: StoryContext, graph: CopyGraph, opts: DiscrepancyOptions
+) -> list[Discrepancy]:
+    """The same statement dated differently: two paraphrases from independent sources, each
+    with exactly one day-precise date, and the days differ."""
+    from newsweave.model import Precision
+
+    dated: list[tuple[Sentence, str, str, Span]] = []
+    for item in ctx.items:
+        for sentence in item.sentences:
+            days = [
+                t for t in item.times if sentence.span.start <= t.span.start < sentence.span.end
+            ]
+            if len(days) == 1 and days[0].precision == Precision.DAY and days[0].start:
+                dated.append((sentence, days[0].start.isoformat(), days[0].text, days[0].span))
+    out: list[Discrepancy] = []
+    seen: set[tuple[int, int]] = set()
+    for i in range(len(dated)):
+        for j in range(i + 1, len(dated)):
+            a, b = dated[i], dated[j]
+            if a[1] == b[1] or a[0].span.article_id == b[0].span.article_id:
+                continue
+            if ctx.semantic(a[0], b[0]) < opts.same_statement:
+                continue
+            # Different figures mean different moments of a changing situation, not one
+            # event dated twice ("14 trapped on Wednesday" / "9 still trapped on Thursday").
+            if set(_NUMBER.findall(_without(a[0].text, a[2]))) != set(
+                _NUMBER.findall(_without(b[0].text, b[2]))
+            ):
+                continue
+            if (i, j) in seen:
+                continue
+            seen.add((i, j))
+            sides = []
+            for sentence, _, _, span in (a, b):
+                sides.append(CitedText(sentence.text, (span, sentence.span), Support(1, 1)))
+            # A copy that changes the date matters as much as two reporters who disagree.
+            who = (
+                "a copy of the same text changes the date"
+                if graph.same_source(a[0], b[0])
+                else "independent sources date the same statement differently"
+            )
+            out.append(
+                Discrepancy(
+                    topic=f"date of: {' '.join(a[0].text.split()[:8])}…",
+                    kind=DiscrepancyKind.DATE.value,
+                    reason=f"{who}: {a[2]} ({a[1]}) vs {b[2]} ({b[1]})",
+                    claims=tuple(sides),
+                )
+            )
+    return out
+
+
+def _without(text: str, part: str) -> str:
+    return text.replace(part, " ")
+
+
 # --- roles -------------------------------------------------------------------------------
 
 _MINOR = {"of", "to", "for", "the", "and"}
@@ -375,12 +437,19 @@ def find_discrepancies(
 ) -> list[Discrepancy]:
     """Every discrepancy of the story, most important first (best-supported sides first)."""
     opts = options or DiscrepancyOptions()
-    found = figure_discrepancies(ctx, graph, opts) + quote_discrepancies(ctx, graph, resolver, opts)
+    found = (
+        figure_discrepancies(ctx, graph, opts)
+        + quote_discrepancies(ctx, graph, resolver, opts)
+        + role_discrepancies(ctx, graph)
+        + date_discrepancies(ctx, graph, opts)
+    )
     weight = {
         DiscrepancyKind.FIGURE.value: 3,
         DiscrepancyKind.ATTRIBUTION.value: 3,
         DiscrepancyKind.DURATION.value: 2,
         DiscrepancyKind.QUOTE.value: 2,
+        DiscrepancyKind.DATE.value: 2,
+        DiscrepancyKind.ROLE.value: 1,
     }
 
     def importance(d: Discrepancy) -> float:

@@ -27,10 +27,14 @@ class IngestOptions:
         max_bytes: a file larger than this is rejected before it is read.
         min_chars: an article with less cleaned text than this is rejected (too little to
             analyse; usually a teaser, an error page or a failed extraction).
+        max_chars: an article with more cleaned text than this is rejected: the parser
+            refuses texts over 1,000,000 characters and needs about 1 GB per 100,000, and no
+            news article is that long (the longest in Timeline17 has 180,000).
     """
 
     max_bytes: int = 20_000_000
     min_chars: int = 80
+    max_chars: int = 500_000
 
 
 # Lone surrogates (from a JSON "\ud800" escape) too: they cannot be encoded, hashed or stored.
@@ -152,6 +156,12 @@ def finish(
             where,
             f"only {len(cleaned)} characters of article text, fewer than the minimum "
             f"{options.min_chars} (IngestOptions.min_chars); is this a teaser or a fragment?",
+        )
+    if len(cleaned) > options.max_chars:
+        return rejected(
+            where,
+            f"{len(cleaned):,} characters of article text, more than the maximum "
+            f"{options.max_chars:,} (IngestOptions.max_chars); split it into articles",
         )
     article = make_article(
         cleaned,

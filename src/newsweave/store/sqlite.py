@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -201,7 +202,7 @@ class SQLiteStore:
             StoreError: the id is taken by a different text, or the write failed.
         """
         article = item.article
-        row = article_to_dict(article)
+        row = {k: _storable(v) for k, v in article_to_dict(article).items()}
         with self._write(f"add article {article.article_id} to") as conn:
             if conn.execute(
                 "SELECT 1 FROM articles WHERE content_hash = ?", (article.content_hash,)
@@ -281,7 +282,7 @@ class SQLiteStore:
 
     def update_article(self, article: Article) -> None:
         """Replace the metadata of a stored article; its text and hash must stay the same."""
-        row = article_to_dict(article)
+        row = {k: _storable(v) for k, v in article_to_dict(article).items()}
         with self._write(f"update article {article.article_id} in") as conn:
             old = conn.execute(
                 "SELECT content_hash, text FROM articles WHERE article_id = ?",
@@ -553,9 +554,9 @@ class SQLiteStore:
                 "duplicate_of) VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     _now(),
-                    outcome.where,
+                    _storable(outcome.where),
                     outcome.status.value,
-                    outcome.reason,
+                    _storable(outcome.reason),
                     article_id,
                     outcome.duplicate_of,
                 ),
@@ -599,6 +600,25 @@ class SQLiteStore:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _storable(value: Any) -> Any:
+    r"""``value`` with every lone surrogate replaced, so that SQLite (UTF-8) can store it.
+
+    A file name that is not UTF-8 reaches Python as surrogates (``caf\udce9.txt``); its byte
+    is kept as ``\xe9``, so the name stays recognisable. Other surrogates become U+FFFD.
+    """
+    if not isinstance(value, str) or not _SURROGATE.search(value):
+        return value
+
+    def byte(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else "\ufffd"
+
+    return _SURROGATE.sub(byte, value)
 
 
 def _iso_utc(moment: datetime | None) -> str | None:

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 DEFAULT_DATE = "2025-01-01T00:00:00Z"
 # A 1x1 transparent PNG: the payload of the non-HTML response record.
@@ -99,7 +100,7 @@ def pages_from_folder(folder: Path, *, base_url: str = "https://news.example/") 
     return pages
 
 
-def _http_headers(page: Page) -> object:
+def _http_headers(page: Page) -> Any:
     from warcio.statusandheaders import StatusAndHeaders
 
     reason = {200: "OK", 301: "Moved Permanently", 404: "Not Found"}.get(page.status, "Status")
@@ -160,7 +161,7 @@ def write_warc(
                     page.url,
                     "response",
                     payload=io.BytesIO(page.payload()),
-                    http_headers=_http_headers(page),  # type: ignore[arg-type]
+                    http_headers=_http_headers(page),
                     warc_headers_dict={"WARC-Date": page.date},
                 )
             )
