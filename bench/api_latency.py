@@ -80,11 +80,12 @@ def screenshot(url: str, story_id: str, path: Path) -> None:
     args += ["--disable-component-update", "--disable-sync", "--no-first-run"]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page = browser.new_page(viewport={"width": 1200, "height": 1500})
         page.goto(f"{url}/#/story/{story_id}")
         page.wait_for_selector("#summary button.cite")
         page.locator("#summary button.cite").nth(1).click()
         page.wait_for_selector("#cite-pop .pop-text")
+        page.evaluate("window.scrollTo(0, 0)")
         path.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(path))
         browser.close()

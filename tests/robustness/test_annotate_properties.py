@@ -32,16 +32,15 @@ _WORDS = [
 ]  # fmt: skip
 _TEXT = st.one_of(
     st.text(min_size=1, max_size=300),
-    st.lists(
-        st.one_of(st.sampled_from(_WORDS), st.text(max_size=8)), min_size=1, max_size=60
-    ).map(" ".join),
+    st.lists(st.one_of(st.sampled_from(_WORDS), st.text(max_size=8)), min_size=1, max_size=60).map(
+        " ".join
+    ),
     st.lists(st.sampled_from(_WORDS), min_size=1, max_size=80).map("".join),
 )
 _PUBLISHED = st.one_of(
     st.none(),
-    st.datetimes(
-        min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(UTC)
-    ),
+    st.sampled_from([datetime(1, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, tzinfo=UTC)]),
+    st.datetimes(min_value=datetime(1, 1, 1), timezones=st.just(UTC)),
 )
 
 

@@ -144,6 +144,7 @@ def similarity(sentences: Sequence[Sentence]) -> np.ndarray:
 
 _ANAPHORIC = re.compile(
     r"^(?:he|she|it|they|this|that|these|those|but|and|so|also|without (?:one|it)|"
+    r"(?:if|when|as|because|although|while) (?:he|she|it|they|this|that)\b|"
     r"the (?:move|decision|deal|offer|talks|two|three)\b)\b",
     re.IGNORECASE,
 )

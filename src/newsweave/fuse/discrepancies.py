@@ -10,7 +10,7 @@ citations and independent support, and a short reason.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -152,7 +152,9 @@ def _figure_discrepancy(
         when = ""
     elif first.duration:
         when = f" as of {first.anchor}"
-    topic = f"{'length of the ' if first.duration else ''}{first.head}{when}"
+    written = Counter(obs[k].measure.lower() for side in sides for k in side)
+    thing = written.most_common(1)[0][0] if written else first.head
+    topic = f"{'length of the ' if first.duration else ''}{thing}{when}"
     reason = (
         f"independent sources give different values for the same "
         f"{'length' if first.duration else 'figure'}: " + " vs ".join(values)

@@ -100,6 +100,7 @@ class Observation:
     unit: str
     qualifier: str | None
     head: str  # the measured thing, normalised ("ship")
+    measure: str  # the measured thing as written ("ships waiting")
     anchor: str  # ISO date key: of the nearest time expression, else the publication day
     mode: str  # actual | threat | peak | previous | claim | ceiling
     duration: bool
@@ -189,6 +190,7 @@ def _from_quantity(ctx: StoryContext, item: AnnotatedArticle, q: Quantity) -> Ob
         unit,
         q.qualifier,
         head,
+        q.measure or head,
         _anchor(item, sentence, q.span.start),
         _mode(sentence, q.span.start, q.qualifier, head),
         duration,
@@ -214,6 +216,7 @@ def _long_durations(ctx: StoryContext, item: AnnotatedArticle) -> list[Observati
                 "days",
                 None,
                 head,
+                match.group(2),
                 _anchor(item, sentence, span.start),
                 _mode(sentence, span.start, None, head),
                 True,

@@ -76,11 +76,14 @@ def render_page(
     )
 
 
-def pages_from_folder(folder: Path, *, base_url: str = "https://news.example/") -> list[Page]:
+def pages_from_folder(
+    folder: Path, *, base_url: str = "https://news.example/", crawled: str = DEFAULT_DATE
+) -> list[Page]:
     """One page per article that newsweave reads from ``folder`` (any input format).
 
     Each page's URL is made from the article id; the page keeps the article's title, source
-    and publication date, so reading the archive back gives the same article texts.
+    and publication date, so reading the archive back gives the same article texts;
+    ``crawled`` is every record's WARC-Date.
     """
     from newsweave.ingest import read_inputs
     from newsweave.model import IngestStatus
@@ -96,7 +99,7 @@ def pages_from_folder(folder: Path, *, base_url: str = "https://news.example/") 
             published=article.published,
             source=article.source,
         )
-        pages.append(Page(f"{base_url}story/{article.article_id}", body))
+        pages.append(Page(f"{base_url}story/{article.article_id}", body, date=crawled))
     return pages
 
 
@@ -161,6 +164,7 @@ def write_warc(
                     page.url,
                     "response",
                     payload=io.BytesIO(page.payload()),
+                    length=len(page.payload()),  # a known length: no temporary file
                     http_headers=_http_headers(page),
                     warc_headers_dict={"WARC-Date": page.date},
                 )
@@ -172,6 +176,7 @@ def write_warc(
                     first.url,
                     "metadata",
                     payload=io.BytesIO(b'{"fetchTimeMs": 120}'),
+                    length=20,
                     warc_content_type="application/json",
                     warc_headers_dict={"WARC-Date": first.date},
                 )
