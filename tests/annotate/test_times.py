@@ -122,7 +122,7 @@ SYNTHETIC = [
      D(2025, 10, 30), D(2025, 10, 30), Precision.DAY, Tense.PAST),
     ("The deadline is Nov. 10.", SUN, "Nov. 10",
      D(2025, 11, 10), D(2025, 11, 10), Precision.DAY, Tense.PRESENT),
-    ("The vote was moved to 30 October.", D(2025, 10, 1), "30 October",
+    ("The vote was moved to 30 October.", D(2025, 10, 1), "to 30 October",
      D(2025, 10, 30), D(2025, 10, 30), Precision.DAY, Tense.PAST),
     ("The truce expires on November 10, 2025.", None, "on November 10, 2025",
      D(2025, 11, 10), D(2025, 11, 10), Precision.DAY, None),

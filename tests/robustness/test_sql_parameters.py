@@ -84,7 +84,7 @@ def _safe(node: ast.expr, scope: _Scope, seen: frozenset[str] = frozenset()) -> 
     if isinstance(node, ast.Tuple | ast.List):  # a literal a loop runs over
         return all(_safe(element, scope, seen) for element in node.elts)
     if isinstance(node, ast.Name) and node.id not in seen:
-        values = scope.lookup(node.id)
+        values = scope.lookup(node.id) or []
         return bool(values) and all(_safe(v, scope, seen | {node.id}) for v in values)
     return False  # % formatting, calls, attributes, subscripts: anything else
 

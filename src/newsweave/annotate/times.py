@@ -93,7 +93,10 @@ _WEEKDAYS = {
 _MONTH_RE = "|".join(re.escape(m) for m in sorted(_MONTHS, key=len, reverse=True))
 _FULL_MONTH_RE = "|".join(m for m in _MONTHS if len(m) > 4 or m in ("May", "June", "July"))
 _WD_RE = "|".join(_WEEKDAYS)
-_PREP = r"(?<!\w)(?:(?i:on|in|since|until|till|by|from|before|after|through|during|at|as\s+of)\s+)?"
+_PREP = (
+    r"(?<!\w)(?:(?i:on|in|since|until|till|by|from|before|after|through|during|at|to|"
+    r"as\s+of)\s+)?"
+)
 _ORD = r"(?:st|nd|rd|th)?"
 _YEAR_TAIL = r"(?:,?\s+(?P<year>(?:1[89]|20)\d\d)(?!\d))?"
 _END = r"(?!\w|-\w)"  # the name ends here (no "Sundays", no "May-based"; "Sunday's" is fine)
@@ -116,7 +119,9 @@ class _Context:
 # A date on the wrong side of the clause's tense counts this many times as far (see module doc).
 _AGAINST_TENSE_WEIGHT = 6
 _DEADLINE_WEIGHT = 2
-_DEADLINE_PREPS = ("until", "till", "by", "through", "before")
+# "postponed to July 31", "pushed back to Friday": like a deadline, "to" can point ahead
+# of a past-tense clause.
+_DEADLINE_PREPS = ("until", "till", "by", "through", "before", "to")
 
 _Resolved = tuple[date | None, date | None, Precision]
 _Handler = Callable[[re.Match[str], _Context], _Resolved | None]

@@ -175,7 +175,7 @@ def create_app(config: ApiConfig | None = None, store: Store | None = None) -> F
         entity: Annotated[str | None, Query(max_length=200)] = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
         offset: Annotated[int, Query(ge=0)] = 0,
-    ) -> dict[str, Any]:
+    ) -> JSONResponse:
         if since and until and since > until:
             raise ApiError(
                 422,
@@ -184,21 +184,23 @@ def create_app(config: ApiConfig | None = None, store: Store | None = None) -> F
             )
         assert state.index is not None
         query = StoryQuery(q, since, until, source, entity, limit, offset)
-        return page_of_stories(state.index, query)
+        return JSONResponse(page_of_stories(state.index, query))
 
     @app.get("/api/stories/{story_id}", summary="A story's brief (the CLI's JSON schema)")
-    def story_brief(story_id: str, store: Readable) -> dict[str, Any]:
+    def story_brief(story_id: str, store: Readable) -> JSONResponse:
+        # JSONResponse directly: a brief is plain JSON already, and FastAPI's generic encoder
+        # would walk every citation of it again.
         assert state.index is not None
         entry = state.index.get(story_id)
         if entry is not None:
             cached = store.cached_brief(story_id, entry.fingerprint)
             if cached is not None:
-                return cached
+                return JSONResponse(cached)
         from newsweave.pipeline import stored_brief  # the models load on first need
 
         brief = brief_to_dict(stored_brief(store, story_id))
         state.index.set_headline(story_id, brief["headline"])
-        return brief
+        return JSONResponse(brief)
 
     @app.get("/api/articles/{article_id}", summary="An article with its annotations")
     def article(

@@ -102,9 +102,14 @@ class StoryIndex:
         with self._lock:
             if key == self._key:
                 return self._entries
-        by_id = {i.article_id: i for i in self.store.articles()}
+        items = self.store.articles()  # in ingest order, as stored_brief fingerprints them
+        position = {i.article_id: n for n, i in enumerate(items)}
         entries = [
-            _entry(self.store, s.story_id, [by_id[a] for a in s.article_ids if a in by_id])
+            _entry(
+                self.store,
+                s.story_id,
+                [items[position[a]] for a in sorted(s.article_ids, key=lambda a: position[a])],
+            )
             for s in stories
         ]
         with self._lock:

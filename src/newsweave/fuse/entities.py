@@ -48,8 +48,59 @@ def _is_full_name(name: str) -> bool:
     return 2 <= len(words) <= 4 and all(_NAME_TOKEN.match(w) for w in words) and "-" not in name
 
 
+_HONORIFICS = frozenset(
+    {
+        "mr",
+        "mr.",
+        "mrs",
+        "mrs.",
+        "ms",
+        "ms.",
+        "dr",
+        "dr.",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "prof",
+        "prof.",
+        "rev",
+        "rev.",
+    }
+)
+
+
+def _strip_titles(name: str) -> str:
+    """ "Comedian Ellen DeGeneres" -> "Ellen DeGeneres"; "Dr Sanjay Gupta" -> "Sanjay Gupta"."""
+    from newsweave.annotate.entities import ROLE_NOUNS
+
+    words = name.split()
+    while len(words) > 2 and (
+        words[0].lower() in _HONORIFICS
+        or words[0].lower() in ROLE_NOUNS
+        or words[0].lower() in _TITLE_WORDS
+        or words[0].lower() in {"comedian", "actor", "actress", "singer", "rapper", "star"}
+    ):
+        words.pop(0)
+    return " ".join(words)
+
+
+def _same_person(a: str, b: str) -> bool:
+    """Written forms of one person: one is a word-suffix of the other ("Lifeng" aside), or the
+    first and last names agree ("Regina M. Benjamin" / "Regina Benjamin")."""
+    wa, wb = a.lower().split(), b.lower().split()
+    short, long_ = sorted((wa, wb), key=len)
+    if long_[-len(short) :] == short:
+        return True
+    return len(wa) >= 2 and len(wb) >= 2 and wa[0] == wb[0] and wa[-1] == wb[-1]
+
+
 class NameResolver:
     """Maps any written form of a person's name to the story's canonical full name.
+
+    Written forms of one person form an alias class whose representative is its most
+    mentioned full name, so "Ellen DeGeneres" (29 mentions) stays the name even when a
+    headline once writes "Comedian Ellen DeGeneres"; ``canonical`` is idempotent.
 
     Args:
         items: the story's annotated articles.
@@ -62,9 +113,18 @@ class NameResolver:
         counts: Counter[str] = Counter()
         for item in items:
             for ent in item.entities:
-                if ent.label == "PERSON" and _is_full_name(_display(ent.text)):
-                    counts[_display(ent.text)] += 1
-        self.full_names_: list[str] = [n for n, _ in counts.most_common()]
+                name = _strip_titles(_display(ent.text))
+                if ent.label == "PERSON" and _is_full_name(name):
+                    counts[name] += 1
+        self._alias: dict[str, str] = {}
+        representatives: list[str] = []
+        for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0])):
+            rep = next((r for r in representatives if _same_person(r, name)), None)
+            if rep is None:
+                representatives.append(name)
+                rep = name
+            self._alias[name] = rep
+        self.full_names_: list[str] = representatives
         by_last: dict[str, list[str]] = defaultdict(list)
         by_first: dict[str, list[str]] = defaultdict(list)
         for name in self.full_names_:
@@ -75,15 +135,14 @@ class NameResolver:
         self._by_first = by_first
 
     def canonical(self, written: str) -> str:
-        name = _display(written.strip())
+        name = _strip_titles(_display(written.strip()))
+        if name in self._alias:
+            return self._alias[name]
         if _is_full_name(name):
-            # "Trump" family: a longer known form that ends with the same words wins.
-            for full in self.full_names_:
-                if full != name and full.endswith(" " + name):
-                    return full
-            return name
+            rep = next((r for r in self.full_names_ if _same_person(r, name)), None)
+            return rep or name
         key = name.lower()
-        if key in self._by_last and len(self._by_last[key]) >= 1:
+        if key in self._by_last:
             return self._by_last[key][0]
         if key in self._by_first and len(self._by_first[key]) == 1:
             return self._by_first[key][0]  # "Xi", "Li", "He": surname first
@@ -167,6 +226,7 @@ def normalise_entities(
     """Correct labels and canonical names across the story and add the mentions it reveals."""
     resolver = NameResolver(items)
     places = _place_words(items)
+    orgs = _other_names(items)
     out: list[AnnotatedArticle] = []
     for item in items:
         fixed: list[EntityMention] = []
@@ -183,7 +243,7 @@ def normalise_entities(
                     # resolves to one is a place ("off Varnholm") or a tagging error.
                     label = "GPE" if canonical.lower() in places else "MISC"
             else:
-                canonical = ent.text.replace("’", "'")
+                canonical = orgs.get(_org_key(ent.text), ent.text.replace("’", "'"))
             if (
                 label == "PERSON"
                 and "-" in canonical
@@ -198,6 +258,35 @@ def normalise_entities(
         fixed.sort(key=lambda e: e.span.start)
         out.append(replace(item, entities=tuple(fixed)))
     return out, resolver
+
+
+def _org_key(name: str) -> str:
+    key = name.lower().replace("’", "'").replace(".", "")
+    return key[4:] if key.startswith("the ") else key
+
+
+def _other_names(items: Sequence[AnnotatedArticle]) -> dict[str, str]:
+    """One written form per organisation or place: "SEACOM" = "Seacom", "U.S." = "US", and a
+    single word that ends exactly one longer name of the story ("Colts" = "Indianapolis
+    Colts"). The most frequent form is the name."""
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    for item in items:
+        for ent in item.entities:
+            if ent.label in ("ORG", "GPE", "FAC", "LOC", "NORP", "EVENT"):
+                text = ent.text.replace("’", "'")
+                if text.lower().startswith("the "):
+                    text = text[4:]
+                forms[_org_key(ent.text)][text] += 1
+    names = {key: counter.most_common(1)[0][0] for key, counter in forms.items()}
+    longer: dict[str, list[str]] = defaultdict(list)
+    for key in names:
+        words = key.split()
+        if len(words) >= 2:
+            longer[words[-1]].append(key)
+    for key in list(names):
+        if " " not in key and len(longer.get(key, [])) == 1:
+            names[key] = names[longer[key][0]]
+    return names
 
 
 def _role_key(role: str) -> str:

@@ -30,10 +30,14 @@ class TimelineOptions:
     """Args:
     merge_overlap: share of content words (0..1) above which two same-date events merge.
     max_entries: entries kept, best supported first, then shown in date order.
+    max_scheduled: places kept for scheduled events beyond the best supported ones.
+    max_per_day: events kept for one date, best supported first.
     """
 
     merge_overlap: float = 0.3
     max_entries: int = 30
+    max_scheduled: int = 6
+    max_per_day: int = 3
 
 
 def date_key(expr: TimeExpr) -> str | None:
@@ -79,6 +83,8 @@ def build_timeline(
     opts = options or TimelineOptions()
     quality = quality or {}
     drafts: list[_Draft] = []
+    # How many articles mention each date at all: a date many reports refer to matters.
+    date_refs: dict[str, set[str]] = {}
     for item in items:
         published = item.article.published.date() if item.article.published else None
         for expr in item.times:
@@ -88,8 +94,9 @@ def build_timeline(
                 continue
             if _in_dateline(item.article.text, expr):
                 continue  # "VARNHOLM, March 14 (EPA) -" dates the report, not an event
-            if len(sentence.text.split()) < 5:
+            if len(sentence.text.split()) < 5 or _COMMENT.search(sentence.text):
                 continue
+            date_refs.setdefault(key, set()).add(item.article_id)
             scheduled = published is not None and expr.start > published
             for draft in drafts:
                 if draft.key != key:
@@ -136,16 +143,31 @@ def build_timeline(
                 citations=citations,
             )
         )
-    # Keep the best supported, and every scheduled event: what comes next matters most.
+    # Keep the best supported events on the most referred-to dates; among equals, what is
+    # scheduled (what comes next) first.
     entries.sort(
         key=lambda e: (
-            not e.scheduled,
             -e.support.independent,
+            -len(date_refs.get(e.date, ())),
             -e.support.articles,
+            not e.scheduled,
             _precision_rank(e.precision),
         )
     )
-    kept = entries[: opts.max_entries]
+    # A day keeps its best few events; a garbled copy alone does not date an event.
+    per_day: dict[str, int] = {}
+    capped: list[TimelineEntry] = []
+    for e in entries:
+        if e.support.articles == 1 and quality.get(e.citations[0].article_id, 1.0) < 0.5:
+            continue
+        per_day[e.date] = per_day.get(e.date, 0) + 1
+        if per_day[e.date] <= opts.max_per_day:
+            capped.append(e)
+    entries = capped
+    # What comes next matters to a reader: a few scheduled events keep a place of their own.
+    reserved = min(opts.max_scheduled, opts.max_entries // 3)
+    kept = entries[: opts.max_entries - reserved]
+    kept += [e for e in entries[len(kept) :] if e.scheduled][:reserved]
     kept.sort(key=lambda e: (e.date[:10], _precision_rank(e.precision)))
     return kept
 
@@ -153,9 +175,24 @@ def build_timeline(
 _DATELINE_PREFIX = re.compile(r"^[A-Z][A-Z .'’-]+,\s*$")
 
 
+_AGENCY_HEADER = re.compile(r"\((?:Reuters|AP|AFP|EPA|Bloomberg|dpa|Xinhua)\)|\s\|\s")
+# Reader comments and photo captions carry timestamps that are not events of the story.
+_COMMENT = re.compile(r"\bwrote:|\|\s*Reply\b|^\s*At \d{1,2}:\d{2}\b|\bfile photo\b", re.I)
+
+
 def _in_dateline(text: str, expr: TimeExpr) -> bool:
     line_start = text.rfind("\n", 0, expr.span.start) + 1
-    return bool(_DATELINE_PREFIX.match(text[line_start : expr.span.start]))
+    prefix = text[line_start : expr.span.start]
+    if _DATELINE_PREFIX.match(prefix):
+        return True
+    # "LONDON | Tue Mar 1, 2011 7:40 am EST LONDON (Reuters) -": a header line of the report.
+    line_end = text.find("\n", expr.span.start)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    return (
+        line_start < 200
+        and bool(_AGENCY_HEADER.search(line[:160]))
+        and (expr.span.start - line_start < 80)
+    )
 
 
 def _distinct(sentences: Sequence[Sentence]) -> list[Sentence]:

@@ -81,6 +81,11 @@ def _hint(exc: sqlite3.Error) -> str:
         )
     if "disk" in message and "full" in message:
         return "free some disk space and retry"
+    if "disk i/o error" in message:  # a write refused: no space, a file size limit, a bad disk
+        return (
+            "writing the file failed: the disk may be full, the file over a size limit "
+            "(ulimit -f) or the disk failing; free some space or raise the limit, and retry"
+        )
     return "check the path (a file in a writable folder) or set NEWSWEAVE_DB"
 
 

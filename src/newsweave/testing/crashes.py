@@ -109,20 +109,45 @@ class Runner:
             raise RuntimeError(f"newsweave ingest {corpus} --db {db} exited with {code}")
         return time.perf_counter() - started
 
-    def kill_after(self, corpus: Path, db: Path, seconds: float) -> bool:
-        """Start a run and SIGKILL it after ``seconds``; False when it finished first."""
+    def _finished(self, pid: int) -> bool:
+        if self.fresh:
+            return self._popen.poll() is not None
+        return os.waitpid(pid, os.WNOHANG)[0] != 0
+
+    def kill_after(
+        self, corpus: Path, db: Path, seconds: float, *, from_first_write: bool = False
+    ) -> bool:
+        """Start a run and SIGKILL it after ``seconds``; False when it finished first.
+
+        With ``from_first_write`` the clock starts when the run has stored more articles than
+        the store held before, so the kill lands while it writes articles, logs outcomes or
+        forms stories (the windows where a kill can do harm).
+        """
         pid = self.start(corpus, db)
+        before = stored_articles(db)
+        started = not from_first_write
         deadline = time.perf_counter() + seconds
-        while time.perf_counter() < deadline:
-            done, _ = os.waitpid(pid, os.WNOHANG) if not self.fresh else (0, 0)
-            if self.fresh and self._popen.poll() is not None:
+        while not started or time.perf_counter() < deadline:
+            if self._finished(pid):
                 return False
-            if done:
-                return False
-            time.sleep(0.01)
+            if not started and stored_articles(db) > before:
+                started = True
+                deadline = time.perf_counter() + seconds
+            time.sleep(0.02)
         os.kill(pid, signal.SIGKILL)
         self.wait(pid)
         return True
+
+
+def stored_articles(db: Path) -> int:
+    """Articles in the store at ``db`` (0 when it does not exist or has no schema yet)."""
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+            return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+    except sqlite3.Error:
+        return 0
 
 
 @dataclass(frozen=True, slots=True)
