@@ -85,12 +85,19 @@ def _strip_titles(name: str) -> str:
     return " ".join(words)
 
 
+_GENERATIONS = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
 def _same_person(a: str, b: str) -> bool:
     """Written forms of one person: one is a word-suffix of the other ("Lifeng" aside), or the
     first and last names agree ("Regina M. Benjamin" / "Regina Benjamin")."""
     wa, wb = a.lower().split(), b.lower().split()
     short, long_ = sorted((wa, wb), key=len)
     if long_[-len(short) :] == short:
+        return True
+    # A headline glued to a name: "Lindsay Lohan Checks Into Rehab" (but "Jr" is a son).
+    extra = long_[len(short) :]
+    if len(short) >= 2 and long_[: len(short)] == short and not set(extra) & _GENERATIONS:
         return True
     return len(wa) >= 2 and len(wb) >= 2 and wa[0] == wb[0] and wa[-1] == wb[-1]
 
