@@ -129,7 +129,9 @@ def test_brief_is_the_cli_schema(
     with open_store(service.db) as store:
         expected = brief_to_dict(stored_brief(store, named["strike"]))
     assert got == expected
-    row = next(r for r in rows if r["story_id"] == named["strike"])
+    # Once the brief exists, the list shows its headline.
+    fresh = client.get("/api/stories", params={"limit": 100}).json()["stories"]
+    row = next(r for r in fresh if r["story_id"] == named["strike"])
     assert got["headline"] == row["headline"]
     assert len(got["articles"]) == row["articles"] and got["summary"] and got["timeline"]
 

@@ -452,7 +452,7 @@ def test_merge_moves_articles_and_redirects(store: Store) -> None:
     assert [s.story_id for s in store.story_states()] == ["old", "third"]
     store.merge_stories("third", "old")  # redirects follow to the end of the chain
     assert store.resolve("young") == "third"
-    assert store.story("young").article_ids == (C.article_id, A.article_id, B.article_id)
+    assert store.story("young").article_ids == (A.article_id, B.article_id, C.article_id)
     with pytest.raises(NotFoundError, match="'old'"):
         store.merge_stories("old", "third")
     with pytest.raises(StoreError, match="into itself"):

@@ -102,16 +102,17 @@ class Store(Protocol):
     # --- incremental stories (schema v2) ---------------------------------------------------
 
     def assign(self, pairs: Sequence[tuple[str, str]], states: Sequence[StoryState] = ()) -> None:
-        """In one transaction: append each ``(article_id, story_id)`` to its story (creating
-        the story after the existing ones; an article already in another story moves), then
-        save ``states`` (replacing older states of the same stories).
+        """In one transaction: put each ``(article_id, story_id)`` in its story (creating
+        the story after the existing ones; an article already in another story moves; a
+        story lists its articles in ingest order), then save ``states`` (replacing older
+        states of the same stories).
 
         Raises NotFoundError (and changes nothing) for an unknown article id.
         """
         ...
 
     def merge_stories(self, keep: str, gone: str, state: StoryState | None = None) -> None:
-        """Move the articles of ``gone`` to the end of ``keep``, delete ``gone`` (its state
+        """Move the articles of ``gone`` into ``keep`` (ingest order), delete ``gone`` (its state
         and cached brief too) and record that ``gone`` now redirects to ``keep``; save
         ``state`` as the state of ``keep`` when given. One transaction.
 

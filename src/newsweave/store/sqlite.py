@@ -430,11 +430,11 @@ class SQLiteStore:
             for article_id, story_id in pairs:
                 self._ensure_story(conn, story_id)
                 conn.execute("DELETE FROM story_articles WHERE article_id = ?", (article_id,))
+                # Members are listed in ingest order, as articles() returns them.
                 conn.execute(
                     "INSERT INTO story_articles (story_id, article_id, position) VALUES "
-                    "(?, ?, (SELECT coalesce(max(position), -1) + 1 FROM story_articles "
-                    "WHERE story_id = ?))",
-                    (story_id, article_id, story_id),
+                    "(?, ?, (SELECT seq FROM articles WHERE article_id = ?))",
+                    (story_id, article_id, article_id),
                 )
             for row in rows:
                 self._ensure_story(conn, str(row[0]))
@@ -471,10 +471,10 @@ class SQLiteStore:
                         "newsweave stories lists the ids"
                     )
             conn.execute(
-                "UPDATE story_articles SET story_id = ?, position = position + "
-                "(SELECT coalesce(max(position), -1) + 1 FROM story_articles WHERE story_id = ?) "
+                "UPDATE story_articles SET story_id = ?, position = "
+                "(SELECT seq FROM articles WHERE articles.article_id = story_articles.article_id) "
                 "WHERE story_id = ?",
-                (keep, keep, gone),
+                (keep, gone),
             )
             conn.execute("DELETE FROM stories WHERE story_id = ?", (gone,))
             conn.execute("DELETE FROM briefs WHERE story_id = ?", (gone,))
