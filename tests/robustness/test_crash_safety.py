@@ -32,7 +32,8 @@ def test_killed_ingests_lose_and_duplicate_nothing(tmp_path: Path) -> None:
     rng = random.Random(6)
     killed = 0
     # one kill in the middle of a run, two while it writes (articles, outcomes, stories)
-    kills = ((0.5 * full, False), (rng.uniform(0.0, 0.5), True), (rng.uniform(0.3, 1.5), True))
+    # (the write phase of this small corpus lasts a fraction of a second on a quiet machine)
+    kills = ((0.5 * full, False), (0.0, True), (rng.uniform(0.0, 0.1), True))
     for trial, (seconds, from_first_write) in enumerate(kills):
         db = tmp_path / f"killed{trial}.sqlite"
         killed += runner.kill_after(corpus, db, seconds, from_first_write=from_first_write)

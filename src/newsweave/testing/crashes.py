@@ -133,7 +133,7 @@ class Runner:
             if not started and stored_articles(db) > before:
                 started = True
                 deadline = time.perf_counter() + seconds
-            time.sleep(0.02)
+            time.sleep(0.005)
         os.kill(pid, signal.SIGKILL)
         self.wait(pid)
         return True
