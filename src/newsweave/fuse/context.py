@@ -105,7 +105,8 @@ def build_context(items: Sequence[AnnotatedArticle], embed: bool = True) -> Stor
     owner = [s.span.article_id for s in sentences]
     index = {(s.span.article_id, s.span.start): n for n, s in enumerate(sentences)}
     vectors = None
-    if embed and 0 < len(sentences) <= MAX_EMBEDDED:
+    # One article alone has nothing to align or copy: its vectors would go unused.
+    if embed and len(items) >= 2 and 0 < len(sentences) <= MAX_EMBEDDED:
         from newsweave.annotate.embed import embed_texts
 
         vectors = embed_texts([s.text for s in sentences])
