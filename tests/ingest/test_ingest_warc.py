@@ -136,7 +136,10 @@ def test_corrupt_bytes_in_a_gzipped_warc(tmp_path: Path, pages: list[Page]) -> N
     archive.write_bytes(bytes(data))
     *read, last = read_inputs([archive])
     assert 0 < len(read) < 11
-    assert all(o.status is IngestStatus.INGESTED for o in read)
+    # Records before the damage are read; one the flipped bytes garble on the way may come out
+    # as a page without article text (where the bytes land varies with the compressed layout).
+    assert sum(o.status is IngestStatus.INGESTED for o in read) >= len(read) - 1 >= 0
+    assert all(o.status is IngestStatus.INGESTED or o.reason for o in read)
     assert last.status is IngestStatus.REJECTED and "damaged" in (last.reason or "")
 
 
