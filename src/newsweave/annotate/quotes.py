@@ -435,9 +435,13 @@ def _speaker(ctx: _Context, cue: _Cue) -> _Speaker | None:
     person = head.ent_type_ == "PERSON" or head.lower_ in ctx.surnames
     if not person and head.pos_ == "NOUN":
         # "The chief rescue officer Ana Molin said": the name is an apposition of the title.
-        named = [c for c in head.rights if c.dep_ == "appos" and c.pos_ == "PROPN"
-                 and c.i == head.i + len([x for x in c.lefts if x.dep_ in ("compound", "flat")])
-                 + 1]
+        named = [
+            c
+            for c in head.rights
+            if c.dep_ == "appos"
+            and c.pos_ == "PROPN"
+            and c.i == head.i + len([x for x in c.lefts if x.dep_ in ("compound", "flat")]) + 1
+        ]
         if named:
             head, person = named[0], True
     if person or (head.pos_ == "PROPN" and not head.ent_type_):
