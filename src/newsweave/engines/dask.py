@@ -29,7 +29,7 @@ from newsweave.model import AnnotatedArticle, Article
 try:  # the plugin base class; without Dask the engine refuses to start (see _distributed)
     from distributed import WorkerPlugin
 except ImportError:  # pragma: no cover - exercised by the install-hint test
-    WorkerPlugin = object  # type: ignore[assignment,misc]
+    WorkerPlugin = object  # type: ignore[assignment,misc,unused-ignore]
 
 INSTALL_HINT = "pip install 'newsweave[dask]'"
 IN_FLIGHT_PER_WORKER = 2
