@@ -334,6 +334,23 @@ class SQLiteStore:
 
     # --- stories and briefs --------------------------------------------------------------
 
+    def _require_articles(self, conn: sqlite3.Connection, wanted: list[str], doing: str) -> None:
+        """NotFoundError naming the ids in ``wanted`` that the store does not hold."""
+        found = {
+            row[0]
+            for row in conn.execute(
+                "SELECT article_id FROM articles WHERE article_id IN "
+                "(SELECT value FROM json_each(?))",
+                (json.dumps(wanted),),
+            )
+        }
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise NotFoundError(
+                f"{doing} {len(missing)} article id(s) not in the store at "
+                f"{self.path}: {', '.join(missing[:5])}; add the articles first"
+            )
+
     def replace_stories(self, stories: Sequence[Story]) -> None:
         story_ids = [s.story_id for s in stories]
         if len(set(story_ids)) != len(story_ids):
@@ -350,20 +367,7 @@ class SQLiteStore:
                 )
         wanted = sorted({i for s in stories for i in s.article_ids})
         with self._write("replace the stories in") as conn:
-            found = {
-                row[0]
-                for row in conn.execute(
-                    "SELECT article_id FROM articles WHERE article_id IN "
-                    "(SELECT value FROM json_each(?))",
-                    (json.dumps(wanted),),
-                )
-            }
-            missing = [i for i in wanted if i not in found]
-            if missing:
-                raise NotFoundError(
-                    f"stories refer to {len(missing)} article id(s) not in the store at "
-                    f"{self.path}: {', '.join(missing[:5])}; add the articles first"
-                )
+            self._require_articles(conn, wanted, "stories refer to")
             conn.execute("DELETE FROM story_articles")
             conn.execute("DELETE FROM stories")  # states go with them (ON DELETE CASCADE)
             conn.execute(
@@ -412,21 +416,7 @@ class SQLiteStore:
         """Append articles to stories and save story states, all in one transaction."""
         rows = [_state_row(state) for state in states]
         with self._write("assign articles to stories in") as conn:
-            wanted = sorted({a for a, _ in pairs})
-            found = {
-                row[0]
-                for row in conn.execute(
-                    "SELECT article_id FROM articles WHERE article_id IN "
-                    "(SELECT value FROM json_each(?))",
-                    (json.dumps(wanted),),
-                )
-            }
-            missing = [i for i in wanted if i not in found]
-            if missing:
-                raise NotFoundError(
-                    f"cannot assign {len(missing)} article id(s) not in the store at "
-                    f"{self.path}: {', '.join(missing[:5])}; add the articles first"
-                )
+            self._require_articles(conn, sorted({a for a, _ in pairs}), "cannot assign")
             for article_id, story_id in pairs:
                 self._ensure_story(conn, story_id)
                 conn.execute("DELETE FROM story_articles WHERE article_id = ?", (article_id,))
