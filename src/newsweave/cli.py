@@ -6,8 +6,9 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,6 +16,9 @@ from newsweave import __version__
 from newsweave.errors import NewsweaveError
 from newsweave.model import Brief, IngestOutcome, IngestStatus
 from newsweave.pipeline import IngestReport, Progress
+
+if TYPE_CHECKING:
+    from newsweave.config import Settings
 
 FORMATS = ("md", "json", "html")
 
@@ -105,8 +109,44 @@ def _db_option(f: Any) -> Any:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsweave")
-def main() -> None:
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML settings file (default: newsweave.toml beside the store, if present).",
+)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Change one setting, e.g. --set fuse.align.link=0.5 (see 'newsweave config').",
+)
+@click.pass_context
+def main(ctx: click.Context, config_path: Path | None, overrides: tuple[str, ...]) -> None:
     """newsweave: many news reports in, one cited account out."""
+    ctx.obj = _SettingsSource(config_path, overrides)
+
+
+@dataclass(frozen=True, slots=True)
+class _SettingsSource:
+    """Where the settings come from; read by each command once it knows its store."""
+
+    config: Path | None
+    overrides: tuple[str, ...]
+
+    def load(self, db: Path | None) -> Settings:
+        from newsweave.config import load_settings
+        from newsweave.store import store_location
+
+        location = db if db is not None else store_location()
+        with _errors():
+            return load_settings(self.config, location.parent, self.overrides)
+
+
+def _settings(db: Path | None) -> Settings:
+    source = click.get_current_context().find_object(_SettingsSource)
+    return (source or _SettingsSource(None, ())).load(db)
 
 
 @main.command()
@@ -140,15 +180,16 @@ def brief(
 
     if bool(paths) == bool(story_id):
         raise click.UsageError("give either PATHS to analyse or --story ID, not both or neither")
+    settings = _settings(db)
     with _errors(), _progress() as progress:
         if story_id:
             store = open_store(db)
             try:
-                briefs = [stored_brief(store, story_id)]
+                briefs = [stored_brief(store, story_id, settings)]
             finally:
                 store.close()
         else:
-            briefs, report = analyze_with_report(paths, progress=progress)
+            briefs, report = analyze_with_report(paths, settings, progress=progress)
             _report_problems(report.outcomes)
             click.echo(report.summary_line(), err=True)
             if not briefs:
@@ -162,9 +203,8 @@ def brief(
 @click.option(
     "--engine",
     type=click.Choice(["local", "dask"]),
-    default="local",
-    show_default=True,
-    help="Where annotation runs: this process, or a Dask cluster (pip install 'newsweave[dask]').",
+    help="Where annotation runs: this process (default), or a Dask cluster "
+    "(pip install 'newsweave[dask]'); setting engine.kind.",
 )
 @click.option(
     "--scheduler",
@@ -180,7 +220,7 @@ def brief(
 def ingest(
     paths: tuple[str, ...],
     db: Path | None,
-    engine: str,
+    engine: str | None,
     scheduler: str | None,
     workers: int | None,
 ) -> None:
@@ -193,11 +233,19 @@ def ingest(
     from newsweave.pipeline import ingest as run_ingest
     from newsweave.store import open_store
 
+    settings = _settings(db)
+    chosen = settings.engine
     with _errors(), _progress() as progress:
         store = open_store(db)
         try:
-            with get_engine(engine, scheduler, workers) as runner:
-                report: IngestReport = run_ingest(paths, store, progress=progress, engine=runner)
+            with get_engine(
+                engine or chosen.kind,
+                scheduler or chosen.scheduler or None,
+                workers or chosen.workers or None,
+            ) as runner:
+                report: IngestReport = run_ingest(
+                    paths, store, settings, progress=progress, engine=runner
+                )
         finally:
             store.close()
     _report_problems(report.outcomes)
@@ -222,10 +270,11 @@ def stories(fmt: str, db: Path | None) -> None:
     from newsweave.pipeline import story_rows
     from newsweave.store import open_store
 
+    settings = _settings(db)
     with _errors():
         store = open_store(db)
         try:
-            rows = story_rows(store)
+            rows = story_rows(store, settings)
         finally:
             store.close()
     if fmt == "json":
@@ -278,28 +327,35 @@ def info(db: Path | None) -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--host", help="Address to listen on (setting serve.host, 127.0.0.1).")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), help="Port to listen on (setting serve.port, 8000)."
+)
 @click.option(
     "--open-reads",
     is_flag=True,
+    default=None,
     help="Let clients on other machines read without the token (loopback always can).",
 )
 @click.option(
     "--allow-private",
     is_flag=True,
+    default=None,
     help="Let submitted URLs point to private, loopback or link-local addresses.",
 )
 @click.option(
     "--max-body",
-    default=2_000_000,
-    show_default=True,
     type=click.IntRange(1_000),
-    help="Largest request body in bytes.",
+    help="Largest request body in bytes (setting serve.max_body, 2000000).",
 )
 @_db_option
 def serve(
-    host: str, port: int, open_reads: bool, allow_private: bool, max_body: int, db: Path | None
+    host: str | None,
+    port: int | None,
+    open_reads: bool | None,
+    allow_private: bool | None,
+    max_body: int | None,
+    db: Path | None,
 ) -> None:
     """Serve the HTTP API and the web page on the store until Ctrl-C.
 
@@ -310,8 +366,14 @@ def serve(
         from newsweave.api import ApiConfig
         from newsweave.api import serve as run_server
 
+        chosen = _settings(db).serve
+        host = host or chosen.host
+        port = chosen.port if port is None else port
         config = ApiConfig(
-            db=db, open_reads=open_reads, max_body=max_body, allow_private=allow_private
+            db=db,
+            open_reads=chosen.open_reads if open_reads is None else open_reads,
+            max_body=max_body or chosen.max_body,
+            allow_private=chosen.allow_private if allow_private is None else allow_private,
         )
         click.echo(f"newsweave {__version__}: serving http://{host}:{port}/ (Ctrl-C stops)")
         run_server(host, port, config)
@@ -319,9 +381,7 @@ def serve(
 
 @main.command()
 @click.argument("feeds", nargs=-1, required=True, metavar="FEED_URL...")
-@click.option(
-    "--every", default="5m", show_default=True, help="Time between polls: 30s, 5m, 1h, ..."
-)
+@click.option("--every", help="Time between polls: 30s, 5m, 1h, ... (setting watch.every, 5m).")
 @click.option("--once", is_flag=True, help="Poll each feed once and exit.")
 @click.option(
     "--allow-private",
@@ -330,7 +390,7 @@ def serve(
 )
 @_db_option
 def watch(
-    feeds: tuple[str, ...], every: str, once: bool, allow_private: bool, db: Path | None
+    feeds: tuple[str, ...], every: str | None, once: bool, allow_private: bool, db: Path | None
 ) -> None:
     """Poll RSS/Atom FEED_URLs, ingest new entries and update the stories, until Ctrl-C.
 
@@ -338,16 +398,24 @@ def watch(
     Last-Modified) is kept in the store, so a restart does not ingest anything twice. A feed
     that cannot be fetched is reported and retried with exponential backoff.
     """
-    from newsweave.fetch import FetchOptions
+    from dataclasses import replace
+
     from newsweave.store import open_store
     from newsweave.watch import WatchOptions, parse_interval
     from newsweave.watch import watch as run_watch
 
+    settings = _settings(db)
     with _errors():
+        fetch = settings.fetch
+        if allow_private:
+            fetch = replace(fetch, allow_private=True)
         options = WatchOptions(
-            every=parse_interval(every),
+            every=parse_interval(every) if every else settings.watch.every,
             once=once,
-            fetch=FetchOptions(allow_private=allow_private),
+            retry_base=settings.watch.retry_base,
+            max_backoff=settings.watch.max_backoff,
+            fetch=fetch,
+            pipeline=settings,
         )
         store = open_store(db)
         try:
@@ -356,6 +424,31 @@ def watch(
             store.close()
     if once and all(failures.values()):
         raise click.ClickException("no feed could be fetched; see the reasons above")
+
+
+@main.command("config")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["toml", "json"]),
+    default="toml",
+    show_default=True,
+    help="TOML (a file 'newsweave --config' reads back) or JSON.",
+)
+@_db_option
+def config_command(fmt: str, db: Path | None) -> None:
+    """Print the effective settings: defaults < TOML file < NEWSWEAVE_<SECTION>__<KEY> < --set.
+
+    Every key printed can be changed in newsweave.toml beside the store, with --config FILE,
+    in the environment, or with --set KEY=VALUE.
+    """
+    from newsweave.config import settings_to_dict, settings_to_toml
+
+    settings = _settings(db)
+    if fmt == "json":
+        click.echo(json.dumps(settings_to_dict(settings), indent=2))
+    else:
+        click.echo(settings_to_toml(settings), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,15 +11,14 @@ import contextlib
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from newsweave import __version__
-from newsweave.annotate.pipeline import AnnotateOptions, annotate
-from newsweave.brief.build import BriefOptions, build_brief
+from newsweave.annotate.pipeline import annotate
+from newsweave.brief.build import build_brief
 from newsweave.cluster import (
-    ClusterOptions,
     OnlineClusterer,
     arrival_order,
     cluster_online,
@@ -27,9 +26,10 @@ from newsweave.cluster import (
     open_clusterer,
 )
 from newsweave.codec import brief_from_dict, brief_to_dict
+from newsweave.config import Settings, brief_settings_hash
 from newsweave.engines import Engine, LocalEngine
 from newsweave.fuse import fuse
-from newsweave.ingest import IngestOptions, read_inputs
+from newsweave.ingest import read_inputs
 from newsweave.model import (
     AnnotatedArticle,
     Article,
@@ -46,12 +46,8 @@ Progress = Callable[[str, int, int | None], None]
 """progress(stage, advanced_by, total_or_None): called as work advances."""
 
 
-@dataclass(frozen=True, slots=True)
-class PipelineOptions:
-    ingest: IngestOptions = field(default_factory=IngestOptions)
-    annotate: AnnotateOptions = field(default_factory=AnnotateOptions)
-    cluster: ClusterOptions = field(default_factory=ClusterOptions)
-    brief: BriefOptions = field(default_factory=BriefOptions)
+PipelineOptions = Settings
+"""The options of the whole path are the settings tree (:mod:`newsweave.config`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +104,7 @@ def brief_stories(
     briefs: list[Brief] = []
     for story in stories:
         members = [by_id[a] for a in story.article_ids if a in by_id]
-        briefs.append(build_brief(fuse(story, members), options.brief))
+        briefs.append(build_brief(fuse(story, members, options.fuse), options.brief))
         progress("brief", 1, len(stories))
     return briefs
 
@@ -273,8 +269,11 @@ def restory(store: Store, options: PipelineOptions | None = None) -> list[Story]
     return stories
 
 
-def story_fingerprint(items: Sequence[AnnotatedArticle]) -> str:
-    digest = hashlib.sha256(f"newsweave {__version__}".encode())
+def story_fingerprint(items: Sequence[AnnotatedArticle], settings: Settings | None = None) -> str:
+    """The brief cache key of a story: the code version, the settings that shape a brief and
+    each member's content and date."""
+    shaping = brief_settings_hash(settings or Settings())
+    digest = hashlib.sha256(f"newsweave {__version__} {shaping}".encode())
     for item in items:
         digest.update(item.article.content_hash.encode())
         published = item.article.published.isoformat() if item.article.published else "-"
@@ -287,7 +286,7 @@ def stored_brief(store: Store, story_id: str, options: PipelineOptions | None = 
     opts = options or PipelineOptions()
     story = store.story(story_id)
     items = store.articles(list(story.article_ids))
-    fingerprint = story_fingerprint(items)
+    fingerprint = story_fingerprint(items, opts)
     texts = {i.article_id: i.article.text for i in items}
     cached = store.cached_brief(story_id, fingerprint)
     if cached is not None:
@@ -295,7 +294,7 @@ def stored_brief(store: Store, story_id: str, options: PipelineOptions | None = 
         from dataclasses import replace
 
         return replace(brief, texts=texts)
-    brief = build_brief(fuse(story, items), opts.brief)
+    brief = build_brief(fuse(story, items, opts.fuse), opts.brief)
     store.save_brief(story_id, fingerprint, brief_to_dict(brief))
     return brief
 
@@ -310,12 +309,12 @@ class StoryRow:
     last: datetime | None
 
 
-def story_rows(store: Store) -> list[StoryRow]:
+def story_rows(store: Store, options: PipelineOptions | None = None) -> list[StoryRow]:
     """One line per stored story: id, headline, article count, sources and time span."""
     rows: list[StoryRow] = []
     for story in store.stories():
         items = store.articles(list(story.article_ids))
-        cached = store.cached_brief(story.story_id, story_fingerprint(items))
+        cached = store.cached_brief(story.story_id, story_fingerprint(items, options))
         if cached is not None:
             headline = str(cached.get("headline", ""))
         else:

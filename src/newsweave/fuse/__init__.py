@@ -7,6 +7,7 @@ discrepancies, merged quotes, one timeline and per-source signals.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from newsweave.fuse.align import AlignOptions, align_facts
 from newsweave.fuse.context import build_context
@@ -26,20 +27,34 @@ from newsweave.model import (
     StoryAnalysis,
 )
 
-__all__ = ["AlignOptions", "DiscrepancyOptions", "TimelineOptions", "fuse"]
+__all__ = ["AlignOptions", "DiscrepancyOptions", "FuseOptions", "TimelineOptions", "fuse"]
 
 
-def fuse(story: Story, items: Sequence[AnnotatedArticle]) -> StoryAnalysis:
+@dataclass(frozen=True, slots=True)
+class FuseOptions:
+    """The fuse stage's settings: fact alignment, discrepancy detection and the timeline."""
+
+    align: AlignOptions = field(default_factory=AlignOptions)
+    discrepancies: DiscrepancyOptions = field(default_factory=DiscrepancyOptions)
+    timeline: TimelineOptions = field(default_factory=TimelineOptions)
+
+
+def fuse(
+    story: Story, items: Sequence[AnnotatedArticle], options: FuseOptions | None = None
+) -> StoryAnalysis:
     """Analyse one story.
 
     Args:
         story: the story (its ``article_ids`` decide the order of ``items``).
         items: the story's annotated articles.
+        options: thresholds of alignment, discrepancies and timeline
+            (``fuse.*`` in :mod:`newsweave.config`).
 
     Returns:
         The StoryAnalysis the brief is built from; ``items`` in it carry inferred
         publication dates and story-wide entity names.
     """
+    opts = options or FuseOptions()
     by_id = {i.article_id: i for i in items}
     ordered = [by_id[a] for a in story.article_ids if a in by_id]
     dated = infer_dates(ordered)
@@ -48,15 +63,15 @@ def fuse(story: Story, items: Sequence[AnnotatedArticle]) -> StoryAnalysis:
     quality = {aid: r.score for aid, r in reports.items()}
     ctx = build_context(normalised)
     graph = build_copy_graph(ctx)
-    facts = align_facts(ctx, graph, quality)
+    facts = align_facts(ctx, graph, quality, opts.align)
     return StoryAnalysis(
         story=story,
         items=tuple(normalised),
         facts=tuple(facts),
         entities=tuple(summarise_entities(normalised, resolver)),
         quotes=tuple(merge_quotes(normalised, resolver, quality)),
-        timeline=tuple(build_timeline(normalised, graph, quality)),
-        discrepancies=tuple(find_discrepancies(ctx, graph, resolver)),
+        timeline=tuple(build_timeline(normalised, graph, quality, opts.timeline)),
+        discrepancies=tuple(find_discrepancies(ctx, graph, resolver, opts.discrepancies)),
         sources=tuple(_signals(normalised, facts, graph, reports)),
         quality=quality,
     )

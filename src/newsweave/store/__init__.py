@@ -28,26 +28,30 @@ __all__ = [
     "StoryState",
     "default_store_path",
     "open_store",
+    "store_location",
 ]
 
 ENV_DB = "NEWSWEAVE_DB"
 
 
-def default_store_path() -> Path:
-    """``$NEWSWEAVE_DB`` if set, else ``$XDG_DATA_HOME/newsweave/newsweave.sqlite``.
+def store_location() -> Path:
+    """``$NEWSWEAVE_DB`` if set, else ``$XDG_DATA_HOME/newsweave/newsweave.sqlite``
+    (``XDG_DATA_HOME`` defaults to ``~/.local/share``); nothing is created."""
+    configured = os.environ.get(ENV_DB, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    data_home = os.environ.get("XDG_DATA_HOME", "").strip()
+    base = Path(data_home).expanduser() if data_home else Path.home() / ".local" / "share"
+    return base / "newsweave" / "newsweave.sqlite"
 
-    ``XDG_DATA_HOME`` defaults to ``~/.local/share``. The parent folder is created.
+
+def default_store_path() -> Path:
+    """:func:`store_location`, with its parent folder created.
 
     Raises:
         StoreError: the folder cannot be created.
     """
-    configured = os.environ.get(ENV_DB, "").strip()
-    if configured:
-        path = Path(configured).expanduser()
-    else:
-        data_home = os.environ.get("XDG_DATA_HOME", "").strip()
-        base = Path(data_home).expanduser() if data_home else Path.home() / ".local" / "share"
-        path = base / "newsweave" / "newsweave.sqlite"
+    path = store_location()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
