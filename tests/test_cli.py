@@ -101,17 +101,57 @@ def test_brief_needs_paths_or_story() -> None:
     assert "either PATHS" in result.output
 
 
-def test_info_shows_the_store(tmp_path: Path) -> None:
-    path = tmp_path / "i.sqlite"
-    result = CliRunner().invoke(main, ["info", "--db", str(path)])
+def test_info_shows_the_store(db: Path) -> None:
+    result = CliRunner().invoke(main, ["info", "--db", str(db)])
     assert result.exit_code == 0, result.output
-    assert str(path) in result.output and "articles: 0" in result.output
+    assert str(db) in result.output and "articles: 11" in result.output
 
 
-def test_db_from_environment(tmp_path: Path) -> None:
-    path = tmp_path / "env.sqlite"
-    result = CliRunner().invoke(main, ["info"], env={"NEWSWEAVE_DB": str(path)})
-    assert result.exit_code == 0 and str(path) in result.output
+def test_db_from_environment(db: Path) -> None:
+    result = CliRunner().invoke(main, ["info"], env={"NEWSWEAVE_DB": str(db)})
+    assert result.exit_code == 0 and str(db) in result.output
+
+
+@pytest.mark.parametrize(
+    "args", [["info"], ["stories"], ["stories", "--format", "json"], ["brief", "--story", "s-1"]]
+)
+def test_read_only_commands_never_create_a_store(tmp_path: Path, args: list[str]) -> None:
+    path = tmp_path / "no" / "such" / "dir" / "x.sqlite"
+    result = CliRunner().invoke(main, [*args, "--db", str(path)])
+    assert result.exit_code == 1
+    assert f"no store at {path}" in result.output and "newsweave ingest" in result.output
+    assert not (tmp_path / "no").exists()
+
+
+def test_read_only_commands_on_the_default_store_create_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NEWSWEAVE_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    result = CliRunner().invoke(main, ["info"])
+    assert result.exit_code == 1 and "no store at" in result.output
+    assert not (tmp_path / "xdg").exists()
+
+
+@pytest.mark.parametrize(
+    ("target", "problem"),
+    [("missing/out.md", "does not exist"), (".", "is a directory")],
+)
+def test_bad_output_path_is_refused_before_any_work(
+    tmp_path: Path, target: str, problem: str
+) -> None:
+    # A corpus that would take a while to analyse: the refusal must come first and fast.
+    result = CliRunner().invoke(main, ["brief", str(EXAMPLES), "-o", str(tmp_path / target)])
+    assert result.exit_code == 2
+    assert "Invalid value for '-o'" in result.output and problem in result.output, result.output
+    assert "inputs:" not in result.output  # no analysis ran
+
+
+def test_the_tests_never_see_the_users_home() -> None:
+    home = Path(os.environ["HOME"])
+    assert home != Path(os.path.expanduser("~" + os.environ.get("USER", "root")))
+    assert "pytest" in str(home) or "tmp" in str(home)
+    assert Path(os.environ["NEWSWEAVE_DB"]).is_relative_to(Path(home).parents[1])
 
 
 def test_every_command_has_help_and_is_documented() -> None:
@@ -134,3 +174,18 @@ def test_the_installed_program_runs() -> None:
     assert result.returncode == 0
     for name in ("brief", "ingest", "stories", "info"):
         assert name in result.stdout
+
+
+def test_help_loads_no_model_library() -> None:
+    # What --help imports decides how fast it answers (the models' libraries take seconds).
+    code = (
+        "import sys; from newsweave.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('spacy', 'torch', 'numpy', 'sentence_transformers', 'sqlite3')"
+        " if m in sys.modules]\n"
+        "print('HEAVY', heavy)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert "HEAVY []" in result.stdout, result.stdout

@@ -1,8 +1,13 @@
-"""The command line: each command parses its options and calls one library function."""
+"""The command line: each command parses its options and calls one library function.
+
+Everything past click is imported inside the commands, so ``newsweave --help`` (and a usage
+error) answers at once instead of loading spaCy, torch and the store first.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -14,11 +19,12 @@ import click
 
 from newsweave import __version__
 from newsweave.errors import NewsweaveError
-from newsweave.model import Brief, IngestOutcome, IngestStatus
-from newsweave.pipeline import IngestReport, Progress
 
 if TYPE_CHECKING:
+    from newsweave.model import Brief, IngestOutcome
+    from newsweave.pipeline import IngestReport, Progress
     from newsweave.config import Settings
+    from newsweave.store import Store
 
 FORMATS = ("md", "json", "html")
 
@@ -81,6 +87,32 @@ def _render(briefs: Sequence[Brief], fmt: str) -> str:
     return render_markdown(briefs)
 
 
+def _check_output(output: Path | None) -> None:
+    """Refuse an ``-o`` path that cannot be written before any work is done."""
+    if output is None:
+        return
+    target = output.expanduser()
+    folder = target.parent
+    problem = None
+    if target.is_dir():
+        problem = "it is a folder; give a file name"
+    elif not folder.is_dir():
+        problem = f"the folder {folder} does not exist; create it or choose another path"
+    elif target.exists() and not os.access(target, os.W_OK):
+        problem = "the file is not writable; fix its permissions or choose another path"
+    elif not target.exists() and not os.access(folder, os.W_OK):
+        problem = f"the folder {folder} is not writable; choose another path"
+    if problem:
+        raise click.BadParameter(f"cannot write {output}: {problem}", param_hint="'-o'")
+
+
+def _open_existing(db: Path | None) -> Store:
+    """The store for a command that only reads: never created by reading it."""
+    from newsweave.store import open_store
+
+    return open_store(db, create=False)
+
+
 def _write(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
@@ -93,6 +125,8 @@ def _write(text: str, output: Path | None) -> None:
 
 
 def _report_problems(outcomes: Sequence[IngestOutcome]) -> None:
+    from newsweave.model import IngestStatus
+
     for outcome in outcomes:
         if outcome.status == IngestStatus.REJECTED:
             click.echo(f"rejected: {outcome.where}: {outcome.reason}", err=True)
@@ -175,15 +209,15 @@ def brief(
     Only the given inputs are analysed; the store is not touched. With --story, print the brief
     of a story already in the store instead.
     """
-    from newsweave.pipeline import analyze_with_report, stored_brief
-    from newsweave.store import open_store
-
     if bool(paths) == bool(story_id):
         raise click.UsageError("give either PATHS to analyse or --story ID, not both or neither")
+    _check_output(output)
     settings = _settings(db)
+    from newsweave.pipeline import analyze_with_report, stored_brief
+
     with _errors(), _progress() as progress:
         if story_id:
-            store = open_store(db)
+            store = _open_existing(db)
             try:
                 briefs = [stored_brief(store, story_id, settings)]
             finally:
@@ -268,11 +302,10 @@ def ingest(
 def stories(fmt: str, db: Path | None) -> None:
     """List the stored stories: id, headline, article count, sources and time span."""
     from newsweave.pipeline import story_rows
-    from newsweave.store import open_store
 
     settings = _settings(db)
     with _errors():
-        store = open_store(db)
+        store = _open_existing(db)
         try:
             rows = story_rows(store, settings)
         finally:
@@ -313,10 +346,8 @@ def stories(fmt: str, db: Path | None) -> None:
 @_db_option
 def info(db: Path | None) -> None:
     """Show the version, the store's location and what it holds."""
-    from newsweave.store import open_store
-
     with _errors():
-        store = open_store(db)
+        store = _open_existing(db)
         try:
             details = store.info()
         finally:

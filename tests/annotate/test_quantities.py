@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
+from tests.conftest import seed_file
 
 from newsweave.annotate.quantities import extract_quantities, parse_number
 from newsweave.model import Quantity
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
-
 
 def _seed(prefix: str) -> str:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    path = seed_file(prefix)
     return path.read_text(encoding="utf-8")
 
 

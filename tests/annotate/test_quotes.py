@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
+from tests.conftest import seed_file
 
 from newsweave.annotate.quotes import extract_quotes
 from newsweave.model import Quote
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
-
 
 def _seed(nlp: Language, number: str) -> tuple[str, list[Quote]]:
-    path = next(SEEDS.glob(f"{number}_*.txt"))
+    path = seed_file(number)
     text = path.read_text(encoding="utf-8")
     return text, extract_quotes(nlp(text), path.stem)
 

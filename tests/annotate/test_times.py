@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
+from tests.conftest import seed_file
 
 from newsweave.annotate.times import infer_publication_date, resolve_times
 from newsweave.model import Precision, Tense, TimeExpr
-
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 
 D = date
 SUN = D(2025, 10, 26)
@@ -22,7 +20,7 @@ WED = D(2025, 10, 22)
 
 
 def _seed(prefix: str) -> str:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    path = seed_file(prefix)
     return path.read_text(encoding="utf-8")
 
 

@@ -182,6 +182,22 @@ def test_read_inputs_order_duplicates_and_accounting(tmp_path: Path) -> None:
     assert outcomes[4].duplicate_of == first.article_id
 
 
+def test_files_of_no_article_type_in_a_folder_are_skipped_and_reported(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(BODY)
+    (tmp_path / "Makefile").write_text("all:\n\techo built\n")
+    (tmp_path / "build.sh").write_text("#!/bin/sh\necho built\n")
+    outcomes = list(read_inputs([tmp_path]))
+    by_where = {o.where: o for o in outcomes}
+    assert by_where[str(tmp_path / "a.txt")].status is IngestStatus.INGESTED
+    for name, shown in (("Makefile", "no extension"), ("build.sh", ".sh")):
+        outcome = by_where[str(tmp_path / name)]
+        assert outcome.status is IngestStatus.REJECTED
+        assert f"not an article file type ({shown})" in (outcome.reason or "")
+    # Named directly, a file is read whatever its name.
+    named = list(read_inputs([tmp_path / "Makefile"]))
+    assert "not an article file type" not in (named[0].reason or "")
+
+
 def test_expand_paths_globs(tmp_path: Path) -> None:
     (tmp_path / "x").mkdir()
     for name in ("x/2.txt", "x/1.html", "x/skip.md"):

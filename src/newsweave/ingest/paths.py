@@ -26,13 +26,39 @@ def _is_doc(path: Path) -> bool:
     return path.name.split(".", 1)[0].lower() in DOC_STEMS
 
 
+def _has_article_suffix(path: Path) -> bool:
+    """A file the readers know by its name (an article format, or one they reject with their
+    own reason such as ``.pdf``) or a web archive by its bytes."""
+    # Imported here: the readers import this module.
+    from newsweave.ingest.reader import FORMATS_BY_SUFFIX, UNSUPPORTED_SUFFIXES
+    from newsweave.ingest.warc import is_archive
+
+    suffix = path.suffix.lower()
+    return suffix in FORMATS_BY_SUFFIX or suffix in UNSUPPORTED_SUFFIXES or is_archive(path)
+
+
 def _split_docs(found: list[Path], problems: list[IngestOutcome]) -> list[Path]:
-    """``found`` without project documents, each of which gets a rejected outcome."""
-    for doc in (path for path in found if _is_doc(path)):
-        problems.append(
-            rejected(str(doc), "a project document, not an article; name the file to read it")
-        )
-    return [path for path in found if not _is_doc(path)]
+    """``found`` without project documents and files of no article type (a Makefile, a
+    script), each of which gets a rejected outcome."""
+    kept = []
+    for path in found:
+        if _is_doc(path):
+            problems.append(
+                rejected(str(path), "a project document, not an article; name the file to read it")
+            )
+        elif not _has_article_suffix(path):
+            shown = path.suffix or "no extension"
+            problems.append(
+                rejected(
+                    str(path),
+                    f"skipped: not an article file type ({shown}); newsweave reads .txt, .md, "
+                    ".html, .jsonl, .json, .xml/.rss/.atom and .warc(.gz) from folders; name "
+                    "the file to read it anyway",
+                )
+            )
+        else:
+            kept.append(path)
+    return kept
 
 
 def _walk(
@@ -68,7 +94,8 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestOu
     A path may be a file (always read, whatever its name), a folder (read recursively, without
     hidden folders and OS side files such as ``.DS_Store``) or a glob pattern
     (``news/**/*.html``). A README or LICENSE found in a folder or by a pattern is rejected
-    as a project document. A file named twice is listed twice: the second reading is reported
+    as a project document, and a file without an article extension (a ``Makefile``) as not an
+    article file type. A file named twice is listed twice: the second reading is reported
     as a duplicate, so every input stays accounted for.
     """
     files: list[Path] = []

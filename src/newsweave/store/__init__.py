@@ -62,11 +62,13 @@ def default_store_path() -> Path:
     return path
 
 
-def open_store(path: str | Path | None = None) -> Store:
+def open_store(path: str | Path | None = None, *, create: bool = True) -> Store:
     """Open (creating or migrating as needed) the store at ``path``.
 
     Args:
         path: a SQLite file, ``":memory:"``, or None for :func:`default_store_path`.
+        create: with False, a store that does not exist yet is an error, and nothing is
+            created on disk (for commands that only read).
 
     Returns:
         A :class:`Store`; close it when done (it is also a context manager).
@@ -74,4 +76,12 @@ def open_store(path: str | Path | None = None) -> Store:
     Raises:
         StoreError: the store cannot be opened (the message says why and what to do).
     """
+    if not create:
+        where = store_location() if path is None else Path(path)
+        if str(path) != ":memory:" and not where.expanduser().is_file():
+            what = "a folder, not a store file" if where.expanduser().is_dir() else "no store"
+            raise StoreError(
+                f"{what} at {where}: nothing has been ingested there; add articles with "
+                f"'newsweave ingest PATH', or point --db or {ENV_DB} at an existing store"
+            )
     return SQLiteStore(default_store_path() if path is None else path)
