@@ -21,9 +21,9 @@ from newsweave import __version__
 from newsweave.errors import NewsweaveError
 
 if TYPE_CHECKING:
+    from newsweave.config import Settings
     from newsweave.model import Brief, IngestOutcome
     from newsweave.pipeline import IngestReport, Progress
-    from newsweave.config import Settings
     from newsweave.store import Store
 
 FORMATS = ("md", "json", "html")
