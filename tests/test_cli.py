@@ -17,7 +17,7 @@ from .conftest import EXAMPLES, REPO
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory, nlp, embedder) -> Path:  # type: ignore[no-untyped-def]
+def db(tmp_path_factory: pytest.TempPathFactory, nlp: object, embedder: object) -> Path:
     path = tmp_path_factory.mktemp("store") / "news.sqlite"
     result = CliRunner().invoke(main, ["ingest", "--db", str(path), str(EXAMPLES)])
     assert result.exit_code == 0, result.output
@@ -77,7 +77,7 @@ def test_unknown_story_is_a_clear_error(db: Path) -> None:
     assert "Traceback" not in result.output
 
 
-def test_brief_writes_html(tmp_path: Path, nlp, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_brief_writes_html(tmp_path: Path, nlp: object, embedder: object) -> None:
     out = tmp_path / "brief.html"
     text = EXAMPLES / "text" / "courier-crane-inquiry.txt"
     result = CliRunner().invoke(main, ["brief", str(text), "--format", "html", "-o", str(out)])

@@ -112,8 +112,8 @@ def test_config_command_shows_every_layer(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_a_setting_changes_the_brief_and_invalidates_the_cache(
     tmp_path: Path,
-    nlp,  # type: ignore[no-untyped-def]
-    embedder,  # type: ignore[no-untyped-def]
+    nlp: object,
+    embedder: object,
 ) -> None:
     db = tmp_path / "news.sqlite"
     runner = CliRunner()

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from newsweave.brief.verify import uncited_statements
-from newsweave.model import Brief, DateOrigin
+from newsweave.model import Brief, DateOrigin, QuoteItem, Span
 from newsweave.pipeline import IngestReport, analyze_with_report
 
 from .conftest import EXAMPLES
 
 
 @pytest.fixture(scope="module")
-def run(nlp, embedder) -> tuple[list[Brief], IngestReport]:  # type: ignore[no-untyped-def]
+def run(nlp: object, embedder: object) -> tuple[list[Brief], IngestReport]:
     return analyze_with_report([str(EXAMPLES)])
 
 
@@ -88,7 +88,7 @@ def test_wire_copies_count_once(strike: Brief) -> None:
 
 
 def test_quotes_have_speakers(strike: Brief) -> None:
-    def renderings(q):  # type: ignore[no-untyped-def]
+    def renderings(q: QuoteItem) -> list[tuple[str, tuple[Span, ...]]]:
         return [(q.text, q.citations)] + [(v.text, v.citations) for v in q.variants]
 
     floor = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ from newsweave.pipeline import analyze_with_report
 
 
 @pytest.fixture(scope="module")
-def seed_briefs(seed_paths, nlp, embedder) -> list[Brief]:  # type: ignore[no-untyped-def]
+def seed_briefs(seed_paths: list[Path], nlp: object, embedder: object) -> list[Brief]:
     briefs, report = analyze_with_report([str(p) for p in seed_paths])
     assert report.counts["ingested"] == 5, report.outcomes
     return briefs

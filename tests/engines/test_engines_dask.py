@@ -45,8 +45,8 @@ def _briefs(store: Store) -> str:
 
 
 def test_dask_and_local_engines_give_the_same_stories_and_briefs(
-    engine: DaskEngine, tmp_path: Path, nlp, embedder
-) -> None:  # type: ignore[no-untyped-def]
+    engine: DaskEngine, tmp_path: Path, nlp: object, embedder: object
+) -> None:
     assert engine.workers == 2
     cluster = engine.client.cluster
     assert cluster is not None and cluster.scheduler_address.startswith("tcp://127.0.0.1:")
@@ -97,7 +97,9 @@ def test_an_unreachable_scheduler_says_what_to_do() -> None:
         (("dask", None, 0), "must be 1 or more; got 0"),
     ],
 )
-def test_engine_options_are_checked(args: tuple, message: str) -> None:  # type: ignore[type-arg]
+def test_engine_options_are_checked(
+    args: tuple[str, str | None] | tuple[str, str | None, int], message: str
+) -> None:
     with pytest.raises(OptionError, match=message):
         get_engine(*args)
 

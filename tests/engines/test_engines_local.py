@@ -22,7 +22,9 @@ def articles() -> list[Article]:
 
 
 @pytest.fixture(scope="module")
-def annotated(articles: list[Article], nlp, embedder) -> list[list[AnnotatedArticle]]:  # type: ignore[no-untyped-def]
+def annotated(
+    articles: list[Article], nlp: object, embedder: object
+) -> list[list[AnnotatedArticle]]:
     with get_engine("local") as engine:
         return list(engine.annotate(articles, AnnotateOptions(batch_size=4)))
 

@@ -183,7 +183,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("reports", "kinds"), CASES)
-def test_discrepancy_table(reports: list[tuple[str, str]], kinds: list[str], nlp, embedder):  # type: ignore[no-untyped-def]
+def test_discrepancy_table(
+    reports: list[tuple[str, str]], kinds: list[str], nlp: object, embedder: object
+) -> None:
     analysis = _story(*reports)
     assert sorted(d.kind for d in analysis.discrepancies) == sorted(kinds), [
         (d.kind, d.topic, d.reason) for d in analysis.discrepancies
@@ -193,7 +195,7 @@ def test_discrepancy_table(reports: list[tuple[str, str]], kinds: list[str], nlp
         assert all(c.citations and c.support for c in d.claims)
 
 
-def test_reprinted_wire_copy_counts_once(nlp, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_reprinted_wire_copy_counts_once(nlp: object, embedder: object) -> None:
     wire = (
         "Mine operator Dalby Coal said on Wednesday that rescue teams had reached a "
         "ventilation shaft above the collapsed tunnel and were pumping fresh air to the "

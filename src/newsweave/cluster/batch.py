@@ -45,7 +45,8 @@ def similarity_matrix(items: Sequence[AnnotatedArticle], options: ClusterOptions
                 score[i, j] *= options.time_penalty
                 score[j, i] = score[i, j]
     np.fill_diagonal(score, 1.0)
-    return score
+    result: np.ndarray = score
+    return result
 
 
 def cluster(

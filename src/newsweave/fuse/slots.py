@@ -118,7 +118,7 @@ def head_of(measure: str | None) -> str:
         word = word[:-3] + "y"
     elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
         word = word[:-1]
-    return _SYNONYMS.get(word, word)
+    return str(_SYNONYMS.get(word, word))
 
 
 def _inside_quote(sentence: Sentence, offset: int) -> bool:

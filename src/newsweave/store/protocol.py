@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import TracebackType
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -177,3 +178,14 @@ class Store(Protocol):
     def close(self) -> None:
         """Release the backend; closing twice is harmless."""
         ...
+
+    def __enter__(self) -> Store:
+        """The store itself; ``with open_store(...) as store:`` closes it on the way out."""
+        ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
