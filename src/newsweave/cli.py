@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -124,12 +125,24 @@ def _write(text: str, output: Path | None) -> None:
     click.echo(f"wrote {output}", err=True)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` safe for a terminal: control characters (an ESC starting an escape sequence
+    in a file name or a WARC URI) are shown as ``\x1b`` instead of being obeyed."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def _report_problems(outcomes: Sequence[IngestOutcome]) -> None:
     from newsweave.model import IngestStatus
 
     for outcome in outcomes:
         if outcome.status == IngestStatus.REJECTED:
-            click.echo(f"rejected: {outcome.where}: {outcome.reason}", err=True)
+            click.echo(printable(f"rejected: {outcome.where}: {outcome.reason}"), err=True)
+        elif outcome.status == IngestStatus.INGESTED and outcome.reason:
+            # kept, with a note: a placeholder date, or an annotator that failed on it
+            click.echo(printable(f"note: {outcome.where}: {outcome.reason}"), err=True)
 
 
 def _db_option(f: Any) -> Any:

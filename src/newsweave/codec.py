@@ -316,6 +316,7 @@ def annotations_to_dict(item: AnnotatedArticle) -> Json:
             }
             for t in item.times
         ],
+        "errors": list(item.errors),
     }
 
 
@@ -375,6 +376,10 @@ def _annotated_in(data: Mapping[str, Any], embedding: np.ndarray) -> AnnotatedAr
         )
         for d in _list(data, "times")
     )
+    # Annotations stored before annotation errors were recorded have no "errors" field.
+    errors = tuple(str(e) for e in _list(data, "errors")) if "errors" in data else ()
+    if not all(isinstance(e, str) for e in data.get("errors") or ()):
+        raise _Malformed("field 'errors' must be a list of strings")
     return AnnotatedArticle(
         article,
         sentences,
@@ -383,6 +388,7 @@ def _annotated_in(data: Mapping[str, Any], embedding: np.ndarray) -> AnnotatedAr
         quantities,
         times,
         _as_float32(embedding, f"embedding of article {owner}"),
+        errors,
     )
 
 

@@ -76,6 +76,7 @@ class IngestOutcome:
     article: Article | None = None
     duplicate_of: str | None = None
     reason: str | None = None
+    annotation_errors: tuple[str, ...] = ()  # an ingested article stored with these failures
 
 
 class Precision(StrEnum):
@@ -156,6 +157,9 @@ class AnnotatedArticle:
     quantities: tuple[Quantity, ...]
     times: tuple[TimeExpr, ...]
     embedding: np.ndarray = field(compare=False, repr=False)
+    # One line per annotator that failed on this article ("quotes: KeyError: 'x'"); the
+    # other annotations are kept. Empty when every annotator succeeded.
+    errors: tuple[str, ...] = ()
 
     @property
     def article_id(self) -> str:

@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -62,12 +62,37 @@ class IngestReport:
         counted = Counter(o.status.value for o in self.outcomes)
         return {s.value: counted.get(s.value, 0) for s in IngestStatus}
 
+    @property
+    def annotation_errors(self) -> int:
+        """Articles kept with at least one failed annotator (see ``IngestOutcome``)."""
+        return sum(1 for o in self.outcomes if o.annotation_errors)
+
     def summary_line(self) -> str:
         c = self.counts
+        failed = self.annotation_errors
+        errors = f" ({failed} with annotation errors)" if failed else ""
         return (
-            f"{len(self.outcomes)} inputs: {c['ingested']} ingested, "
+            f"{len(self.outcomes)} inputs: {c['ingested']} ingested{errors}, "
             f"{c['duplicate']} duplicate, {c['rejected']} rejected; {self.stories} stories"
         )
+
+
+def with_annotation_errors(
+    outcomes: Sequence[IngestOutcome], items: Iterable[AnnotatedArticle]
+) -> list[IngestOutcome]:
+    """``outcomes`` with the annotation errors of the articles in ``items`` attached."""
+    failed = {i.article_id: i.errors for i in items if i.errors}
+    if not failed:
+        return list(outcomes)
+    out: list[IngestOutcome] = []
+    for outcome in outcomes:
+        errors = failed.get(outcome.article.article_id) if outcome.article is not None else None
+        if errors and outcome.status == IngestStatus.INGESTED:
+            note = "stored with annotation errors: " + "; ".join(errors)
+            reason = f"{outcome.reason}; {note}" if outcome.reason else note
+            outcome = replace(outcome, annotation_errors=errors, reason=reason)
+        out.append(outcome)
+    return out
 
 
 def _noop(stage: str, advanced: int, total: int | None) -> None:
@@ -122,7 +147,7 @@ def analyze_with_report(
     # stories that ingesting it into an empty store gives.
     stories = cluster_online(items, opts.cluster)
     briefs = brief_stories(items, stories, opts, progress)
-    return briefs, IngestReport(tuple(outcomes), len(stories))
+    return briefs, IngestReport(tuple(with_annotation_errors(outcomes, items)), len(stories))
 
 
 def analyze(paths: Iterable[str | Path], options: PipelineOptions | None = None) -> list[Brief]:
@@ -167,6 +192,7 @@ def ingest_outcomes(
     every outcome and assign the new articles to stories: the second half of :func:`ingest`."""
     opts = options or PipelineOptions()
     fresh: list[Article] = []
+    slots: list[int] = []  # where each fresh article's outcome sits in ``final``
     final: list[IngestOutcome] = []
     for outcome in outcomes:
         article = outcome.article
@@ -177,14 +203,29 @@ def ingest_outcomes(
                     outcome.where, IngestStatus.DUPLICATE, None, known, "already in the store"
                 )
             else:
+                slots.append(len(final))
                 fresh.append(article)
         final.append(outcome)
     added: list[AnnotatedArticle] = []
+    done = 0
     for items in (engine or LocalEngine()).annotate(fresh, opts.annotate):
         for item in items:
+            slot = slots[done]
+            done += 1
             if store.add(item):
                 added.append(item)
+                continue
+            # Report what the store did, not what this run tried: an article that another
+            # ingest (or an earlier input of this one) stored first is a duplicate here.
+            final[slot] = IngestOutcome(
+                final[slot].where,
+                IngestStatus.DUPLICATE,
+                None,
+                store.find_hash(item.article.content_hash),
+                "stored meanwhile by another ingest",
+            )
         progress("annotate", len(items), len(fresh))
+    final = with_annotation_errors(final, added)
     for outcome in final:
         store.log_outcome(outcome)
     in_stories = sum(len(story.article_ids) for story in store.stories())

@@ -7,9 +7,12 @@ resolved again once its story supplies a date (:func:`newsweave.fuse.dates.infer
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import logging
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 from spacy.tokens import Doc
 
 from newsweave.annotate.embed import embed_articles
@@ -20,6 +23,8 @@ from newsweave.annotate.quotes import extract_quotes
 from newsweave.annotate.sentences import split_sentences
 from newsweave.annotate.times import resolve_times
 from newsweave.model import AnnotatedArticle, Article
+
+logger = logging.getLogger("newsweave.annotate")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,21 +38,89 @@ class AnnotateOptions:
     n_process: int = 1
 
 
-def annotate_doc(doc: Doc, article: Article) -> AnnotatedArticle:
-    """Every annotation of one parsed article (embedding left empty)."""
-    import numpy as np
+def _guarded(
+    name: str, errors: list[str], aid: str, fn: Callable[..., Any], *args: Any
+) -> tuple[Any, ...]:
+    """``tuple(fn(*args))``, or ``()`` with the failure recorded: one article's bug in one
+    annotator costs that article that annotation, never the batch."""
+    try:
+        return tuple(fn(*args))
+    except Exception as exc:  # any bug in an annotator is this article's outcome
+        errors.append(_describe(name, exc))
+        logger.error(
+            "bug: the %s annotator failed on article %s; it is kept without them. Please "
+            "report this with the article.",
+            name,
+            aid,
+            exc_info=True,
+        )
+        return ()
 
+
+def _describe(stage: str, exc: BaseException) -> str:
+    return f"{stage}: {type(exc).__name__}: {exc}"[:300]
+
+
+def annotate_doc(doc: Doc, article: Article) -> AnnotatedArticle:
+    """Every annotation of one parsed article (embedding left empty).
+
+    An annotator that raises leaves its annotations empty and its failure in ``errors``.
+    """
     aid = article.article_id
     reference = article.published.date() if article.published else None
+    errors: list[str] = []
     return AnnotatedArticle(
         article=article,
-        sentences=tuple(split_sentences(doc, aid)),
-        entities=tuple(extract_entities(doc, aid)),
-        quotes=tuple(extract_quotes(doc, aid)),
-        quantities=tuple(extract_quantities(doc, aid)),
-        times=tuple(resolve_times(doc, aid, reference)),
+        sentences=_guarded("sentences", errors, aid, split_sentences, doc, aid),
+        entities=_guarded("entities", errors, aid, extract_entities, doc, aid),
+        quotes=_guarded("quotes", errors, aid, extract_quotes, doc, aid),
+        quantities=_guarded("quantities", errors, aid, extract_quantities, doc, aid),
+        times=_guarded("times", errors, aid, resolve_times, doc, aid, reference),
         embedding=np.zeros(0, dtype=np.float32),
+        errors=tuple(errors),
     )
+
+
+def unparsed(article: Article, exc: BaseException) -> AnnotatedArticle:
+    """An article the parser failed on: kept, with no annotations and the failure recorded."""
+    logger.error(
+        "bug: spaCy failed to parse article %s; it is kept without annotations. Please "
+        "report this with the article.",
+        article.article_id,
+        exc_info=(type(exc), exc, exc.__traceback__),
+    )
+    return AnnotatedArticle(
+        article, (), (), (), (), (), np.zeros(0, dtype=np.float32), (_describe("parse", exc),)
+    )
+
+
+def annotate_stream(
+    articles: Sequence[Article], batch_size: int, n_process: int = 1
+) -> Iterator[AnnotatedArticle]:
+    """One AnnotatedArticle per article, in order (embeddings left empty).
+
+    spaCy parses in batches; when a batch fails, its articles are parsed one by one so only
+    the article that broke the parser is kept unparsed, and the rest of the input goes on.
+    """
+    nlp = load_nlp()
+    size = max(1, batch_size)
+    done = 0
+    while done < len(articles):
+        rest = articles[done:]
+        try:
+            for doc in nlp.pipe((a.text for a in rest), batch_size=size, n_process=n_process):
+                item = annotate_doc(doc, articles[done])
+                done += 1
+                yield item
+            return
+        except Exception:  # some article of the current batch broke the parser
+            for article in articles[done : done + size]:
+                try:
+                    item = annotate_doc(nlp(article.text), article)
+                except Exception as exc:
+                    item = unparsed(article, exc)
+                done += 1
+                yield item
 
 
 def annotate(
@@ -72,14 +145,10 @@ def annotate(
     from dataclasses import replace
 
     opts = options or AnnotateOptions()
-    nlp = load_nlp()
     out: list[AnnotatedArticle] = []
     for start in range(0, len(articles), opts.batch_size):
         batch = articles[start : start + opts.batch_size]
-        docs = nlp.pipe(
-            (a.text for a in batch), batch_size=opts.batch_size, n_process=opts.n_process
-        )
-        annotated = [annotate_doc(doc, a) for doc, a in zip(docs, batch, strict=True)]
+        annotated = list(annotate_stream(batch, opts.batch_size, opts.n_process))
         vectors = embed_articles(batch, batch_size=opts.batch_size)
         out.extend(
             replace(item, embedding=vec) for item, vec in zip(annotated, vectors, strict=True)

@@ -91,7 +91,12 @@ _WEEKDAYS = {
 
 # Longest alternatives first so "Sept." wins over "Sep" and "September" over "Sept".
 _MONTH_RE = "|".join(re.escape(m) for m in sorted(_MONTHS, key=len, reverse=True))
-_FULL_MONTH_RE = "|".join(m for m in _MONTHS if len(m) > 4 or m in ("May", "June", "July"))
+# Escaped: an unescaped "Sept." would match "Sept " and name no month (a KeyError once).
+_FULL_MONTH_RE = "|".join(
+    re.escape(m)
+    for m in sorted(_MONTHS, key=len, reverse=True)
+    if len(m) > 4 or m in ("May", "June", "July")
+)
 _WD_RE = "|".join(_WEEKDAYS)
 _PREP = (
     r"(?<!\w)(?:(?i:on|in|since|until|till|by|from|before|after|through|during|at|to|"
@@ -169,9 +174,9 @@ def _choose_year(month: int, day: int | None, ctx: _Context) -> int | None:
     for year in (ctx.ref.year - 1, ctx.ref.year, ctx.ref.year + 1):
         try:
             start = date(year, month, day or 1)
-        except ValueError:  # February 29 in a common year
+            end = start if day else _month_end(year, month)
+        except (ValueError, OverflowError):  # February 29 in a common year; year 0 or 10000
             continue
-        end = start if day else _month_end(year, month)
         cost = _cost(start, end, ctx.ref, ctx)
         if best is None or cost < best[0]:
             best = (cost, year)
@@ -501,7 +506,7 @@ def resolve_times(doc: Doc, article_id: str, reference: date | None) -> list[Tim
         )
         try:
             resolved = _PATTERNS[index][1](m, ctx)
-        except OverflowError:  # a reference at the ends of the calendar (year 1 or 9999)
+        except (OverflowError, ValueError):  # a reference at the calendar's ends (year 1, 9999)
             resolved = _PATTERNS[index][1](m, replace(ctx, ref=None))
         if resolved is None:
             continue

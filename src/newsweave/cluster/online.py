@@ -93,7 +93,10 @@ class _Live:
 def _utc(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    try:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T05:00+19:00 has no UTC instant: no usable date
+        return None
 
 
 def _days_outside(moment: datetime | None, first: datetime | None, last: datetime | None) -> float:
@@ -364,7 +367,10 @@ class OnlineClusterer:
         is stale when its story has been active since)."""
         if self.clock is None:
             return
-        cutoff = self.clock - self.window
+        try:
+            cutoff = self.clock - self.window
+        except OverflowError:  # a clock in the first days of year 1: nothing is older
+            return
         while self._quiet and self._quiet[0][0] < cutoff:
             when, story_id = heapq.heappop(self._quiet)
             live = self.live.get(story_id)

@@ -15,8 +15,7 @@ from itertools import islice
 from types import TracebackType
 
 from newsweave.annotate.embed import embed_articles
-from newsweave.annotate.models import load_nlp
-from newsweave.annotate.pipeline import AnnotateOptions, annotate_doc
+from newsweave.annotate.pipeline import AnnotateOptions, annotate_stream
 from newsweave.errors import OptionError
 from newsweave.model import AnnotatedArticle, Article
 
@@ -39,9 +38,7 @@ def annotate_chunk(articles: Sequence[Article], options: AnnotateOptions) -> lis
     This is the unit of work the distributed engine sends to a worker; models are loaded once
     per process (:mod:`newsweave.annotate.models`).
     """
-    nlp = load_nlp()
-    docs = nlp.pipe((a.text for a in articles), batch_size=max(1, options.batch_size))
-    items = [annotate_doc(doc, article) for doc, article in zip(docs, articles, strict=True)]
+    items = list(annotate_stream(articles, options.batch_size))
     return with_vectors(items, options.batch_size)
 
 
@@ -75,12 +72,9 @@ class LocalEngine:
             for chunk in chunks(articles, size):
                 yield annotate_chunk(chunk, opts)
             return
-        nlp = load_nlp()
-        docs = nlp.pipe((a.text for a in articles), batch_size=size, n_process=n_process)
+        stream = annotate_stream(articles, size, n_process)
         for chunk in chunks(articles, size):
-            parsed = list(islice(docs, len(chunk)))
-            items = [annotate_doc(doc, a) for doc, a in zip(parsed, chunk, strict=True)]
-            yield with_vectors(items, opts.batch_size)
+            yield with_vectors(list(islice(stream, len(chunk))), opts.batch_size)
 
     def close(self) -> None:
         """Nothing to release: spaCy's worker processes end with each run."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newsweave.errors import InputError
+from newsweave.ingest.dates import placeholder_reason
 from newsweave.ingest.detect import detect_dateline, detect_language
 from newsweave.model import Article, DateOrigin, IngestOutcome, IngestStatus
 
@@ -99,6 +100,8 @@ def make_article(
 
     Raises:
         InputError: the text is empty after normalisation, or ``published`` is naive.
+            A placeholder ``published`` (year 1, 9999; see
+            :func:`~newsweave.ingest.dates.placeholder_reason`) is dropped: the date is unknown.
 
     Example:
         >>> a = make_article("KUALA LUMPUR: Talks resumed on Sunday.", title="Talks")
@@ -111,6 +114,8 @@ def make_article(
         raise InputError(where, "no article text", "the text is empty after cleaning")
     if published is not None and published.utcoffset() is None:
         raise InputError(where, f"publication date {published.isoformat()} has no time zone")
+    if published is not None and placeholder_reason(published):
+        published = None  # 0001-01-01 or 9999-12-31: a placeholder, read as no date
     digest = content_hash(cleaned)
     return Article(
         article_id=digest[:16],
@@ -163,6 +168,9 @@ def finish(
             f"{len(cleaned):,} characters of article text, more than the maximum "
             f"{options.max_chars:,} (IngestOptions.max_chars); split it into articles",
         )
+    note = placeholder_reason(published) if published is not None else None
+    if note:
+        published = None
     article = make_article(
         cleaned,
         title=title,
@@ -173,4 +181,4 @@ def finish(
         date_origin=date_origin,
         input_format=input_format,
     )
-    return IngestOutcome(where=where, status=IngestStatus.INGESTED, article=article)
+    return IngestOutcome(where=where, status=IngestStatus.INGESTED, article=article, reason=note)

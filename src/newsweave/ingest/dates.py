@@ -13,6 +13,27 @@ from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 
 _HAS_YEAR = re.compile(r"\b(1[89]|2[01])\d\d\b")
+# Publication dates outside these years are placeholders that feeds and CMSs really send
+# (.NET's 0001-01-01, "Fri, 31 Dec 9999"), not dates; the same range _HAS_YEAR reads.
+PLAUSIBLE_YEARS = range(1800, 2200)
+
+
+def placeholder_reason(value: datetime) -> str | None:
+    """Why ``value`` cannot be a real publication date, or None when it can.
+
+    Example:
+        >>> placeholder_reason(datetime(9999, 12, 31, tzinfo=UTC))[:40]
+        'publication date 9999-12-31T00:00:00+00:'
+        >>> placeholder_reason(datetime(2025, 10, 26, tzinfo=UTC)) is None
+        True
+    """
+    if value.year in PLAUSIBLE_YEARS:
+        return None
+    return (
+        f"publication date {value.isoformat()} is a placeholder, not a date (year "
+        f"{value.year} is outside {PLAUSIBLE_YEARS.start}-{PLAUSIBLE_YEARS.stop - 1}); "
+        "the article is kept with an unknown date"
+    )
 
 
 def aware(value: datetime) -> datetime:
@@ -36,16 +57,20 @@ def parse_date(value: object) -> datetime | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if not text or len(text) > 80 or not _HAS_YEAR.search(text):
+    if not text or len(text) > 80:
         return None
+    # The strict forms first, whatever the year: a placeholder year (0001, 9999) comes back
+    # as a date so that the reader can say why it is not used (placeholder_reason).
     try:
         return aware(datetime.fromisoformat(text.replace("z", "Z")))
     except ValueError:
         pass
     try:
         return aware(parsedate_to_datetime(text))
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         pass
+    if not _HAS_YEAR.search(text):
+        return None
     return _dateparser(text)
 
 

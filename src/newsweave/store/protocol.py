@@ -172,7 +172,7 @@ class Store(Protocol):
 
     def info(self) -> dict[str, Any]:
         """``backend, path, schema_version`` and the counts ``articles, stories, briefs,
-        outcomes``."""
+        outcomes, annotation_errors`` (articles stored with a failed annotator)."""
         ...
 
     def close(self) -> None:

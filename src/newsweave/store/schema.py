@@ -155,8 +155,15 @@ def _stories(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _annotation_errors(conn: sqlite3.Connection) -> None:
+    """How many annotators failed on each article (their messages are in the annotations
+    JSON), indexed so that ``info`` counts the articles stored with annotation errors."""
+    conn.execute("ALTER TABLE annotations ADD COLUMN errors INTEGER NOT NULL DEFAULT 0")
+    conn.execute("CREATE INDEX annotations_with_errors ON annotations(errors) WHERE errors > 0")
+
+
 # Append new migrations at the end; never reorder or edit shipped ones.
-MIGRATIONS: tuple[Migration, ...] = (_v1, _feeds, _stories)
+MIGRATIONS: tuple[Migration, ...] = (_v1, _feeds, _stories, _annotation_errors)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -227,12 +227,13 @@ class SQLiteStore:
                 (*(row[k] for k in _ARTICLE_FIELDS), _now()),
             )
             conn.execute(
-                "INSERT INTO annotations (article_id, data) VALUES (?, ?)",
+                "INSERT INTO annotations (article_id, data, errors) VALUES (?, ?, ?)",
                 (
                     article.article_id,
                     json.dumps(
                         annotations_to_dict(item), ensure_ascii=False, separators=(",", ":")
                     ),
+                    len(item.errors),
                 ),
             )
             # Encoded here, inside the transaction: a bad vector rolls the article back too.
@@ -506,7 +507,10 @@ class SQLiteStore:
             latest = conn.execute("SELECT max(active_at) FROM story_state").fetchone()[0]
         if latest is None:
             return self._states("", ())
-        since = _iso_utc(datetime.fromisoformat(latest) - window)
+        try:
+            since = _iso_utc(datetime.fromisoformat(latest) - window)
+        except OverflowError:  # latest activity in year 1: every story is in the window
+            return self._states("", ())
         return self._states("WHERE t.active_at IS NULL OR t.active_at >= ?", (since,))
 
     def stateless_stories(self) -> list[str]:
@@ -585,6 +589,7 @@ class SQLiteStore:
                     ("stories", "SELECT count(*) FROM stories"),
                     ("briefs", "SELECT count(*) FROM briefs"),
                     ("outcomes", "SELECT count(*) FROM ingest_log"),
+                    ("annotation_errors", "SELECT count(*) FROM annotations WHERE errors > 0"),
                 )
             }
             version = schema_version(conn)
