@@ -64,13 +64,14 @@ class IngestReport:
 
     @property
     def annotation_errors(self) -> int:
-        """Articles kept with at least one failed annotator (see ``IngestOutcome``)."""
+        """Articles kept with part of their annotations missing: an annotator failed on
+        them or they passed a limit (see ``IngestOutcome.annotation_errors``)."""
         return sum(1 for o in self.outcomes if o.annotation_errors)
 
     def summary_line(self) -> str:
         c = self.counts
         failed = self.annotation_errors
-        errors = f" ({failed} with annotation errors)" if failed else ""
+        errors = f" ({failed} annotated only in part)" if failed else ""
         return (
             f"{len(self.outcomes)} inputs: {c['ingested']} ingested{errors}, "
             f"{c['duplicate']} duplicate, {c['rejected']} rejected; {self.stories} stories"
@@ -88,7 +89,7 @@ def with_annotation_errors(
     for outcome in outcomes:
         errors = failed.get(outcome.article.article_id) if outcome.article is not None else None
         if errors and outcome.status == IngestStatus.INGESTED:
-            note = "stored with annotation errors: " + "; ".join(errors)
+            note = "annotated only in part: " + "; ".join(errors)
             reason = f"{outcome.reason}; {note}" if outcome.reason else note
             outcome = replace(outcome, annotation_errors=errors, reason=reason)
         out.append(outcome)

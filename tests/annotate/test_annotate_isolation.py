@@ -105,10 +105,10 @@ def test_ingest_stores_and_counts_the_article_the_parser_failed_on(
     store = SQLiteStore(tmp_path / "db.sqlite")
     try:
         report = ingest([folder], store)
-        assert report.summary_line().startswith("5 inputs: 5 ingested (1 with annotation errors)")
+        assert report.summary_line().startswith("5 inputs: 5 ingested (1 annotated only in part)")
         (failed,) = [o for o in report.outcomes if o.annotation_errors]
         assert failed.where.endswith("2.txt") and failed.article is not None
-        assert failed.reason and "annotation errors: parse: RuntimeError" in failed.reason
+        assert failed.reason and "annotated only in part: parse: RuntimeError" in failed.reason
         assert store.info()["annotation_errors"] == 1
         assert store.get(failed.article.article_id).errors == failed.annotation_errors
         logged = [o for o in store.outcomes() if o["status"] == "ingested"]
@@ -138,3 +138,19 @@ def test_the_store_reports_what_it_did_not_what_was_tried(nlp, embedder, tmp_pat
         assert statuses == ["duplicate", "ingested"]
     finally:
         store.close()
+
+
+def test_sentences_past_the_cap_are_not_annotated_and_the_article_says_so(nlp) -> None:  # type: ignore[no-untyped-def]
+    lines = [
+        f"On Monday the council met for session {i} and said it would vote." for i in range(30)
+    ]
+    article = make_article(" ".join(lines))
+    item = annotate_doc(nlp(article.text), article, max_sentences=10)
+    assert len(item.sentences) == 10
+    assert item.sentences[-1].span.end <= len(" ".join(lines[:10]))
+    assert all(t.span.end <= item.sentences[-1].span.end for t in item.times)
+    assert len(item.times) == 10
+    (note,) = item.errors
+    assert note.startswith("limit: only the first 10 of 30 sentences")
+    whole = annotate_doc(nlp(article.text), article)
+    assert len(whole.sentences) == 30 and whole.errors == ()

@@ -25,6 +25,7 @@ from newsweave.annotate.times import resolve_times
 from newsweave.model import AnnotatedArticle, Article
 
 logger = logging.getLogger("newsweave.annotate")
+MAX_SENTENCES = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +33,14 @@ class AnnotateOptions:
     """Args:
     batch_size: articles per spaCy and embedding batch.
     n_process: spaCy worker processes (2 uses both cores of a laptop; costs ~1 s to start).
+    max_sentences: sentences of one article given to the annotators; the rest of a longer
+        one (a live transcript) is kept in the text but not annotated, and the article's
+        ``errors`` say so. The longest article of Timeline17 has ~1,500.
     """
 
     batch_size: int = 32
     n_process: int = 1
+    max_sentences: int = MAX_SENTENCES
 
 
 def _guarded(
@@ -61,14 +66,32 @@ def _describe(stage: str, exc: BaseException) -> str:
     return f"{stage}: {type(exc).__name__}: {exc}"[:300]
 
 
-def annotate_doc(doc: Doc, article: Article) -> AnnotatedArticle:
+def _first_sentences(doc: Doc, limit: int) -> tuple[Doc, str | None]:
+    """``doc`` cut after its first ``limit`` sentences (offsets unchanged), and why."""
+    if not doc.has_annotation("SENT_START"):
+        return doc, None  # nothing to count; the sentence annotator reports the problem
+    ends = [sent.end for sent in doc.sents]
+    if len(ends) <= limit:
+        return doc, None
+    note = (
+        f"limit: only the first {limit:,} of {len(ends):,} sentences were annotated "
+        "(AnnotateOptions.max_sentences); split the text or raise the limit"
+    )
+    return doc[: ends[max(limit, 1) - 1]].as_doc(), note
+
+
+def annotate_doc(
+    doc: Doc, article: Article, max_sentences: int = MAX_SENTENCES
+) -> AnnotatedArticle:
     """Every annotation of one parsed article (embedding left empty).
 
-    An annotator that raises leaves its annotations empty and its failure in ``errors``.
+    An annotator that raises leaves its annotations empty and its failure in ``errors``;
+    an article longer than ``max_sentences`` is annotated up to there, also noted in ``errors``.
     """
     aid = article.article_id
     reference = article.published.date() if article.published else None
-    errors: list[str] = []
+    doc, note = _first_sentences(doc, max_sentences)
+    errors: list[str] = [note] if note else []
     return AnnotatedArticle(
         article=article,
         sentences=_guarded("sentences", errors, aid, split_sentences, doc, aid),
@@ -95,7 +118,10 @@ def unparsed(article: Article, exc: BaseException) -> AnnotatedArticle:
 
 
 def annotate_stream(
-    articles: Sequence[Article], batch_size: int, n_process: int = 1
+    articles: Sequence[Article],
+    batch_size: int,
+    n_process: int = 1,
+    max_sentences: int = MAX_SENTENCES,
 ) -> Iterator[AnnotatedArticle]:
     """One AnnotatedArticle per article, in order (embeddings left empty).
 
@@ -109,14 +135,14 @@ def annotate_stream(
         rest = articles[done:]
         try:
             for doc in nlp.pipe((a.text for a in rest), batch_size=size, n_process=n_process):
-                item = annotate_doc(doc, articles[done])
+                item = annotate_doc(doc, articles[done], max_sentences)
                 done += 1
                 yield item
             return
         except Exception:  # some article of the current batch broke the parser
             for article in articles[done : done + size]:
                 try:
-                    item = annotate_doc(nlp(article.text), article)
+                    item = annotate_doc(nlp(article.text), article, max_sentences)
                 except Exception as exc:
                     item = unparsed(article, exc)
                 done += 1
@@ -148,7 +174,9 @@ def annotate(
     out: list[AnnotatedArticle] = []
     for start in range(0, len(articles), opts.batch_size):
         batch = articles[start : start + opts.batch_size]
-        annotated = list(annotate_stream(batch, opts.batch_size, opts.n_process))
+        annotated = list(
+            annotate_stream(batch, opts.batch_size, opts.n_process, opts.max_sentences)
+        )
         vectors = embed_articles(batch, batch_size=opts.batch_size)
         out.extend(
             replace(item, embedding=vec) for item, vec in zip(annotated, vectors, strict=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from newsweave.annotate.doccache import doc_text
+from newsweave.annotate.doccache import cached, doc_text
 from newsweave.model import Quote, Span
 
 __all__ = ["SPEECH_VERBS", "TITLES", "extract_quotes"]
@@ -460,8 +460,12 @@ def _end(tok: Token) -> int:
 def _name_tokens(head: Token) -> list[Token]:
     """The name around ``head`` without titles: "Treasury Secretary Scott Bessent" -> 2 tokens."""
     if head.ent_type_ == "PERSON":
-        ent = next(e for e in head.doc.ents if e.start <= head.i < e.end)
-        chain = [t for t in ent if t.i <= head.i]
+        # The entity's tokens up to head, found from head's IOB tags (scanning doc.ents
+        # for it made speaker resolution quadratic in the article's entities).
+        start = head.i
+        while start > 0 and head.doc[start].ent_iob_ == "I":
+            start -= 1
+        chain = list(head.doc[start : head.i + 1])
     else:
         chain = [head]
         for tok in reversed(list(head.lefts)):
@@ -519,18 +523,32 @@ def _phrase(head: Token) -> list[Token]:
 
 
 def _full_name(doc: Doc, name: list[Token]) -> str:
-    """The fullest name the article gives this person: "Greer" -> "Jamieson Greer"."""
-    last = name[-1].text.lower()
+    """The fullest name the article gives this person: "Greer" -> "Jamieson Greer".
+
+    The longest name among the PERSON entities that end in the same word; of equally long
+    ones the first; a name as long as ``name`` itself only when it comes before it.
+    """
+    longest = cached(doc, "quotes.longest_names", _longest_names).get(name[-1].text.lower())
     best = name
-    best_before = name[0].i
+    if longest is not None:
+        start, cand = longest
+        if len(cand) > len(name) or (len(cand) == len(name) and start < name[0].i):
+            best = cand
+    return " ".join(doc_text(doc)[best[0].idx : _end(best[-1])].split())
+
+
+def _longest_names(doc: Doc) -> dict[str, tuple[int, list[Token]]]:
+    """Per last word of a PERSON entity, the first of its longest names and where it starts:
+    computed once per article, so that resolving each speaker costs O(1)."""
+    out: dict[str, tuple[int, list[Token]]] = {}
     for ent in doc.ents:
-        if ent.label_ != "PERSON" or ent[-1].text.lower() != last:
+        if ent.label_ != "PERSON":
             continue
         cand = _name_tokens(ent[-1])
-        before = ent.start < name[0].i
-        if len(cand) > len(best) or (len(cand) == len(best) and before and best_before > ent.start):
-            best, best_before = cand, ent.start
-    return " ".join(doc_text(doc)[best[0].idx : _end(best[-1])].split())
+        last = ent[-1].text.lower()
+        if cand and (last not in out or len(cand) > len(out[last][1])):
+            out[last] = (ent.start, cand)
+    return out
 
 
 def _resolve_pronoun(ctx: _Context, pron: Token, kind: str) -> _Speaker | None:

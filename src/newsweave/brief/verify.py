@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from newsweave.model import Brief, Span
 
 _FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?")
-_QUOTED = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
+# No opening mark inside: "[^”]" let each of a run of openers scan to the end (quadratic).
+_QUOTED = re.compile(r"[“\"]([^“”\"]{3,})[”\"]")
 _MONTH_DAY = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b"
 )

@@ -38,7 +38,7 @@ def annotate_chunk(articles: Sequence[Article], options: AnnotateOptions) -> lis
     This is the unit of work the distributed engine sends to a worker; models are loaded once
     per process (:mod:`newsweave.annotate.models`).
     """
-    items = list(annotate_stream(articles, options.batch_size))
+    items = list(annotate_stream(articles, options.batch_size, 1, options.max_sentences))
     return with_vectors(items, options.batch_size)
 
 
@@ -72,7 +72,7 @@ class LocalEngine:
             for chunk in chunks(articles, size):
                 yield annotate_chunk(chunk, opts)
             return
-        stream = annotate_stream(articles, size, n_process)
+        stream = annotate_stream(articles, size, n_process, opts.max_sentences)
         for chunk in chunks(articles, size):
             yield with_vectors(list(islice(stream, len(chunk))), opts.batch_size)
 

@@ -76,7 +76,8 @@ _DAYS_PER = {
     "year": 365.0,
 }
 _LONG = re.compile(r"\b(day|week|month|year)-long\s+((?:[A-Za-z]+\s+){0,2}?[a-z]+)\b")
-_PREPOSITION = re.compile(r"\s+(?:on|of|for|to|from|in|at|with|by|against)\s+.*$")
+# (?<!\s): a match starts where a run of spaces does, not at each space of it (quadratic).
+_PREPOSITION = re.compile(r"(?<!\s)\s+(?:on|of|for|to|from|in|at|with|by|against)\s+.*$")
 _THREAT = re.compile(
     r"\b(?:threat\w*|could|would|might|if|warn\w*|plan\w*|propos\w*|"
     r"consider\w*|seek\w*|vow\w*|promis\w*|expected to)\b"

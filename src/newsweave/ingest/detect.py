@@ -22,6 +22,7 @@ _NOT_PLACES = frozenset(
 # A place name: up to five words of letters joined by spaces, slashes or hyphens
 # ("KUALA LUMPUR", "NEW YORK/LONDON", "ST. LOUIS", "SÃO PAULO").
 _WORD = r"[^\W\d_][^\W\d_'’.\-]*"
+DATELINE_CHARS = 400  # the text detect_dateline reads: its patterns backtrack over it
 _PLACE = rf"{_WORD}(?:[ /]{_WORD}){{0,4}}"
 _DASH = r"(?:-{1,2}|—|–)"
 
@@ -52,10 +53,12 @@ def detect_dateline(text: str) -> str | None:
         >>> detect_dateline("LONDON, Oct 3 (AP) — Shares fell.")
         'LONDON'
     """
-    lines = text.lstrip().split("\n", 2)
-    candidates = [text.lstrip()]
+    # A dateline is in the first line or two; the patterns backtrack over what they are given.
+    head = text.lstrip()[:DATELINE_CHARS]
+    lines = head.split("\n", 2)
+    candidates = [head]
     if len(lines) > 1 and lines[0].lower().startswith("by ") and len(lines[0].split()) <= 8:
-        candidates.append(text.lstrip().split("\n", 1)[1])
+        candidates.append(head.split("\n", 1)[1])
     for start in candidates:
         match = _WIRE.match(start)
         if match and match.group("place")[0].isupper():

@@ -35,7 +35,8 @@ HEADER_KEYS = {
     "url": "url",
     "link": "url",
 }
-_HEADER_LINE = re.compile(r"^\s*(?P<key>[A-Za-z]+)\s*:\s*(?P<value>.*?)\s*$")
+# The value is stripped in Python: ".*?\s*$" backtracks quadratically on a line of spaces.
+_HEADER_LINE = re.compile(r"^\s*(?P<key>[A-Za-z]+)\s*:(?P<value>.*)$")
 _INLINE_DATE = re.compile(
     r"^\s*date:?\s+(?P<date>\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
     r"(?:Z|[+-]\d{2}:?\d{2})?)?)(?=\s|$)[ \t]*",
@@ -84,7 +85,7 @@ def split_header(text: str) -> tuple[Header, str]:
         key = HEADER_KEYS.get(match.group("key").lower()) if match else None
         if match is None or key is None or key in fields:
             break
-        fields[key] = match.group("value")
+        fields[key] = match.group("value").strip()
         consumed += 1
     body = "\n".join(lines[consumed:])
     if consumed:
