@@ -31,11 +31,15 @@ class IngestOptions:
         max_chars: an article with more cleaned text than this is rejected: the parser
             refuses texts over 1,000,000 characters and needs about 1 GB per 100,000, and no
             news article is that long (the longest in Timeline17 has 180,000).
+        max_record_bytes: an archive record is inflated at most this far to skip it (a page
+            over ``max_bytes`` is rejected and skipped); one that inflates further is a
+            decompression bomb or damage, and the records after it are not read.
     """
 
     max_bytes: int = 20_000_000
     min_chars: int = 80
     max_chars: int = 500_000
+    max_record_bytes: int = 200_000_000
 
 
 # Lone surrogates (from a JSON "\ud800" escape) too: they cannot be encoded, hashed or stored.

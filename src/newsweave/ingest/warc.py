@@ -120,6 +120,18 @@ def _response(
     return replace(outcome, article=replace(article, **changes))
 
 
+def _skip(stream: Any, budget: int) -> bool:
+    """Read and drop the rest of ``stream`` in small pieces, at most ``budget`` bytes;
+    False when it holds more (the archive cannot be read past it without inflating it all)."""
+    left = budget
+    while left > 0:
+        chunk = stream.read(min(1 << 20, left))
+        if not chunk:
+            return True
+        left -= len(chunk)
+    return not stream.read(1)
+
+
 def _damaged(
     archive: Path, number: int, uri: str | None, offset: int, problem: str
 ) -> IngestOutcome:
@@ -174,17 +186,25 @@ def read_archive(
                 tally[kind] += 1
                 if kind != "response":
                     continue
-                stream = record.content_stream()
-                payload = stream.read(opts.max_bytes + 1)
-                if len(payload) > opts.max_bytes:
-                    stream.read()  # skip the rest; the record is rejected for its size
+                where = f"{path} record {number}" + (f" ({uri})" if uri else "")
+                # At most max_bytes + 1 inflated bytes of the page, Content-Encoding included.
+                payload = record.content_stream().read(opts.max_bytes + 1)
+                if len(payload) > opts.max_bytes and not _skip(
+                    record.raw_stream, opts.max_record_bytes
+                ):
+                    yield rejected(
+                        where,
+                        f"the record inflates to more than {opts.max_record_bytes:,} bytes "
+                        "(IngestOptions.max_record_bytes): a decompression bomb or a damaged "
+                        f"archive; the records after record {number} were not read",
+                    )
+                    return
                 missing = getattr(record.raw_stream, "limit", 0) or 0
                 if missing > 0:
                     offset = records.get_record_offset()
                     problem = f"record {number} is cut short ({missing:,} bytes missing)"
                     yield _damaged(path, number, uri, offset, problem)
                     return
-                where = f"{path} record {number}" + (f" ({uri})" if uri else "")
                 try:
                     yield _response(record, payload, path, where, opts)
                 except Exception as exc:  # a bug must not stop an archive

@@ -40,6 +40,7 @@ class Page:
     status: int = 200
     content_type: str = "text/html; charset=utf-8"
     date: str = DEFAULT_DATE  # WARC-Date, ISO 8601 UTC
+    headers: tuple[tuple[str, str], ...] = ()  # more HTTP headers ("Content-Encoding", "gzip")
 
     def payload(self) -> bytes:
         return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
@@ -107,7 +108,11 @@ def _http_headers(page: Page) -> Any:
     from warcio.statusandheaders import StatusAndHeaders
 
     reason = {200: "OK", 301: "Moved Permanently", 404: "Not Found"}.get(page.status, "Status")
-    headers = [("Content-Type", page.content_type), ("Content-Length", str(len(page.payload())))]
+    headers = [
+        ("Content-Type", page.content_type),
+        ("Content-Length", str(len(page.payload()))),
+        *page.headers,
+    ]
     return StatusAndHeaders(f"{page.status} {reason}", headers, protocol="HTTP/1.1")
 
 

@@ -1,0 +1,63 @@
+"""Archive records are inflated only as far as the limits allow, and the outcome says so."""
+
+from __future__ import annotations
+
+import gzip
+import resource
+from pathlib import Path
+
+from newsweave.ingest import IngestOptions
+from newsweave.ingest.warc import read_archive
+from newsweave.model import IngestStatus
+from newsweave.testing.warcgen import Page, render_page, write_warc
+
+BODY = (
+    "The harbour council voted on Tuesday to open a second ferry route to the islands, "
+    "after a year of delays over the cost of the new quay and the timetable."
+)
+OPTIONS = IngestOptions(max_bytes=20_000, max_record_bytes=200_000)
+
+
+def _page(url: str, padding: int = 0, **fields: object) -> Page:
+    html = render_page("Ferry route", BODY).replace("</body>", " " * padding + "</body>")
+    return Page(url, html, **fields)  # type: ignore[arg-type]
+
+
+def test_an_oversized_record_is_rejected_and_the_next_one_read(tmp_path: Path) -> None:
+    pages = [_page("https://a.example/big", padding=100_000), _page("https://a.example/ok")]
+    archive = write_warc(tmp_path / "a.warc.gz", pages, extras=False)
+    big, ok = read_archive(archive, OPTIONS)
+    assert big.status is IngestStatus.REJECTED and "over IngestOptions.max_bytes" in str(big.reason)
+    assert ok.status is IngestStatus.INGESTED
+
+
+def test_a_record_that_inflates_past_the_limit_stops_the_archive_with_a_reason(
+    tmp_path: Path,
+) -> None:
+    pages = [
+        _page("https://a.example/first"),
+        _page("https://a.example/bomb", padding=1_000_000),
+        _page("https://a.example/after"),
+    ]
+    archive = write_warc(tmp_path / "bomb.warc.gz", pages, extras=False)
+    assert archive.stat().st_size < 20_000  # a megabyte of spaces compresses to little
+    outcomes = list(read_archive(archive, OPTIONS))
+    assert [o.status for o in outcomes] == [IngestStatus.INGESTED, IngestStatus.REJECTED]
+    reason = str(outcomes[1].reason)
+    assert "inflates to more than 200,000 bytes" in reason and "were not read" in reason
+    assert outcomes[1].where.endswith("(https://a.example/bomb)")
+
+
+def test_content_encoding_gzip_is_inflated_only_up_to_the_page_limit(tmp_path: Path) -> None:
+    bomb = gzip.compress(b"<html><body><p>" + b" " * 5_000_000 + b"</p></body></html>")
+    pages = [
+        Page("https://a.example/gz", bomb, headers=(("Content-Encoding", "gzip"),)),
+        _page("https://a.example/after"),
+    ]
+    archive = write_warc(tmp_path / "enc.warc.gz", pages, extras=False)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    first, after = read_archive(archive, OPTIONS)
+    grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert first.status is IngestStatus.REJECTED and "max_bytes" in str(first.reason)
+    assert after.status is IngestStatus.INGESTED
+    assert grown_kb < 50_000  # the 5 MB page was never held whole (peak RSS in kB)
