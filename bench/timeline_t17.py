@@ -38,15 +38,18 @@ Prints figures; it is not a pass/fail test.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+from spacy.tokens import Doc, DocBin
 
 from _common import detokenize, rouge_tokens
 from newsweave.annotate.models import load_nlp
@@ -111,7 +114,9 @@ def to_article(row: dict) -> Article:
     )
 
 
-def annotate_collection(rows: Sequence[dict]) -> list[AnnotatedArticle]:
+def annotate_collection(rows: Sequence[dict], cache: Path | None = None) -> list[AnnotatedArticle]:
+    """Annotate the rows; with ``cache`` the spaCy parses are kept there (keyed by the texts),
+    so a rerun after a change to the annotators after the parse costs no parsing."""
     nlp = load_nlp()
     unique: dict[str, Article] = {}
     for row in rows:
@@ -120,7 +125,18 @@ def annotate_collection(rows: Sequence[dict]) -> list[AnnotatedArticle]:
         article = to_article(row)
         unique.setdefault(article.article_id, article)  # a few texts appear twice
     articles = list(unique.values())
-    docs = nlp.pipe((a.text for a in articles), batch_size=16)
+    docs: Iterable[Doc]
+    path = None
+    if cache is not None:
+        key = hashlib.sha256("".join(a.article_id for a in articles).encode()).hexdigest()[:16]
+        path = cache / f"t17-{key}.spacy"
+    if path is not None and path.exists():
+        docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
+    else:
+        docs = list(nlp.pipe((a.text for a in articles), batch_size=16))
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            DocBin(store_user_data=False, docs=docs).to_disk(path)
     return [annotate_doc(doc, a) for doc, a in zip(docs, articles, strict=True)]
 
 
@@ -231,6 +247,7 @@ def main() -> None:
     parser.add_argument("--max-articles", type=int, default=100, help="per collection; 0: all")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--show", type=int, default=5, help="our entries to print per topic")
+    parser.add_argument("--cache", type=Path, help="folder to keep the spaCy parses in")
     args = parser.parse_args()
     started = time.perf_counter()
     articles, golds = load(args.data, args.max_articles, args.seed)
@@ -244,7 +261,7 @@ def main() -> None:
     for gold in golds:
         rows = articles[gold.collection]
         t0 = time.perf_counter()
-        items = annotate_collection(rows)
+        items = annotate_collection(rows, args.cache)
         n, k = len(gold.timeline), max(1, round(gold.mean_sentences))
         built, uncapped = timelines(items, (n, 10**6))
         dropped = sum(e.precision != Precision.DAY for e in built)

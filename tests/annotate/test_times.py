@@ -208,6 +208,26 @@ SYNTHETIC = [
      D(2025, 12, 1), D(2025, 12, 31), Precision.MONTH, Tense.PRESENT),
     ("The shelling resumed after 1800 GMT on Saturday.", SUN, "on Saturday", SAT, SAT,
      Precision.DAY, Tense.PAST),
+    # deadlines on a weekday: the reference's own week, whatever the tense
+    ("The mayor told the council on Tuesday that she had given both sides until midnight on "
+     "Friday to settle.", D(2026, 3, 11), "on Friday", D(2026, 3, 13), D(2026, 3, 13),
+     Precision.DAY, None),
+    ("She has set a deadline of midnight on Friday for a settlement.", D(2026, 3, 10),
+     "on Friday", D(2026, 3, 13), D(2026, 3, 13), Precision.DAY, None),
+    ("The pair reached a deal shortly before Friday's deadline.", D(2026, 3, 14), "Friday",
+     D(2026, 3, 13), D(2026, 3, 13), Precision.DAY, Tense.PAST),
+    ("Analysts said a deal was close before Friday's deadline.", D(2026, 3, 12), "Friday",
+     D(2026, 3, 13), D(2026, 3, 13), Precision.DAY, None),
+    # a simple present with a weekday is a schedule
+    ("The hearings continue on Monday with evidence from the builder.", D(2026, 2, 5),
+     "on Monday", D(2026, 2, 9), D(2026, 2, 9), Precision.DAY, Tense.PRESENT),
+    ("Talks resume at 9 a.m. on Friday.", D(2026, 3, 12), "on Friday",
+     D(2026, 3, 13), D(2026, 3, 13), Precision.DAY, None),
+    # "due in May" modifying a noun of a past clause: the past May
+    ("The pump's checks, due in May and November, had each been delayed by weeks.",
+     D(2026, 2, 5), "in May", D(2025, 5, 1), D(2025, 5, 31), Precision.MONTH, Tense.PAST),
+    ("The report is due in May.", D(2026, 2, 5), "in May",
+     D(2026, 5, 1), D(2026, 5, 31), Precision.MONTH, None),
     # years
     ("The first visit was in 1966.", SUN, "in 1966",
      D(1966, 1, 1), D(1966, 12, 31), Precision.YEAR, Tense.PAST),

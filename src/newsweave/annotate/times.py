@@ -14,8 +14,9 @@ Resolution rules (``ref`` = the reference date, weeks run Monday to Sunday):
   ``ref``, where a date on the wrong side of the clause's tense (later than ``ref`` in a
   past-tense clause, earlier in a future one) counts as six times as far, and twice as far
   after "until/by/through/before" (a past clause can name a future deadline: "agreed to a
-  truce until November 10"). "since" always reads back. No ``ref`` and no year:
-  ``start``/``end`` are ``None``.
+  truce until November 10"). "since" always reads back. "due"/"scheduled" modifying a noun
+  takes the tense of the noun's clause ("checks, due in May, had been postponed": past).
+  No ``ref`` and no year: ``start``/``end`` are ``None``.
 - months ("in May", "since May", "the end of September", "this/last/next month",
   "earlier this month"): the whole month, MONTH precision; the year is chosen as above.
   "the end of"/"early"/"late" keep MONTH precision and the whole month: the text gives no
@@ -24,9 +25,12 @@ Resolution rules (``ref`` = the reference date, weeks run Monday to Sunday):
 - bare weekdays ("on Sunday", "said Sunday", "on Friday night", "Sunday's talks"): in a
   past-tense clause the latest such day on or before ``ref``; in a future-tense clause
   or a present progressive ("is hosting ... from Sunday") or after "until/by" in a
-  present-tense clause ("expects a vaccine by December") the first on or after ``ref``;
-  otherwise the nearest. "Saturday and Sunday" gives two expressions; "from Sunday to
-  Tuesday" one RANGE.
+  present-tense clause ("expects a vaccine by December") or in a simple present ("The
+  hearings continue on Monday": a schedule) the first on or after ``ref``; otherwise the
+  nearest. A weekday that closes a deadline ("until midnight on Friday", "a deadline of
+  midnight on Friday", "before Friday's deadline") is that weekday of ``ref``'s own week
+  whatever the tense (a future clause past it: the next week's). "Saturday and Sunday"
+  gives two expressions; "from Sunday to Tuesday" one RANGE.
 - "next Thursday" and "next week on Thursday": that weekday in the calendar week after
   ``ref``'s week (a Sunday or Saturday ``ref`` gives the Thursday 4 or 5 days later; a
   Monday ``ref`` gives the Thursday 10 days later, not 3). "last Thursday": the latest
@@ -54,7 +58,7 @@ from datetime import date, timedelta
 from spacy.tokens import Doc, Token
 
 from newsweave.annotate.doccache import cached, doc_text
-from newsweave.annotate.tense import clause_tense, is_progressive
+from newsweave.annotate.tense import clause_tense, governing_verb, is_progressive
 from newsweave.model import Precision, Span, Tense, TimeExpr
 
 __all__ = ["infer_publication_date", "resolve_times"]
@@ -120,6 +124,11 @@ class _Context:
     tense: Tense
     forward: bool  # present progressive: read ahead like a future
     deadline: bool = False  # "until/by/through/before": a past clause may name a future day
+    # A weekday that closes a deadline ("until midnight on Friday", "Friday's deadline"):
+    # the weekday of the reference's own week, whatever the tense of the clause.
+    deadline_day: bool = False
+    # A simple present with a weekday ("The hearings continue on Monday") is a schedule.
+    scheduled: bool = False
 
 
 # A date on the wrong side of the clause's tense counts this many times as far (see module doc).
@@ -143,9 +152,13 @@ def _week_start(day: date) -> date:
 def _weekday_on(ref: date, weekday: int, ctx: _Context) -> date:
     back = ref - timedelta(days=(ref.weekday() - weekday) % 7)
     ahead = ref + timedelta(days=(weekday - ref.weekday()) % 7)
+    if ctx.deadline_day:
+        day = _week_start(ref) + timedelta(days=weekday)
+        # "will expire on Friday" written on a Saturday: the coming Friday
+        return day + timedelta(weeks=1) if ctx.tense is Tense.FUTURE and day < ref else day
     if ctx.tense is Tense.PAST:
         return back
-    if ctx.tense is Tense.FUTURE or ctx.forward:
+    if ctx.tense is Tense.FUTURE or ctx.forward or ctx.scheduled:
         return ahead
     return back if (ref - back) <= (ahead - ref) else ahead
 
@@ -300,6 +313,38 @@ def _relative_weekday(m: re.Match[str], ctx: _Context) -> _Resolved | None:
     else:  # "this"
         day = _weekday_on(ctx.ref, weekday, ctx)
     return day, day, Precision.DAY
+
+
+# Bounded look-around for a deadline (fixed-width slices of the text, no backtracking).
+_DEADLINE_BEFORE = re.compile(
+    r"(?:\b(?:until|till|by|before)|\bdeadline(?:\s+of)?)\s+"
+    r"(?:(?:midnight|noon|the\s+end\s+of(?:\s+the\s+day)?)\s+)?(?:on\s+)?$",
+    re.IGNORECASE,
+)
+_DEADLINE_AFTER = re.compile(r"^(?:['’]s)?(?:\s+(?:midnight|noon))?\s+deadline\b", re.IGNORECASE)
+
+
+def _is_deadline_day(text: str, anchor_start: int, anchor_end: int) -> bool:
+    before = text[max(0, anchor_start - 40) : anchor_start]
+    return bool(
+        _DEADLINE_BEFORE.search(before) or _DEADLINE_AFTER.match(text[anchor_end : anchor_end + 30])
+    )
+
+
+def _clause_tense(token: Token) -> Tense:
+    """``clause_tense``, except that "due"/"scheduled" modifying a noun ("checks, due in May
+    and November, had been pushed back") takes the tense of the noun's clause."""
+    above = governing_verb(token)
+    if (
+        above is not None
+        and above.pos_ == "ADJ"
+        and above.dep_ in ("amod", "appos", "acl")
+        and above.head.pos_ in ("NOUN", "PROPN")
+    ):
+        outer = governing_verb(above.head)
+        if outer is not None:
+            return clause_tense(above.head)
+    return clause_tense(token)
 
 
 def _weekday(m: re.Match[str], ctx: _Context) -> _Resolved | None:
@@ -498,10 +543,11 @@ def resolve_times(doc: Doc, article_id: str, reference: date | None) -> list[Tim
     for m, index in cached(doc, "times.found", _find):
         token = _anchor_token(doc, *m.span("anchor"))
         assert token is not None  # _find keeps only matches with a token
-        tense = clause_tense(token)
+        tense = _clause_tense(token)
         # "since May" points back whatever the verb: "has been falling since May"
         first_word = m.group(0).split(maxsplit=1)[0].lower()
         looks = Tense.PAST if first_word == "since" else tense
+        verb = governing_verb(token)
         ctx = _Context(
             reference,
             looks,
@@ -509,6 +555,11 @@ def resolve_times(doc: Doc, article_id: str, reference: date | None) -> list[Tim
             forward=looks is Tense.PRESENT
             and (first_word in _DEADLINE_PREPS or is_progressive(token)),
             deadline=first_word in _DEADLINE_PREPS,
+            deadline_day=_is_deadline_day(doc_text(doc), *m.span("anchor")),
+            scheduled=looks is Tense.PRESENT
+            and verb is not None
+            and verb.tag_ in ("VBZ", "VBP")
+            and verb.lemma_.lower() != "be",
         )
         try:
             resolved = _PATTERNS[index][1](m, ctx)
