@@ -9,9 +9,8 @@ embeddings), then the fuse steps the timeline needs, as ``newsweave.fuse.fuse`` 
 per collection, fixed seed) to keep the run short.
 
 Systems, each asked for as many dates as the gold timeline has (N):
-- newsweave: ``build_timeline(max_entries=N)`` as built; entries whose precision is not a day
-  (month, year, week, range) are dropped (the gold dates are all days), so it may have fewer
-  than N dates, and several entries may share a day.
+- newsweave: ``build_timeline`` as built, asked for N days of day-precise entries (the gold
+  dates are all days), k entries per day (``max_days=N, max_per_day=k, only_days=True``).
 - newsweave, N best days: ``build_timeline`` with no cap, day entries only, days ranked by the
   best independent support of their entries (then articles): the N best days.
 - publication dates: the N days with most articles published; summary: the first sentence
@@ -140,18 +139,17 @@ def annotate_collection(rows: Sequence[dict], cache: Path | None = None) -> list
     return [annotate_doc(doc, a) for doc, a in zip(docs, articles, strict=True)]
 
 
-def timelines(items: Sequence[AnnotatedArticle], caps: Sequence[int]) -> list[list[TimelineEntry]]:
+def timelines(
+    items: Sequence[AnnotatedArticle], options: Sequence[TimelineOptions]
+) -> list[list[TimelineEntry]]:
     """The fuse steps in front of the timeline, as ``newsweave.fuse.fuse`` runs them, then one
-    timeline per cap on its entries."""
+    timeline per options."""
     dated = infer_dates(items)
     normalised, _ = normalise_entities(dated)
     quality = {aid: r.score for aid, r in assess_story(normalised).items()}
     graph = build_copy_graph(build_context(normalised, embed=False))
     return [
-        build_timeline(
-            normalised, graph=graph, quality=quality, options=TimelineOptions(max_entries=cap)
-        )
-        for cap in caps
+        build_timeline(normalised, graph=graph, quality=quality, options=opts) for opts in options
     ]
 
 
@@ -263,10 +261,19 @@ def main() -> None:
         t0 = time.perf_counter()
         items = annotate_collection(rows, args.cache)
         n, k = len(gold.timeline), max(1, round(gold.mean_sentences))
-        built, uncapped = timelines(items, (n, 10**6))
+        built, uncapped = timelines(
+            items,
+            (
+                # N days, k events each, nothing reserved beyond them for what is scheduled
+                TimelineOptions(
+                    max_days=n, max_entries=n * k, max_per_day=k, max_scheduled=0, only_days=True
+                ),
+                TimelineOptions(max_entries=10**6, max_scheduled=0),
+            ),
+        )
         dropped = sum(e.precision != Precision.DAY for e in built)
         systems = {
-            "newsweave (max_entries=N)": ours_as_built(built, k),
+            "newsweave (max_days=N)": ours_as_built(built, k),
             "newsweave (N best days)": ours_best_days(uncapped, n, k),
             "baseline: publication dates": publication_baseline(items, n, k),
             "baseline: random days (seed)": random_baseline(items, n, k, args.seed),

@@ -559,7 +559,10 @@ def resolve_times(doc: Doc, article_id: str, reference: date | None) -> list[Tim
             scheduled=looks is Tense.PRESENT
             and verb is not None
             and verb.tag_ in ("VBZ", "VBP")
-            and verb.lemma_.lower() != "be",
+            and verb.lemma_.lower() != "be"
+            # the day hangs from the verb itself ("continue on Monday"), not from a noun
+            # of its clause ("the offer, up from 5.5% on Tuesday, falls short")
+            and (token.head == verb or (token.head.dep_ == "prep" and token.head.head == verb)),
         )
         try:
             resolved = _PATTERNS[index][1](m, ctx)

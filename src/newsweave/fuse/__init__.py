@@ -70,7 +70,7 @@ def fuse(
         facts=tuple(facts),
         entities=tuple(summarise_entities(normalised, resolver)),
         quotes=tuple(merge_quotes(normalised, resolver, quality)),
-        timeline=tuple(build_timeline(normalised, graph, quality, opts.timeline)),
+        timeline=tuple(build_timeline(normalised, graph, quality, opts.timeline, context=ctx)),
         discrepancies=tuple(find_discrepancies(ctx, graph, resolver, opts.discrepancies)),
         sources=tuple(_signals(normalised, facts, graph, reports)),
         quality=quality,
