@@ -246,6 +246,8 @@ A = "a1"
 BRIEF = Brief(
     story_id="s1",
     headline="Talks end with a framework",
+    headline_article=A,
+    headline_citations=(Span(A, 0, 16),),
     summary=(CitedText("Negotiators met.", (Span(A, 0, 16),)),),
     facts=(Fact("They met twice.", Support(3, 2), (Span(A, 17, 32), Span("a2", 4, 20))),),
     entities=(EntitySummary("Ada Vale", "PERSON", ("trade envoy",), 4, (Span(A, 40, 48),)),),
@@ -307,7 +309,15 @@ EXPECTED_SHAPE = {
 
 def test_brief_json_has_the_published_shape() -> None:
     data = codec.brief_to_dict(BRIEF)
-    assert list(data) == ["story_id", "headline", *EXPECTED_SHAPE, "sources", "coverage"]
+    assert list(data) == [
+        "story_id",
+        "headline",
+        "headline_article",
+        "headline_citations",
+        *EXPECTED_SHAPE,
+        "sources",
+        "coverage",
+    ]
     for section, keys in EXPECTED_SHAPE.items():
         assert set(data[section][0]) == keys, section
     assert data["facts"][0]["support"] == {"articles": 3, "independent": 2}

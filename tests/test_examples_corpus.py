@@ -164,3 +164,47 @@ def test_the_four_discrepancies(strike: Brief, kind: str, marks: tuple[str, str]
 
 def test_no_false_alarms_in_the_example_story(strike: Brief) -> None:
     assert len(strike.discrepancies) == 4
+
+
+def _decoy(run: tuple[list[Brief], IngestReport]) -> Brief:
+    return min(run[0], key=lambda b: len(b.articles))
+
+
+def test_headline_tells_how_the_story_ended(strike: Brief) -> None:
+    # the latest reports (the deal on 14 March), not the earlier ones about offers
+    assert "deal" in strike.headline.lower()
+    assert not strike.headline.rstrip().endswith(":")
+
+
+def test_summary_puts_the_deal_before_the_offers_it_superseded(strike: Brief) -> None:
+    texts = [s.text for s in strike.summary]
+    deal = next(i for i, t in enumerate(texts) if "8 percent" in t or "8 per cent" in t)
+    offers = [i for i, t in enumerate(texts) if "5.5" in t or "6.5" in t]
+    assert all(deal < i for i in offers), texts
+    assert len(texts) == len(set(texts)) and len(texts) <= 8
+
+
+def test_deadline_on_friday_is_that_weeks_friday(strike: Brief) -> None:
+    deadlines = [e for e in strike.timeline if "midnight" in e.event and "Friday" in e.when]
+    assert deadlines and all(e.date == "2026-03-13" for e in deadlines)
+    assert not any(e.date == "2026-03-06" and "midnight" in e.event for e in strike.timeline)
+
+
+def test_timeline_lists_each_sentence_once(strike: Brief) -> None:
+    cited = [(c.article_id, c.start) for e in strike.timeline for c in e.citations]
+    assert len(cited) == len(set(cited))
+
+
+@pytest.mark.parametrize(
+    ("words", "day"),
+    [("hearings continue on Monday", "2026-02-09"), ("on 27 January", "2026-01-27")],
+)
+def test_decoy_timeline_days(run: tuple[list[Brief], IngestReport], words: str, day: str) -> None:
+    entries = [e for e in _decoy(run).timeline if words in e.event]
+    assert entries and all(e.date == day for e in entries), _decoy(run).timeline
+
+
+def test_checks_due_in_may_are_last_years(run: tuple[list[Brief], IngestReport]) -> None:
+    for entry in _decoy(run).timeline:
+        if "due in May" in entry.event:
+            assert entry.date == "2025-05"

@@ -173,3 +173,53 @@ def test_tariff_figures_for_different_times_are_not_contradictions(brief: Brief)
         (d.topic, d.reason) for d in brief.discrepancies
     ]
     assert len(brief.discrepancies) == 2
+
+
+def test_headline_is_a_current_report_not_a_dateline_or_preview(brief: Brief) -> None:
+    assert not brief.headline.rstrip().endswith(":")
+    assert "KUALA LUMPUR" not in brief.headline
+    assert "to hold talks" not in brief.headline  # the preview of talks that have happened
+    assert brief.headline_article in brief.texts
+    if brief.headline_citations:
+        (span,) = brief.headline_citations
+        assert brief.texts[span.article_id][span.start : span.end] == brief.headline
+    else:
+        titles = {a.article_id: a.title for a in brief.articles}
+        assert titles[brief.headline_article] == brief.headline
+
+
+@pytest.mark.parametrize(
+    ("fact", "pattern"),
+    [
+        ("where the talks are", r"Kuala Lumpur|Malaysia"),
+        ("when the leaders meet", r"Thursday|October 30"),
+        ("a signal of progress", r"productive|constructive"),
+        ("what is at stake", r"100% tariffs|100 percent"),
+    ],
+)
+def test_summary_states_the_central_facts(brief: Brief, fact: str, pattern: str) -> None:
+    assert any(re.search(pattern, s.text) for s in brief.summary), fact
+
+
+def test_summary_has_no_sentence_twice(brief: Brief) -> None:
+    assert len(brief.summary) <= 8
+    texts = [s.text for s in brief.summary]
+    assert len(texts) == len(set(texts))
+    for s in brief.summary:
+        (first, *_) = s.citations
+        assert brief.texts[first.article_id][first.start : first.end] == s.text
+
+
+def test_timeline_lists_each_sentence_once(brief: Brief) -> None:
+    cited = [(c.article_id, c.start) for e in brief.timeline for c in e.citations]
+    assert len(cited) == len(set(cited))
+    assert not any(re.match(r"[A-Z]{3,} [A-Z]{3,} ", e.event) for e in brief.timeline)
+
+
+@pytest.mark.parametrize(
+    ("words", "day"),
+    [("left Washington on Friday night", "2025-10-24"), ("on October 30", "2025-10-30")],
+)
+def test_timeline_entries_on_their_days(brief: Brief, words: str, day: str) -> None:
+    hits = [e for e in brief.timeline if words in e.event]
+    assert hits and all(e.date == day for e in hits), [(e.date, e.event) for e in hits]

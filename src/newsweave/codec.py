@@ -552,6 +552,8 @@ def brief_to_dict(brief: Brief) -> Json:
     return {
         "story_id": brief.story_id,
         "headline": brief.headline,
+        "headline_article": brief.headline_article,
+        "headline_citations": _citations_out(brief.headline_citations),
         "summary": [_cited_out(c) for c in brief.summary],
         "facts": [
             {
@@ -629,6 +631,10 @@ def _brief_in(data: Mapping[str, Any]) -> Brief:
     return Brief(
         story_id=_str(data, "story_id"),
         headline=_str(data, "headline"),
+        headline_article=_opt_str(data, "headline_article"),
+        headline_citations=(
+            _citations_in(data, "headline_citations") if "headline_citations" in data else ()
+        ),
         summary=tuple(_cited_in(d) for d in _list(data, "summary")),
         facts=tuple(
             Fact(_str(d, "text"), _support_in(d), _citations_in(d)) for d in _list(data, "facts")

@@ -299,6 +299,9 @@ class Brief:
     discrepancies: tuple[Discrepancy, ...]
     articles: tuple[SourceRef, ...]
     sources: tuple[SourceSignal, ...] = ()
+    headline_article: str | None = None
+    """The article whose title (or, with ``headline_citations``, whose text) the headline is."""
+    headline_citations: tuple[Span, ...] = ()
     texts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     """Article texts by id, so renderers can show the cited sentences."""
 
@@ -331,3 +334,5 @@ class StoryAnalysis:
     sources: tuple[SourceSignal, ...] = ()
     quality: dict[str, float] = field(default_factory=dict, compare=False)
     """Text-quality score per article id, 0 (garbled) .. 1 (clean)."""
+    summary: tuple[CitedText, ...] = ()
+    """Summary sentences that together cover the story's central facts, newest first."""

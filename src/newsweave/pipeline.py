@@ -353,15 +353,17 @@ class StoryRow:
 
 def story_rows(store: Store, options: PipelineOptions | None = None) -> list[StoryRow]:
     """One line per stored story: id, headline, article count, sources and time span."""
+    from newsweave.brief.headline import choose_headline
+
     rows: list[StoryRow] = []
     for story in store.stories():
         items = store.articles(list(story.article_ids))
         cached = store.cached_brief(story.story_id, story_fingerprint(items, options))
-        if cached is not None:
-            headline = str(cached.get("headline", ""))
+        if cached is not None and cached.get("headline"):
+            headline = str(cached["headline"])
         else:
-            lead = items[0].article
-            headline = lead.title or (items[0].sentences[0].text if items[0].sentences else "")
+            # the brief's own rule, so the list shows what the brief will (no dateline)
+            headline = choose_headline(items).text
         dates = sorted(
             i.article.published
             for i in items

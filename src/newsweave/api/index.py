@@ -62,10 +62,10 @@ def _entry(store: Store, story_id: str, items: Sequence[AnnotatedArticle]) -> St
     if cached is not None and cached.get("headline"):
         headline = str(cached["headline"])
     else:
-        lead = items[0] if items else None
-        headline = ""
-        if lead is not None:
-            headline = lead.article.title or (lead.sentences[0].text if lead.sentences else "")
+        from newsweave.brief.headline import choose_headline
+
+        # the brief's own rule, so the index shows what the brief will (no dateline)
+        headline = choose_headline(items).text if items else ""
     dates = sorted(
         i.article.published
         for i in items

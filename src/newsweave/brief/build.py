@@ -2,7 +2,9 @@
 
 Every sentence the brief states is a sentence of a cited article, verbatim: the brief never
 writes a figure, date or quote of its own. The summary takes the best-supported facts, one
-sentence per fact, skipping a fact that repeats one already chosen.
+sentence per fact, skipping a fact that repeats one already chosen, unless the fuse stage
+chose the summary (:mod:`newsweave.fuse.summary`). The headline is
+:func:`newsweave.brief.headline.choose_headline` of the story's articles.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newsweave.annotate.sentences import quoted_share
+from newsweave.brief.headline import choose_headline
 from newsweave.fuse.align import self_contained, similarity
 from newsweave.model import (
     Brief,
@@ -43,7 +46,9 @@ def build_brief(analysis: StoryAnalysis, options: BriefOptions | None = None) ->
     opts = options or BriefOptions()
     items = analysis.items
     quality = analysis.quality
-    summary = _summary(list(analysis.facts), quality, opts)
+    # The fuse stage picks the summary where the sentence vectors are; an analysis made
+    # without one (older callers) falls back to the ranked facts.
+    summary = list(analysis.summary) or _summary(list(analysis.facts), quality, opts)
     shared = [g for g in analysis.facts if g.support.articles >= 2][: opts.max_facts]
     # What only one source reports matters too: the lead statements of single sources.
     single = [
@@ -70,9 +75,12 @@ def build_brief(analysis: StoryAnalysis, options: BriefOptions | None = None) ->
         )
         for i in items
     )
+    headline = choose_headline(items)
     return Brief(
         story_id=analysis.story.story_id,
-        headline=_headline(analysis, summary),
+        headline=headline.text,
+        headline_article=headline.article_id,
+        headline_citations=(headline.span,) if headline.span else (),
         summary=tuple(summary),
         facts=tuple(facts),
         entities=analysis.entities,
@@ -124,26 +132,3 @@ def _summary(
         CitedText(text=candidates[c].representative.text, citations=_citations(candidates[c]))
         for c in chosen
     ]
-
-
-def _headline(analysis: StoryAnalysis, summary: list[CitedText]) -> str:
-    """The title of the best-connected article when titles exist, else the top summary line."""
-    titled = [i for i in analysis.items if i.article.title]
-    if titled:
-        support: dict[str, float] = {}
-        for group in analysis.facts:
-            for m in group.members:
-                support[m.span.article_id] = (
-                    support.get(m.span.article_id, 0.0) + group.support.articles - 1
-                )
-        best = max(
-            titled,
-            key=lambda i: (
-                analysis.quality.get(i.article_id, 1.0) >= 0.5,
-                support.get(i.article_id, 0.0),
-            ),
-        )
-        return best.article.title or ""
-    if summary:
-        return summary[0].text
-    return "(untitled story)"

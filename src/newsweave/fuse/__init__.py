@@ -17,6 +17,7 @@ from newsweave.fuse.entities import normalise_entities, summarise_entities
 from newsweave.fuse.independence import CopyGraph, build_copy_graph, earlier
 from newsweave.fuse.quality import QualityReport, assess_story
 from newsweave.fuse.quotes import merge_quotes
+from newsweave.fuse.summary import select_summary
 from newsweave.fuse.timeline import TimelineOptions, build_timeline
 from newsweave.model import (
     AnnotatedArticle,
@@ -74,6 +75,7 @@ def fuse(
         discrepancies=tuple(find_discrepancies(ctx, graph, resolver, opts.discrepancies)),
         sources=tuple(_signals(normalised, facts, graph, reports)),
         quality=quality,
+        summary=tuple(select_summary(ctx, facts, quality)),
     )
 
 
