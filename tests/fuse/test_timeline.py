@@ -21,6 +21,7 @@ from newsweave.model import (
     Span,
     Tense,
     TimeExpr,
+    TimelineEntry,
 )
 
 
@@ -51,19 +52,19 @@ REPORT_B = (
 
 
 @pytest.fixture(scope="module")
-def entries(nlp: Language) -> list:
+def entries(nlp: Language) -> list[TimelineEntry]:
     a = _annotated(nlp, REPORT_A, date(2026, 5, 12), "Strait Herald")
     b = _annotated(nlp, REPORT_B, date(2026, 5, 13), "Coast Wire")
     return build_timeline([a, b])
 
 
-def test_the_walkout_is_one_entry_from_both_sources(entries: list) -> None:
+def test_the_walkout_is_one_entry_from_both_sources(entries: list[TimelineEntry]) -> None:
     walkout = [e for e in entries if e.date == "2026-05-11"]
     assert len(walkout) == 1, [(e.date, e.event) for e in entries]
     assert walkout[0].support.articles == 2
 
 
-def test_a_two_day_event_is_one_range_not_its_days(entries: list) -> None:
+def test_a_two_day_event_is_one_range_not_its_days(entries: list[TimelineEntry]) -> None:
     weekend = [e for e in entries if e.date.startswith("2026-05-16") or "05-17" in e.date]
     assert [e.date for e in weekend] == ["2026-05-16/2026-05-17"], [
         (e.date, e.event) for e in entries
@@ -72,18 +73,18 @@ def test_a_two_day_event_is_one_range_not_its_days(entries: list) -> None:
     assert weekend[0].scheduled
 
 
-def test_one_sentence_is_never_listed_twice(entries: list) -> None:
+def test_one_sentence_is_never_listed_twice(entries: list[TimelineEntry]) -> None:
     cited = [(c.article_id, c.start) for e in entries for c in e.citations]
     assert len(cited) == len(set(cited))
     events = [e.event for e in entries]
     assert len(events) == len(set(events))
 
 
-def test_sub_headings_are_cut_from_event_text(entries: list) -> None:
+def test_sub_headings_are_cut_from_event_text(entries: list[TimelineEntry]) -> None:
     assert not any("TALKING POINTS" in e.event for e in entries)
 
 
-def test_a_sentence_with_two_months_is_one_entry(entries: list) -> None:
+def test_a_sentence_with_two_months_is_one_entry(entries: list[TimelineEntry]) -> None:
     for e in entries:
         assert e.when in e.event
     offers = [e for e in entries if "first offer" in e.event]

@@ -85,7 +85,7 @@ def choose_headline(items: Sequence[AnnotatedArticle]) -> Headline:
         others = set().union(*(v for k, v in vocab.items() if k != item.article_id))
         return len(words & others) / len(words)
 
-    candidates: list[tuple[tuple, Headline]] = []
+    candidates: list[tuple[tuple[object, ...], Headline]] = []
     for item in items:
         article = item.article
         lead = _lead(item)
