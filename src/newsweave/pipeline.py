@@ -21,7 +21,6 @@ from newsweave.brief.build import build_brief
 from newsweave.cluster import (
     OnlineClusterer,
     arrival_order,
-    cluster_online,
     known_date,
     open_clusterer,
 )
@@ -40,6 +39,7 @@ from newsweave.model import (
     Story,
 )
 from newsweave.store import Store
+from newsweave.store.memory import MemoryStore
 from newsweave.storyindex import index_path_for
 
 Progress = Callable[[str, int, int | None], None]
@@ -140,15 +140,22 @@ def analyze_with_report(
     options: PipelineOptions | None = None,
     progress: Progress = _noop,
 ) -> tuple[list[Brief], IngestReport]:
-    """Briefs for the stories in ``paths`` (no store involved), and what became of each input."""
+    """Briefs for the stories in ``paths``, and what became of each input.
+
+    The inputs take the path of :func:`ingest` into an in-memory store that is dropped
+    afterwards, so briefing a folder gives the stories and briefs that ingesting it into an
+    empty store and asking for each story's brief gives. Nothing is written to disk.
+    """
     opts = options or PipelineOptions()
-    articles, outcomes = read_articles(paths, opts, progress)
-    items = annotate_articles(articles, opts, progress)
-    # The same online clusterer and arrival order as ingest: briefing a folder gives the
-    # stories that ingesting it into an empty store gives.
-    stories = cluster_online(items, opts.cluster)
-    briefs = brief_stories(items, stories, opts, progress)
-    return briefs, IngestReport(tuple(with_annotation_errors(outcomes, items)), len(stories))
+    _, outcomes = read_articles(paths, opts, progress)
+    with MemoryStore() as store:
+        report = ingest_outcomes(outcomes, store, opts, progress)
+        stories = store.stories()
+        briefs: list[Brief] = []
+        for story in stories:
+            briefs.append(stored_brief(store, story.story_id, opts))
+            progress("brief", 1, len(stories))
+    return briefs, report
 
 
 def analyze(paths: Iterable[str | Path], options: PipelineOptions | None = None) -> list[Brief]:

@@ -37,13 +37,15 @@ from newsweave.model import (
     TimeExpr,
 )
 from newsweave.store import SCHEMA_VERSION, SQLiteStore, Store, StoryState
+from newsweave.store.memory import MemoryStore
 
 
 @dataclass(frozen=True)
 class Backend:
     name: str
     open: Callable[[Path], Store]
-    stamp_newer: Callable[[Path], None]
+    stamp_newer: Callable[[Path], None] | None = None
+    """None for a backend that keeps nothing on disk (no reopening, no migrations)."""
 
 
 def _sqlite_stamp_newer(path: Path) -> None:
@@ -52,11 +54,19 @@ def _sqlite_stamp_newer(path: Path) -> None:
     conn.close()
 
 
-BACKENDS = [Backend("sqlite", SQLiteStore, _sqlite_stamp_newer)]
+BACKENDS = [Backend("sqlite", SQLiteStore, _sqlite_stamp_newer), Backend("memory", MemoryStore)]
+DURABLE = [b for b in BACKENDS if b.stamp_newer is not None]
 
 
 @pytest.fixture(params=BACKENDS, ids=lambda b: b.name)
 def backend(request: pytest.FixtureRequest) -> Backend:
+    chosen: Backend = request.param
+    return chosen
+
+
+@pytest.fixture(params=DURABLE, ids=lambda b: b.name)
+def durable(request: pytest.FixtureRequest) -> Backend:
+    """Backends that keep their data in a file: reopening, migrations, versions."""
     chosen: Backend = request.param
     return chosen
 
@@ -343,14 +353,14 @@ def test_closed_store_says_so(backend: Backend, tmp_path: Path) -> None:
         opened.article_count()
 
 
-def test_everything_survives_reopening(backend: Backend, tmp_path: Path) -> None:
+def test_everything_survives_reopening(durable: Backend, tmp_path: Path) -> None:
     path = tmp_path / "s.db"
-    first = backend.open(path)
+    first = durable.open(path)
     first.add(A)
     first.replace_stories([Story("s1", (A.article_id,))])
     first.save_brief("s1", "f", {"headline": "h"})
     first.close()
-    second = backend.open(path)
+    second = durable.open(path)
     assert_same(A, second.get(A.article_id))
     assert second.stories() == [Story("s1", (A.article_id,))]
     assert second.cached_brief("s1", "f") == {"headline": "h"}
@@ -358,21 +368,22 @@ def test_everything_survives_reopening(backend: Backend, tmp_path: Path) -> None
     second.close()
 
 
-def test_an_empty_v0_file_is_migrated(backend: Backend, tmp_path: Path) -> None:
+def test_an_empty_v0_file_is_migrated(durable: Backend, tmp_path: Path) -> None:
     path = tmp_path / "empty.db"
     path.touch()
-    opened = backend.open(path)
+    opened = durable.open(path)
     assert opened.info()["schema_version"] == SCHEMA_VERSION
     assert opened.add(A) is True
     opened.close()
 
 
-def test_a_store_from_a_newer_version_is_refused(backend: Backend, tmp_path: Path) -> None:
+def test_a_store_from_a_newer_version_is_refused(durable: Backend, tmp_path: Path) -> None:
     path = tmp_path / "future.db"
-    backend.open(path).close()
-    backend.stamp_newer(path)
+    durable.open(path).close()
+    assert durable.stamp_newer is not None
+    durable.stamp_newer(path)
     with pytest.raises(StoreError, match=r"newer than the \d+ this newsweave understands"):
-        backend.open(path)
+        durable.open(path)
 
 
 # --- property: re-adding never duplicates ----------------------------------------------
@@ -480,15 +491,15 @@ def test_replaced_stories_lose_their_states(store: Store) -> None:
     assert store.story_states() == [] and store.stateless_stories() == ["s2"]
 
 
-def test_story_states_survive_reopening(backend: Backend, tmp_path: Path) -> None:
+def test_story_states_survive_reopening(durable: Backend, tmp_path: Path) -> None:
     path = tmp_path / "s.db"
-    first = backend.open(path)
+    first = durable.open(path)
     first.add(A)
     first.add(B)
     first.assign([(A.article_id, "s1"), (B.article_id, "s2")], [state("s1", 0), state("s2", 1)])
     first.merge_stories("s1", "s2", state("s1", 0, size=2))
     first.close()
-    second = backend.open(path)
+    second = durable.open(path)
     assert second.story("s2").story_id == "s1"
     (saved,) = second.story_states()
     assert (saved.story_id, saved.born, saved.size) == ("s1", 0, 2)

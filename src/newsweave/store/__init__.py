@@ -17,12 +17,14 @@ import os
 from pathlib import Path
 
 from newsweave.errors import StoreError
+from newsweave.store.memory import MemoryStore
 from newsweave.store.protocol import Store, StoryState
 from newsweave.store.schema import SCHEMA_VERSION
 from newsweave.store.sqlite import SQLiteStore
 
 __all__ = [
     "SCHEMA_VERSION",
+    "MemoryStore",
     "SQLiteStore",
     "Store",
     "StoryState",
