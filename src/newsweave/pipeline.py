@@ -40,7 +40,6 @@ from newsweave.model import (
 )
 from newsweave.store import Store
 from newsweave.store.memory import MemoryStore
-from newsweave.storyindex import index_path_for
 
 Progress = Callable[[str, int, int | None], None]
 """progress(stage, advanced_by, total_or_None): called as work advances."""
@@ -258,7 +257,7 @@ def assign_stories(
     """
     opts = options or PipelineOptions()
     window = timedelta(days=opts.cluster.window_days)
-    path = index_path_for(str(store.info()["path"]))
+    path = store.story_index_path()
     clusterer = open_clusterer(store.active_stories(window), opts.cluster, path)
     pairs: list[tuple[str, str]] = []
     touched: dict[str, None] = {}
@@ -313,7 +312,7 @@ def restory(store: Store, options: PipelineOptions | None = None) -> list[Story]
     stories = clusterer.stories([i.article_id for i in items])
     store.replace_stories(stories)
     store.assign([], clusterer.states(s.story_id for s in stories))
-    _save_index(clusterer, index_path_for(str(store.info()["path"])))
+    _save_index(clusterer, store.story_index_path())
     _date_from_stories(store, [s.story_id for s in stories])
     return stories
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import signal
-import sqlite3
 import threading
 import time
 import warnings
@@ -29,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsweave.errors import InputError, OptionError, StoreError
+from newsweave.errors import InputError, OptionError
 from newsweave.fetch import FEED_TYPES, PAGE_TYPES, FetchError, FetchOptions, fetch
 from newsweave.ingest.decode import decode
 from newsweave.ingest.extract import read_html
@@ -108,63 +107,20 @@ def _now() -> str:
 
 
 class FeedMemory:
-    """What the watcher has seen, in the store's own SQLite file (its own connection).
+    """What the watcher has seen of each feed: entry ids, validators, failures in a row.
 
-    Raises:
-        StoreError: the store is not a file (``:memory:``) or cannot be read or written.
+    Kept by the store (its feed methods), so it survives restarts of a store on disk.
     """
 
     def __init__(self, store: Store) -> None:
-        path = str(store.info().get("path", ""))
-        if not path or path == ":memory:":
-            raise StoreError(
-                "the feed watcher keeps what it has seen in the store file, and this store has "
-                "none (it is in memory); open a store file with --db or NEWSWEAVE_DB"
-            )
-        self.path = path
-        self._lock = threading.Lock()
-        try:
-            self._conn = sqlite3.connect(path, timeout=10.0, isolation_level=None)
-            self._conn.execute("SELECT 1 FROM feed_state LIMIT 1")
-        except sqlite3.Error as exc:
-            raise StoreError(
-                f"cannot read the feed watcher's tables in the store at {path}: {exc}; "
-                "open the store once with this newsweave (newsweave info) to upgrade it"
-            ) from exc
-
-    @contextmanager
-    def _sql(self, action: str, write: bool = False) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                if write:
-                    self._conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self._conn
-                except BaseException:
-                    if self._conn.in_transaction:
-                        self._conn.execute("ROLLBACK")
-                    raise
-                if write:
-                    self._conn.execute("COMMIT")
-            except sqlite3.Error as exc:
-                raise StoreError(
-                    f"cannot {action} in the store at {self.path}: {exc}; check the file and retry"
-                ) from exc
+        self._store = store
 
     def validators(self, feed: str) -> tuple[str | None, str | None]:
         """The ETag and Last-Modified of the feed's last complete poll."""
-        with self._sql("read the feed state") as conn:
-            row = conn.execute(
-                "SELECT etag, last_modified FROM feed_state WHERE feed_url = ?", (feed,)
-            ).fetchone()
-        return (row[0], row[1]) if row else (None, None)
+        return self._store.feed_validators(feed)
 
     def seen(self, feed: str) -> set[str]:
-        with self._sql("read the feed entries") as conn:
-            rows = conn.execute(
-                "SELECT entry_id FROM feed_entries WHERE feed_url = ?", (feed,)
-            ).fetchall()
-        return {str(r[0]) for r in rows}
+        return self._store.feed_seen(feed)
 
     def remember(
         self,
@@ -176,43 +132,14 @@ class FeedMemory:
     ) -> None:
         """Record handled entries ``(entry_id, status, article_id)``; the validators too when
         ``complete`` (otherwise the old ones stay, so the next poll reads the feed again)."""
-        now = _now()
-        with self._sql("record the feed entries", write=True) as conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO feed_entries (feed_url, entry_id, status, article_id, "
-                "seen_at) VALUES (?, ?, ?, ?, ?)",
-                [(feed, e, s, a, now) for e, s, a in entries],
-            )
-            conn.execute(
-                "INSERT INTO feed_state (feed_url, checked_at, failures) VALUES (?, ?, 0) "
-                "ON CONFLICT (feed_url) DO UPDATE SET checked_at = excluded.checked_at, "
-                "failures = 0, last_error = NULL",
-                (feed, now),
-            )
-            if complete:
-                conn.execute(
-                    "UPDATE feed_state SET etag = ?, last_modified = ? WHERE feed_url = ?",
-                    (etag, last_modified, feed),
-                )
+        self._store.remember_feed(feed, entries, etag, last_modified, complete)
 
     def failed(self, feed: str, error: str) -> int:
         """Count one more failure in a row; returns the count."""
-        with self._sql("record a feed failure", write=True) as conn:
-            conn.execute(
-                "INSERT INTO feed_state (feed_url, checked_at, failures, last_error) "
-                "VALUES (?, ?, 1, ?) ON CONFLICT (feed_url) DO UPDATE SET "
-                "checked_at = excluded.checked_at, failures = failures + 1, "
-                "last_error = excluded.last_error",
-                (feed, _now(), error),
-            )
-            row = conn.execute(
-                "SELECT failures FROM feed_state WHERE feed_url = ?", (feed,)
-            ).fetchone()
-        return int(row[0])
+        return self._store.feed_failed(feed, error)
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        """Nothing to release: the store is the caller's."""
 
 
 def _entry_id(entry: Any) -> str:

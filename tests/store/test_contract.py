@@ -505,3 +505,44 @@ def test_story_states_survive_reopening(durable: Backend, tmp_path: Path) -> Non
     assert (saved.story_id, saved.born, saved.size) == ("s1", 0, 2)
     assert saved.touched == datetime(2025, 10, 26, tzinfo=UTC)
     second.close()
+
+
+# --- the feed watcher's memory -----------------------------------------------------------
+
+
+def test_feed_memory_keeps_entries_validators_and_failures(store: Store) -> None:
+    feed = "https://news.example/feed.xml"
+    assert store.feed_validators(feed) == (None, None)
+    assert store.feed_seen(feed) == set()
+    assert store.feed_failed(feed, "connection refused") == 1
+    assert store.feed_failed(feed, "timed out") == 2
+    store.remember_feed(
+        feed, [("e1", "ingested", None), ("e2", "rejected", None)], "W/1", None, False
+    )
+    assert store.feed_seen(feed) == {"e1", "e2"}
+    assert store.feed_validators(feed) == (None, None)  # an incomplete poll keeps the old ones
+    assert store.feed_failed(feed, "again") == 1  # a successful poll reset the count
+    store.remember_feed(feed, [("e3", "ingested", None)], "W/2", "Tue, 01 Dec 2026", True)
+    assert store.feed_validators(feed) == ("W/2", "Tue, 01 Dec 2026")
+    assert store.feed_seen(feed) == {"e1", "e2", "e3"}
+    assert store.feed_seen("https://other.example/rss") == set()
+
+
+def test_feed_memory_survives_reopening(durable: Backend, tmp_path: Path) -> None:
+    path = tmp_path / "feeds.db"
+    first = durable.open(path)
+    first.remember_feed("f", [("e1", "ingested", None)], "etag-ü", None, True)
+    first.close()
+    second = durable.open(path)
+    assert second.feed_seen("f") == {"e1"} and second.feed_validators("f") == ("etag-ü", None)
+    path_of_index = second.story_index_path()
+    assert path_of_index is not None and path_of_index.parent == tmp_path
+    second.close()
+
+
+def test_a_store_in_memory_keeps_nothing_on_disk(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path / "label.db")
+    store.add(A)
+    store.remember_feed("f", [("e1", "ingested", A.article_id)], None, None, True)
+    assert store.story_index_path() is None
+    assert list(tmp_path.iterdir()) == []

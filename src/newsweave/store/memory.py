@@ -17,8 +17,9 @@ import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -29,6 +30,14 @@ from newsweave.store.protocol import StoryState
 from newsweave.store.schema import SCHEMA_VERSION
 
 MEMORY = ":memory:"
+
+
+@dataclass(slots=True)
+class _Feed:
+    etag: str | None = None
+    last_modified: str | None = None
+    failures: int = 0
+    last_error: str | None = None
 
 
 def _fold(text: str) -> str:
@@ -100,6 +109,8 @@ class MemoryStore:
         self._redirects: dict[str, str] = {}
         self._briefs: dict[str, tuple[str, dict[str, Any]]] = {}
         self._log: list[dict[str, Any]] = []
+        self._feeds: dict[str, _Feed] = {}
+        self._feed_entries: dict[str, dict[str, tuple[str, str | None]]] = {}
 
     def __repr__(self) -> str:
         return f"MemoryStore({self.path!r})"
@@ -353,6 +364,44 @@ class MemoryStore:
     def outcomes(self, limit: int = 100) -> list[dict[str, Any]]:
         with self._use("read the ingest log of"):
             return [dict(entry) for entry in reversed(self._log)][: max(limit, 0)]
+
+    # --- the feed watcher's memory --------------------------------------------------------
+
+    def feed_validators(self, feed: str) -> tuple[str | None, str | None]:
+        with self._use("read the feed state of"):
+            state = self._feeds.get(feed)
+        return (state.etag, state.last_modified) if state else (None, None)
+
+    def feed_seen(self, feed: str) -> set[str]:
+        with self._use("read the feed entries of"):
+            return set(self._feed_entries.get(feed, {}))
+
+    def remember_feed(
+        self,
+        feed: str,
+        entries: Sequence[tuple[str, str, str | None]],
+        etag: str | None,
+        last_modified: str | None,
+        complete: bool,
+    ) -> None:
+        with self._use("record the feed entries in"):
+            known = self._feed_entries.setdefault(feed, {})
+            for entry_id, status, article_id in entries:
+                known[entry_id] = (status, article_id)
+            state = self._feeds.setdefault(feed, _Feed())
+            state.failures = 0
+            if complete:
+                state.etag, state.last_modified = etag, last_modified
+
+    def feed_failed(self, feed: str, error: str) -> int:
+        with self._use("record a feed failure in"):
+            state = self._feeds.setdefault(feed, _Feed())
+            state.failures += 1
+            state.last_error = error
+            return state.failures
+
+    def story_index_path(self) -> Path | None:
+        return None  # nothing on disk: the clusterer keeps its index in memory
 
     def info(self) -> dict[str, Any]:
         with self._use("describe"):

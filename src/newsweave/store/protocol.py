@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, runtime_checkable
 
@@ -168,6 +169,38 @@ class Store(Protocol):
         Raises NotFoundError if absent; StoreError if the text would change (the annotation
         offsets point into it).
         """
+        ...
+
+    # --- the feed watcher's memory ----------------------------------------------------------
+
+    def feed_validators(self, feed: str) -> tuple[str | None, str | None]:
+        """The ETag and Last-Modified of the feed's last complete poll (None, None if none)."""
+        ...
+
+    def feed_seen(self, feed: str) -> set[str]:
+        """The ids of the feed's entries already handled."""
+        ...
+
+    def remember_feed(
+        self,
+        feed: str,
+        entries: Sequence[tuple[str, str, str | None]],
+        etag: str | None,
+        last_modified: str | None,
+        complete: bool,
+    ) -> None:
+        """Record handled entries ``(entry_id, status, article_id)`` and a successful poll
+        (failures reset); the validators too when ``complete`` (otherwise the old ones stay,
+        so the next poll reads the feed again). One transaction."""
+        ...
+
+    def feed_failed(self, feed: str, error: str) -> int:
+        """Count one more failure in a row of the feed; returns the count."""
+        ...
+
+    def story_index_path(self) -> Path | None:
+        """Where the story clusterer's nearest-neighbour index is kept beside this store, or
+        None when the store keeps nothing on disk (the index is then rebuilt in memory)."""
         ...
 
     def info(self) -> dict[str, Any]:

@@ -580,6 +580,68 @@ class SQLiteStore:
             for r in rows
         ]
 
+    # --- the feed watcher's memory --------------------------------------------------------
+
+    def feed_validators(self, feed: str) -> tuple[str | None, str | None]:
+        with self._read("read the feed state of") as conn:
+            row = conn.execute(
+                "SELECT etag, last_modified FROM feed_state WHERE feed_url = ?", (feed,)
+            ).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def feed_seen(self, feed: str) -> set[str]:
+        with self._read("read the feed entries of") as conn:
+            rows = conn.execute(
+                "SELECT entry_id FROM feed_entries WHERE feed_url = ?", (feed,)
+            ).fetchall()
+        return {str(r[0]) for r in rows}
+
+    def remember_feed(
+        self,
+        feed: str,
+        entries: Sequence[tuple[str, str, str | None]],
+        etag: str | None,
+        last_modified: str | None,
+        complete: bool,
+    ) -> None:
+        now = _now()
+        with self._write("record the feed entries in") as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO feed_entries (feed_url, entry_id, status, article_id, "
+                "seen_at) VALUES (?, ?, ?, ?, ?)",
+                [(feed, e, st, a, now) for e, st, a in entries],
+            )
+            conn.execute(
+                "INSERT INTO feed_state (feed_url, checked_at, failures) VALUES (?, ?, 0) "
+                "ON CONFLICT (feed_url) DO UPDATE SET checked_at = excluded.checked_at, "
+                "failures = 0, last_error = NULL",
+                (feed, now),
+            )
+            if complete:
+                conn.execute(
+                    "UPDATE feed_state SET etag = ?, last_modified = ? WHERE feed_url = ?",
+                    (_storable(etag), _storable(last_modified), feed),
+                )
+
+    def feed_failed(self, feed: str, error: str) -> int:
+        with self._write("record a feed failure in") as conn:
+            conn.execute(
+                "INSERT INTO feed_state (feed_url, checked_at, failures, last_error) "
+                "VALUES (?, ?, 1, ?) ON CONFLICT (feed_url) DO UPDATE SET "
+                "checked_at = excluded.checked_at, failures = failures + 1, "
+                "last_error = excluded.last_error",
+                (feed, _now(), _storable(error)),
+            )
+            row = conn.execute(
+                "SELECT failures FROM feed_state WHERE feed_url = ?", (feed,)
+            ).fetchone()
+        return int(row[0])
+
+    def story_index_path(self) -> Path | None:
+        if not self.path or self.path == ":memory:":
+            return None
+        return Path(f"{self.path}.stories.usearch")
+
     def info(self) -> dict[str, Any]:
         with self._read("describe") as conn:
             counts = {
