@@ -18,7 +18,7 @@ from pathlib import Path
 
 from newsweave.errors import StoreError
 from newsweave.store.memory import MemoryStore
-from newsweave.store.protocol import Store, StoryState
+from newsweave.store.protocol import Store, StoreInfo, StoryState
 from newsweave.store.schema import SCHEMA_VERSION
 from newsweave.store.sqlite import SQLiteStore
 
@@ -27,6 +27,7 @@ __all__ = [
     "MemoryStore",
     "SQLiteStore",
     "Store",
+    "StoreInfo",
     "StoryState",
     "default_store_path",
     "open_store",

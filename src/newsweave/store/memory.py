@@ -26,7 +26,7 @@ from typing import Any
 from newsweave.codec import embedding_from_blob, embedding_to_blob
 from newsweave.errors import NotFoundError, StoreError
 from newsweave.model import AnnotatedArticle, Article, IngestOutcome, Story
-from newsweave.store.protocol import StoryState
+from newsweave.store.protocol import StoreInfo, StoryState
 from newsweave.store.schema import SCHEMA_VERSION
 
 MEMORY = ":memory:"
@@ -403,17 +403,18 @@ class MemoryStore:
     def story_index_path(self) -> Path | None:
         return None  # nothing on disk: the clusterer keeps its index in memory
 
-    def info(self) -> dict[str, Any]:
+    def info(self) -> StoreInfo:
         with self._use("describe"):
-            return {
-                "backend": "memory",
-                "path": self.path,
-                "schema_version": SCHEMA_VERSION,
-                "articles": len(self._items),
-                "stories": len(self._stories),
-                "briefs": len(self._briefs),
-                "outcomes": len(self._log),
-            }
+            return StoreInfo(
+                backend="memory",
+                path=self.path,
+                schema_version=SCHEMA_VERSION,
+                articles=len(self._items),
+                stories=len(self._stories),
+                briefs=len(self._briefs),
+                outcomes=len(self._log),
+                annotation_errors=sum(1 for item in self._items.values() if item.errors),
+            )
 
     def close(self) -> None:
         with self._lock:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypedDict, runtime_checkable
 
 import numpy as np
 
@@ -49,6 +49,19 @@ class StoryState:
         """The latest of ``last`` and ``touched``: when the story last showed activity."""
         known = [t for t in (self.last, self.touched) if t is not None]
         return max(known) if known else None
+
+
+class StoreInfo(TypedDict):
+    """What :meth:`Store.info` reports: the backend, where it is, and what it holds."""
+
+    backend: str  # "sqlite" or "memory"
+    path: str  # the file, or ":memory:"
+    schema_version: int
+    articles: int
+    stories: int
+    briefs: int
+    outcomes: int  # ingest log entries
+    annotation_errors: int  # articles stored with a recorded annotation failure
 
 
 @runtime_checkable
@@ -203,9 +216,8 @@ class Store(Protocol):
         None when the store keeps nothing on disk (the index is then rebuilt in memory)."""
         ...
 
-    def info(self) -> dict[str, Any]:
-        """``backend, path, schema_version`` and the counts ``articles, stories, briefs,
-        outcomes, annotation_errors`` (articles stored with a failed annotator)."""
+    def info(self) -> StoreInfo:
+        """The backend, its location, schema version and counts (:class:`StoreInfo`)."""
         ...
 
     def close(self) -> None:

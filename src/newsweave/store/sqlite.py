@@ -34,7 +34,7 @@ from newsweave.codec import (
 )
 from newsweave.errors import NotFoundError, StoreError
 from newsweave.model import AnnotatedArticle, Article, IngestOutcome, Story
-from newsweave.store.protocol import StoryState
+from newsweave.store.protocol import StoreInfo, StoryState
 from newsweave.store.schema import migrate, schema_version
 
 __all__ = ["SQLiteStore"]
@@ -642,20 +642,22 @@ class SQLiteStore:
             return None
         return Path(f"{self.path}.stories.usearch")
 
-    def info(self) -> dict[str, Any]:
+    def info(self) -> StoreInfo:
         with self._read("describe") as conn:
-            counts = {
-                name: int(conn.execute(sql).fetchone()[0])
-                for name, sql in (
-                    ("articles", "SELECT count(*) FROM articles"),
-                    ("stories", "SELECT count(*) FROM stories"),
-                    ("briefs", "SELECT count(*) FROM briefs"),
-                    ("outcomes", "SELECT count(*) FROM ingest_log"),
-                    ("annotation_errors", "SELECT count(*) FROM annotations WHERE errors > 0"),
-                )
-            }
-            version = schema_version(conn)
-        return {"backend": "sqlite", "path": self.path, "schema_version": version, **counts}
+
+            def count(sql: str) -> int:
+                return int(conn.execute(sql).fetchone()[0])
+
+            return StoreInfo(
+                backend="sqlite",
+                path=self.path,
+                schema_version=schema_version(conn),
+                articles=count("SELECT count(*) FROM articles"),
+                stories=count("SELECT count(*) FROM stories"),
+                briefs=count("SELECT count(*) FROM briefs"),
+                outcomes=count("SELECT count(*) FROM ingest_log"),
+                annotation_errors=count("SELECT count(*) FROM annotations WHERE errors > 0"),
+            )
 
     def close(self) -> None:
         with self._lock:
