@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -27,6 +28,7 @@ import httpx
 
 from newsweave import __version__
 from newsweave.errors import NewsweaveError
+from newsweave.fetch_deadline import bounded_transport
 
 __all__ = [
     "FEED_TYPES",
@@ -78,6 +80,9 @@ class FetchOptions:
 
     Args:
         timeout: seconds for connecting and for each read.
+        deadline: seconds for the whole fetch, redirects included: a server that trickles
+            its answer a byte at a time is cut off here (checked between reads, so a fetch
+            ends within ``deadline + timeout``).
         max_bytes: a body larger than this is refused (checked on the header and while reading).
         content_types: accepted media types (without parameters); empty accepts any.
         allow_private: also fetch private, loopback and link-local addresses (tests, intranets).
@@ -85,6 +90,7 @@ class FetchOptions:
     """
 
     timeout: float = 10.0
+    deadline: float = 30.0
     max_bytes: int = 5_000_000
     content_types: tuple[str, ...] = PAGE_TYPES
     allow_private: bool = False
@@ -114,10 +120,32 @@ class Fetched:
         return self.headers.get("last-modified")
 
 
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052 well-known prefix
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")  # RFC 8215 local-use prefix
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries and routes to: IPv4-mapped, 6to4
+    (2002::/16), Teredo (2001::/32, server and client) and NAT64 (64:ff9b::/96)."""
+    out: list[ipaddress.IPv4Address] = []
+    if address.ipv4_mapped is not None:
+        out.append(address.ipv4_mapped)
+    if address.sixtofour is not None:
+        out.append(address.sixtofour)
+    if address.teredo is not None:
+        out.extend(address.teredo)
+    if address in _NAT64 or address in _NAT64_LOCAL:
+        out.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return out
+
+
 def _refusal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     """Why an address is not public, or None when it is."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return _refusal(address.ipv4_mapped)
+    if isinstance(address, ipaddress.IPv6Address):
+        for inner in _embedded_ipv4(address):
+            reason = _refusal(inner)
+            if reason:
+                return f"{reason} (embedded in {address.compressed})"
     for test, name in (
         (address.is_loopback, "a loopback"),
         (address.is_link_local, "a link-local"),
@@ -225,8 +253,12 @@ def fetch(
     """
     opts = options or FetchOptions()
     current = url
+    ends = time.monotonic() + opts.deadline
     with httpx.Client(
-        timeout=httpx.Timeout(opts.timeout), follow_redirects=False, trust_env=False
+        timeout=httpx.Timeout(opts.timeout),
+        follow_redirects=False,
+        trust_env=False,
+        transport=bounded_transport(ends),
     ) as client:
         for _ in range(opts.max_redirects + 1):
             target = check_url(current, opts.allow_private)
@@ -236,18 +268,24 @@ def fetch(
                 **(headers or {}),
                 "Host": _host_header(current),
             }
+            left = ends - time.monotonic()
+            if left <= 0:
+                raise _overdue(current, opts)
             try:
                 with client.stream(
                     "GET",
                     _direct_url(current, target.address),
                     headers=request_headers,
                     extensions={"sni_hostname": target.host},
+                    timeout=httpx.Timeout(min(opts.timeout, left)),
                 ) as response:
                     if response.status_code in _REDIRECTS and "location" in response.headers:
                         current = urljoin(current, response.headers["location"])
                         continue
-                    return _read(current, response, opts)
+                    return _read(current, response, opts, ends)
             except httpx.TimeoutException:
+                if time.monotonic() >= ends:
+                    raise _overdue(current, opts) from None
                 raise FetchError(
                     current, f"no answer within {opts.timeout:g} s", transient=True
                 ) from None
@@ -258,7 +296,16 @@ def fetch(
     raise FetchError(url, f"more than {opts.max_redirects} redirects; the last went to {current}")
 
 
-def _read(url: str, response: httpx.Response, opts: FetchOptions) -> Fetched:
+def _overdue(url: str, opts: FetchOptions) -> FetchError:
+    return FetchError(
+        url,
+        f"the server took more than {opts.deadline:g} s in all (FetchOptions.deadline); "
+        "it answers too slowly",
+        transient=True,
+    )
+
+
+def _read(url: str, response: httpx.Response, opts: FetchOptions, ends: float) -> Fetched:
     status = response.status_code
     found = {k.lower(): v for k, v in response.headers.items()}
     if status == 304:
@@ -283,6 +330,8 @@ def _read(url: str, response: httpx.Response, opts: FetchOptions) -> Fetched:
     body = bytearray()
     for chunk in response.iter_bytes():
         body.extend(chunk)
+        if time.monotonic() > ends:
+            raise _overdue(url, opts)
         if len(body) > opts.max_bytes:
             raise FetchError(url, f"the body is over the {opts.max_bytes:,}-byte limit")
     return Fetched(url, status, media, bytes(body), found)

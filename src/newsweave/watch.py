@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import logging
 import signal
 import threading
 import time
@@ -37,6 +38,8 @@ from newsweave.model import DateOrigin, IngestOutcome, IngestStatus
 from newsweave.pipeline import PipelineOptions, ingest_outcomes
 from newsweave.store import Store
 
+logger = logging.getLogger("newsweave.watch")
+
 __all__ = ["FeedMemory", "WatchEvent", "WatchOptions", "parse_interval", "poll_feed", "watch"]
 
 
@@ -51,12 +54,15 @@ class WatchOptions:
         max_backoff: ...up to this many seconds.
         fetch: limits for feeds and pages (``allow_private`` lets it reach your own network).
         pipeline: the ingest, annotate and cluster options.
+        feed_deadline: seconds for fetching one feed and the pages of its link-only entries;
+            pages left when it passes are fetched on the next poll.
     """
 
     every: float = 300.0
     once: bool = False
     retry_base: float = 60.0
     max_backoff: float = 3600.0
+    feed_deadline: float = 120.0
     fetch: FetchOptions = field(default_factory=FetchOptions)
     pipeline: PipelineOptions = field(default_factory=PipelineOptions)
 
@@ -199,13 +205,16 @@ def poll_feed(feed: str, store: Store, memory: FeedMemory, options: WatchOptions
     Raises:
         FetchError: the feed itself could not be fetched (the caller schedules the retry).
     """
+    ends = time.monotonic() + options.feed_deadline
     etag, modified = memory.validators(feed)
     headers = {}
-    if etag:
+    # A validator with non-ASCII bytes cannot be sent back in a header: poll without it.
+    if etag and etag.isascii():
         headers["If-None-Match"] = etag
-    if modified:
+    if modified and modified.isascii():
         headers["If-Modified-Since"] = modified
-    answer = fetch(feed, replace(options.fetch, content_types=FEED_TYPES), headers)
+    with _interruptible():
+        answer = fetch(feed, replace(options.fetch, content_types=FEED_TYPES), headers)
     if answer.status == 304:
         memory.remember(feed, [], etag, modified, complete=True)
         return WatchEvent(feed, "unchanged", f"{feed}: not modified")
@@ -227,8 +236,18 @@ def poll_feed(feed: str, store: Store, memory: FeedMemory, options: WatchOptions
         if outcome.article is not None:
             outcome = replace(outcome, article=replace(outcome.article, path=feed))
         elif outcome.status is IngestStatus.REJECTED and "only a link" in (outcome.reason or ""):
+            left = ends - time.monotonic()
+            if left <= 0:
+                problems.append(
+                    f"{outcome.where}: the feed's {options.feed_deadline:g} s "
+                    "(WatchOptions.feed_deadline) ran out before its page was fetched"
+                )
+                complete = False
+                continue
+            page_options = replace(options, fetch=_within(options.fetch, left))
             try:
-                outcome = _page_outcome(feed, entry, outcome, options)
+                with _interruptible():
+                    outcome = _page_outcome(feed, entry, outcome, page_options)
             except FetchError as exc:
                 problems.append(f"{outcome.where}: {exc.problem}")
                 if exc.transient:
@@ -256,13 +275,37 @@ def poll_feed(feed: str, store: Store, memory: FeedMemory, options: WatchOptions
     return WatchEvent(feed, kind, message, ingested=counts["ingested"])
 
 
+def _within(options: FetchOptions, seconds: float) -> FetchOptions:
+    return replace(options, deadline=min(options.deadline, seconds))
+
+
+class _Interrupted(BaseException):
+    """SIGTERM/SIGINT arrived while a fetch was waiting on the network (not an Exception, so
+    that no library's ``except Exception`` swallows it)."""
+
+
+_waiting = threading.local()
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """Mark a network wait that a stop signal may abort at once (nothing is written there)."""
+    _waiting.on = True
+    try:
+        yield
+    finally:
+        _waiting.on = False
+
+
 def _print(event: WatchEvent) -> None:
     print(event.message, flush=True)
 
 
 @contextmanager
 def stop_on_signals(stop: threading.Event) -> Iterator[None]:
-    """SIGINT and SIGTERM set ``stop`` (the current poll finishes); a second Ctrl-C aborts."""
+    """SIGINT and SIGTERM set ``stop``: a fetch waiting on the network is abandoned at once
+    (it is tried again on the next start), other work of the current poll finishes; a second
+    Ctrl-C aborts."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -272,6 +315,9 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
         if stop.is_set() and signum == signal.SIGINT:
             raise KeyboardInterrupt
         stop.set()
+        if getattr(_waiting, "on", False):
+            _waiting.on = False
+            raise _Interrupted  # a slow server must not hold the stop for a whole deadline
 
     for s in previous:
         signal.signal(s, handler)
@@ -333,6 +379,8 @@ def _poll(
 ) -> WatchEvent:
     try:
         event = poll_feed(feed, store, memory, opts)
+    except _Interrupted:
+        return WatchEvent(feed, "error", f"{feed}: stopped while fetching; polled again next start")
     except FetchError as exc:
         failures[feed] = memory.failed(feed, exc.problem)
         if opts.once:
@@ -343,6 +391,15 @@ def _poll(
             "error",
             f"{feed}: {exc.problem}; retry {failures[feed]} in {delay:g} s",
             retry_in=delay,
+            attempt=failures[feed],
+        )
+    except Exception as exc:  # a bug must cost this feed's poll, never the other feeds
+        logger.error("bug: polling the feed %s failed; please report it", feed, exc_info=True)
+        failures[feed] = memory.failed(feed, f"internal error: {type(exc).__name__}: {exc}")
+        return WatchEvent(
+            feed,
+            "error",
+            f"{feed}: internal error ({type(exc).__name__}: {exc}); please report it",
             attempt=failures[feed],
         )
     failures[feed] = 0
