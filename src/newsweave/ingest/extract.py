@@ -99,7 +99,7 @@ def measure_page(markup: str) -> str:
             element.drop_tree()
     visible = " ".join(tree.text_content().split())
     if not visible:
-        return "the page has no visible text"
+        return NO_VISIBLE_TEXT
     links = sum(len(" ".join(a.text_content().split())) for a in tree.iter("a"))
     share = links / len(visible)
     if share >= NAVIGATION_SHARE:
@@ -126,13 +126,34 @@ def _without_title(text: str, title: str | None) -> str:
     return text
 
 
+# Layout and inline tags that carry no structure an extractor needs. libxml2 drops everything
+# nested 256 levels deep (unclosed <div> or <font> tags nest for ever), so a page whose
+# text vanished is read again without them.
+_LAYOUT_TAGS = re.compile(
+    r"</?(?:div|span|font|center|section|b|i|u|em|strong|small|big|tt)(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"<[^<>]*>")
+NO_VISIBLE_TEXT = "the page has no visible text"
+
+
 def extract_html(markup: str, min_chars: int = 0) -> Extracted | str:
     """The article in ``markup``, or the reason (measured) why there is none.
 
     Tries trafilatura's default (precise) extraction, then its recall mode when that kept less
     than ``min_chars``; promo lines trafilatura leaves ("Advertisement", "Read more: …") are
-    removed afterwards.
+    removed afterwards. A page nested too deep for the parser (its text is gone from the
+    tree but not from the markup) is read again without its layout tags.
     """
+    found = _extract_html(markup, min_chars)
+    if found == NO_VISIBLE_TEXT and len(_TAG.sub(" ", markup).split()) >= 3:
+        flat = _extract_html(_LAYOUT_TAGS.sub(" ", markup), min_chars)
+        if isinstance(flat, Extracted):
+            return flat
+    return found
+
+
+def _extract_html(markup: str, min_chars: int) -> Extracted | str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         tree = _parse(markup)
