@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ import click
 
 from newsweave import __version__
 from newsweave.errors import NewsweaveError
+from newsweave.terminal import printable
 
 if TYPE_CHECKING:
     from newsweave.config import Settings
@@ -123,15 +123,6 @@ def _write(text: str, output: Path | None) -> None:
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
     click.echo(f"wrote {output}", err=True)
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    r"""``text`` safe for a terminal: control characters (an ESC starting an escape sequence
-    in a file name or a WARC URI) are shown as ``\x1b`` instead of being obeyed."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _report_problems(outcomes: Sequence[IngestOutcome]) -> None:

@@ -7,8 +7,8 @@ Two ways in: :func:`analyze` works on the given inputs alone and touches no stor
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -40,6 +40,8 @@ from newsweave.model import (
 )
 from newsweave.store import Store
 from newsweave.store.memory import MemoryStore
+
+logger = logging.getLogger("newsweave.pipeline")
 
 Progress = Callable[[str, int, int | None], None]
 """progress(stage, advanced_by, total_or_None): called as work advances."""
@@ -286,8 +288,16 @@ def assign_stories(
 def _save_index(clusterer: OnlineClusterer, path: Path | None) -> None:
     index = clusterer.index
     if path is not None and index is not None:
-        with contextlib.suppress(OSError):  # a cache: the next run rebuilds it from the store
+        try:
             index.save(path)
+        except Exception as exc:  # usearch raises RuntimeError; the stories are committed
+            logger.warning(
+                "could not save the story index cache %s (%s: %s); the stories are stored, "
+                "and the next run rebuilds the index from the store",
+                path,
+                type(exc).__name__,
+                exc,
+            )
 
 
 def _date_from_stories(store: Store, story_ids: Sequence[str]) -> None:

@@ -37,6 +37,7 @@ from newsweave.ingest.feed import _entry_date, read_feed
 from newsweave.model import DateOrigin, IngestOutcome, IngestStatus
 from newsweave.pipeline import PipelineOptions, ingest_outcomes
 from newsweave.store import Store
+from newsweave.terminal import printable
 
 logger = logging.getLogger("newsweave.watch")
 
@@ -298,7 +299,8 @@ def _interruptible() -> Iterator[None]:
 
 
 def _print(event: WatchEvent) -> None:
-    print(event.message, flush=True)
+    for line in event.message.split("\n"):  # escapes in titles and URLs are shown, not obeyed
+        print(printable(line), flush=True)
 
 
 @contextmanager
