@@ -58,3 +58,39 @@ def test_rejected_file_names_are_printed_escaped(tmp_path: Path) -> None:
     )
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "evil\\x1b]0;owned\\x07.txt" in result.output
+
+
+def test_two_concurrent_ingests_report_what_the_store_did(tmp_path: Path) -> None:
+    import os
+    import re
+    import sqlite3
+    import subprocess
+    import sys
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    towns = ["Arden", "Belmar", "Corran", "Dunmore", "Eskdale", "Fenwick", "Garth", "Holm"]
+    for i, town in enumerate(towns):
+        (folder / f"{i}.txt").write_text(
+            f"The council of {town} voted on Tuesday to close the old bridge over the river "
+            f"for {i + 2} months of repairs, its engineer said at the town hall.",
+            encoding="utf-8",
+        )
+    db = tmp_path / "shared.sqlite"
+    env = {**os.environ, "NEWSWEAVE_DB": str(db)}
+    command = [sys.executable, "-m", "newsweave.cli", "ingest", str(folder)]
+    runs = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=600)[0].decode() for run in runs]
+    assert all(run.returncode == 0 for run in runs), outputs
+    ingested = [int(re.search(r"(\d+) ingested", out).group(1)) for out in outputs]  # type: ignore[union-attr]
+    duplicate = [int(re.search(r"(\d+) duplicate", out).group(1)) for out in outputs]  # type: ignore[union-attr]
+    assert sum(ingested) == len(towns), outputs
+    assert [i + d for i, d in zip(ingested, duplicate, strict=True)] == [len(towns)] * 2
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT status, count(*) FROM ingest_log GROUP BY status").fetchall()
+        articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert articles == len(towns)
+    assert dict(rows) == {"ingested": len(towns), "duplicate": len(towns)}
