@@ -29,6 +29,7 @@ MAX_RATIO = 24.0  # 8x the size; linear gives ~8, quadratic ~64
 # Patterns that are super-linear but only ever see text of bounded length, and that bound.
 BOUNDED = {
     "newsweave.annotate.entities._TITLE_TAIL": "the 80 characters before a name",
+    "newsweave.fuse.clauses._LEANING": "match() at one clause start: the length of one word",
     "newsweave.ingest.detect._WIRE": "the first 400 characters (DATELINE_CHARS), with match()",
     "newsweave.ingest.detect._CAPS": "the first 400 characters (DATELINE_CHARS), with match()",
     "newsweave.ingest.detect._LINE": "the first 400 characters (DATELINE_CHARS), with match()",
@@ -77,9 +78,13 @@ def _literal_patterns() -> Iterator[tuple[str, re.Pattern[str]]]:
             ):
                 continue
             flags = 0
-            for keyword in node.keywords:
-                if keyword.arg == "flags" and isinstance(keyword.value, ast.Attribute):
-                    flags |= getattr(re, keyword.value.attr, 0)
+            given = [k.value for k in node.keywords if k.arg == "flags"]
+            if node.func.attr == "compile" and len(node.args) > 1:
+                given.append(node.args[1])
+            for value in given:
+                for flag in ast.walk(value):
+                    if isinstance(flag, ast.Attribute):
+                        flags |= getattr(re, flag.attr, 0)
             name = f"{path.relative_to(SRC)}:{node.lineno}"
             yield name, re.compile(node.args[0].value, flags)
 

@@ -22,9 +22,10 @@ from newsweave.model import Sentence, Span
 # "TALKING POINTS The three officials", "DELICATE BALANCE Josh Lipsky".
 # One capitalised word is usually an acronym ("US Treasury Secretary"): two or more.
 _CAPS_HEADING = re.compile(r"^(?:[A-Z][A-Z'’&-]{2,}\s+){2,5}(?=[A-Z][a-z])")
-# Reader prompts and page furniture after the sentence proper.
+# Reader prompts and page furniture after the sentence proper. (?<!\s): a match starts
+# where a run of spaces does, not at each of its spaces (quadratic on a run of them).
 _PROMPT = re.compile(
-    r"\s+(?:Read more|Click here|Sign up|Subscribe|Related:|Watch:|Listen:|Advertisement)\b",
+    r"(?<!\s)\s+(?:Read more|Click here|Sign up|Subscribe|Related:|Watch:|Listen:|Advertisement)\b",
     re.IGNORECASE,
 )
 # Where a clause ends inside a sentence: a semicolon, a spaced dash, or a comma before a
