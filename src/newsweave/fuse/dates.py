@@ -24,8 +24,10 @@ def infer_dates(items: Sequence[AnnotatedArticle]) -> list[AnnotatedArticle]:
         for i in items
         if i.article.published and i.article.date_origin != DateOrigin.INFERRED
     )
+    # An article dated by an earlier inference (as the store keeps it) is inferred again, so
+    # its time expressions are resolved against that date here too.
     if not dated or all(
-        i.article.published for i in items if i.article.date_origin != DateOrigin.INFERRED
+        i.article.published and i.article.date_origin != DateOrigin.INFERRED for i in items
     ):
         return list(items)
     anchor = dated[len(dated) // 2].date()  # the median dated report
