@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -317,11 +318,16 @@ def test_brief_json_has_the_published_shape() -> None:
         *EXPECTED_SHAPE,
         "sources",
         "coverage",
+        "offsets",
     ]
     for section, keys in EXPECTED_SHAPE.items():
         assert set(data[section][0]) == keys, section
     assert data["facts"][0]["support"] == {"articles": 3, "independent": 2}
-    assert data["summary"][0]["citations"] == [{"article_id": A, "start": 0, "end": 16}]
+    # Each citation carries the words it cites: code points [start, end) of the article text.
+    assert data["summary"][0]["citations"] == [
+        {"article_id": A, "start": 0, "end": 16, "text": "not part of the "}
+    ]
+    assert "code points" in data["offsets"]
     assert set(data["discrepancies"][0]["claims"][0]) == {"text", "citations", "support"}
     assert data["discrepancies"][0]["claims"][0]["support"] == {"articles": 2, "independent": 1}
     assert set(data["discrepancies"][0]["claims"][1]) == {"text", "citations"}
@@ -331,11 +337,14 @@ def test_brief_json_has_the_published_shape() -> None:
         "reasons": ["words run together: worldswhich"],
     }
     assert data["coverage"]["article_ids"] == [A]
-    assert data["coverage"]["rows"][0] == {"fact": 0, "articles": [True]}
+    # The fact is cited inside the passage A repeats from a2 (CopyRef above).
+    assert data["coverage"]["rows"][0] == {"fact": 0, "articles": [True], "copied_from": ["a2"]}
     assert data["timeline"][0]["precision"] == "day"
     assert data["articles"][0]["published"] == "2025-10-26T09:30:00+08:00"
     assert data["articles"][0]["date_origin"] == "header"
-    assert "texts" not in data and "not part of the JSON" not in json.dumps(data)
+    assert "texts" not in data and '"texts"' not in json.dumps(data)  # only cited slices
+    without_texts = codec.brief_to_dict(replace(BRIEF, texts={}))
+    assert without_texts["summary"][0]["citations"] == [{"article_id": A, "start": 0, "end": 16}]
     assert codec.brief_from_dict(data) == BRIEF
     assert codec.brief_from_dict(data).texts == {}
 

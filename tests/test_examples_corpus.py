@@ -208,3 +208,31 @@ def test_checks_due_in_may_are_last_years(run: tuple[list[Brief], IngestReport])
     for entry in _decoy(run).timeline:
         if "due in May" in entry.event:
             assert entry.date == "2025-05"
+
+
+def test_the_brief_object_serialises_and_renders_itself(strike: Brief) -> None:
+    import json
+
+    data = strike.to_dict()
+    assert json.loads(strike.to_json()) == data  # datetimes are ISO strings, not objects
+    assert Brief.from_dict(data) == strike
+    assert data["summary"][0]["citations"][0]["text"]
+    for item in data["summary"] + data["facts"]:
+        for c in item["citations"]:
+            assert strike.texts[c["article_id"]][c["start"] : c["end"]] == c["text"]
+    assert strike.headline in strike.to_markdown() and "<!doctype html>" in strike.to_html().lower()
+    shown = repr(strike)
+    assert len(shown) < 300 and strike.story_id in shown and "10 articles from 8 outlets" in shown
+    # The coverage matrix is on the object, with the copies the JSON reports.
+    table = strike.coverage
+    assert len(table.rows) == len(strike.facts) == len(data["coverage"]["rows"])
+    ids = data["coverage"]["article_ids"]
+    for row, cells in zip(data["coverage"]["rows"], table.rows, strict=True):
+        by_id = {aid: cell for (_, aid), cell in zip(table.columns, cells, strict=True)}
+        assert row["copied_from"] == [by_id[a].copied_from for a in ids]
+    # Ground truth (examples/README.md): Estoria Today reprints the wire original EPA1.
+    first_line = (EXAMPLES / "jsonl" / "wire.jsonl").read_text().splitlines()[0]
+    wire = next(a.article_id for a in strike.articles if a.title == json.loads(first_line)["title"])
+    today = next(a.article_id for a in strike.articles if a.source == "Estoria Today")
+    copied = [by[ids.index(today)] for by in (r["copied_from"] for r in data["coverage"]["rows"])]
+    assert wire in copied

@@ -383,6 +383,20 @@ def info(db: Path | None) -> None:
     type=click.IntRange(1_000),
     help="Largest request body in bytes (setting serve.max_body, 2000000).",
 )
+@click.option(
+    "--brief-wait",
+    type=click.FloatRange(0, 600),
+    default=10.0,
+    show_default=True,
+    help="Seconds a request waits for a brief being built before it gets 202 and progress.",
+)
+@click.option(
+    "--brief-deadline",
+    type=click.FloatRange(0.01),
+    default=120.0,
+    show_default=True,
+    help="Seconds a brief build may run before it is stopped (503 until retried later).",
+)
 @_db_option
 def serve(
     host: str | None,
@@ -390,6 +404,8 @@ def serve(
     open_reads: bool | None,
     allow_private: bool | None,
     max_body: int | None,
+    brief_wait: float,
+    brief_deadline: float,
     db: Path | None,
 ) -> None:
     """Serve the HTTP API and the web page on the store until Ctrl-C.
@@ -400,6 +416,7 @@ def serve(
     with _errors():
         from newsweave.api import ApiConfig
         from newsweave.api import serve as run_server
+        from newsweave.api.builds import BuildLimits
 
         chosen = _settings(db).serve
         host = host or chosen.host
@@ -409,6 +426,7 @@ def serve(
             open_reads=chosen.open_reads if open_reads is None else open_reads,
             max_body=max_body or chosen.max_body,
             allow_private=chosen.allow_private if allow_private is None else allow_private,
+            builds=BuildLimits(wait_s=brief_wait, deadline_s=brief_deadline),
         )
         click.echo(f"newsweave {__version__}: serving http://{host}:{port}/ (Ctrl-C stops)")
         run_server(host, port, config)

@@ -11,7 +11,11 @@ embedding is not part of the annotated dict: the store keeps it as a little-endi
 BLOB (:func:`embedding_to_blob`), JSON carries it as base64 (:func:`embedding_to_b64`).
 
 :func:`brief_to_dict` is the public JSON schema of a brief (CLI ``--format json`` and the HTTP
-API); keep its shape stable. ``Brief.texts`` is not part of it.
+API); keep its shape stable. ``Brief.texts`` is not part of it, but each citation of a brief
+carries the ``text`` it cites (when the brief has its articles' texts), so a client can show
+the cited words without fetching the articles. Offsets count Unicode code points (Python
+``str`` indexes, not UTF-16 units or bytes) into the article text as stored, ``end``
+exclusive: ``article.text[start:end] == citation["text"]``.
 
 Example:
     >>> from newsweave.model import Story
@@ -180,8 +184,16 @@ def span_from_dict(data: Mapping[str, Any]) -> Span:
     return _decoding("span", _span_in, data)
 
 
-def _citations_out(spans: tuple[Span, ...]) -> list[Json]:
-    return [span_to_dict(s) for s in spans]
+def _citations_out(spans: tuple[Span, ...], texts: Mapping[str, str] | None = None) -> list[Json]:
+    """Citations, each with the words it cites when ``texts`` holds its article."""
+    out = []
+    for span in spans:
+        item = span_to_dict(span)
+        text = texts.get(span.article_id) if texts else None
+        if text is not None:
+            item["text"] = text[span.start : span.end]
+        out.append(item)
+    return out
 
 
 def _citations_in(data: Mapping[str, Any], key: str = "citations") -> tuple[Span, ...]:
@@ -475,6 +487,14 @@ def story_from_dict(data: Mapping[str, Any]) -> Story:
 
 # --- briefs ----------------------------------------------------------------------------
 
+BRIEF_JSON_VERSION = 2
+"""Bumped when the brief's JSON gains fields, so cached briefs of an older shape are rebuilt."""
+
+OFFSETS = (
+    "citation start/end count Unicode code points into the article text as stored "
+    "(GET /api/articles/{id}: article.text), end exclusive; each citation's text is that slice"
+)
+
 
 def _support_out(support: Support) -> Json:
     return {"articles": support.articles, "independent": support.independent}
@@ -485,8 +505,8 @@ def _support_in(data: Mapping[str, Any]) -> Support:
     return Support(_int(d, "articles"), _int(d, "independent"))
 
 
-def _cited_out(item: CitedText) -> Json:
-    out: Json = {"text": item.text, "citations": _citations_out(item.citations)}
+def _cited_out(item: CitedText, texts: Mapping[str, str] | None = None) -> Json:
+    out: Json = {"text": item.text, "citations": _citations_out(item.citations, texts)}
     if item.support is not None:
         out["support"] = _support_out(item.support)
     return out
@@ -497,14 +517,14 @@ def _cited_in(d: Mapping[str, Any]) -> CitedText:
     return CitedText(_str(d, "text"), _citations_in(d), support)
 
 
-def _source_out(signal: SourceSignal) -> Json:
+def _source_out(signal: SourceSignal, texts: Mapping[str, str] | None = None) -> Json:
     return {
         "article_id": signal.article_id,
         "copies": [
             {
                 "from_article_id": c.from_article_id,
                 "chars": c.chars,
-                "citations": _citations_out(c.spans),
+                "citations": _citations_out(c.spans, texts),
             }
             for c in signal.copies
         ],
@@ -534,12 +554,26 @@ def _source_in(d: Mapping[str, Any]) -> SourceSignal:
 
 
 def coverage_out(brief: Brief) -> Json:
-    """Fact x source matrix: which article supports which key fact."""
+    """Fact x source matrix: which article supports which key fact, and, where its wording is
+    copied from another article, which one (``copied_from``, null where it is its own)."""
+    from newsweave.brief.render_md import coverage
+
     ids = [a.article_id for a in brief.articles]
+    table = coverage(brief)
+    column = {aid: n for n, (_, aid) in enumerate(table.columns)}
     rows = []
     for n, fact in enumerate(brief.facts):
         present = {c.article_id for c in fact.citations}
-        rows.append({"fact": n, "articles": [aid in present for aid in ids]})
+        cells = table.rows[n]
+        rows.append(
+            {
+                "fact": n,
+                "articles": [aid in present for aid in ids],
+                "copied_from": [
+                    cells[column[aid]].copied_from if aid in column else None for aid in ids
+                ],
+            }
+        )
     return {
         "article_ids": ids,
         "rows": rows,
@@ -548,18 +582,20 @@ def coverage_out(brief: Brief) -> Json:
 
 
 def brief_to_dict(brief: Brief) -> Json:
-    """The brief's stable public JSON shape (see the module docstring); texts are left out."""
+    """The brief's stable public JSON shape (see the module docstring); texts are left out,
+    but every citation carries the words it cites when ``brief.texts`` has its article."""
+    texts = brief.texts
     return {
         "story_id": brief.story_id,
         "headline": brief.headline,
         "headline_article": brief.headline_article,
-        "headline_citations": _citations_out(brief.headline_citations),
-        "summary": [_cited_out(c) for c in brief.summary],
+        "headline_citations": _citations_out(brief.headline_citations, texts),
+        "summary": [_cited_out(c, texts) for c in brief.summary],
         "facts": [
             {
                 "text": f.text,
                 "support": _support_out(f.support),
-                "citations": _citations_out(f.citations),
+                "citations": _citations_out(f.citations, texts),
             }
             for f in brief.facts
         ],
@@ -569,7 +605,7 @@ def brief_to_dict(brief: Brief) -> Json:
                 "type": e.type,
                 "roles": list(e.roles),
                 "mentions": e.mentions,
-                "citations": _citations_out(e.citations),
+                "citations": _citations_out(e.citations, texts),
             }
             for e in brief.entities
         ],
@@ -578,8 +614,8 @@ def brief_to_dict(brief: Brief) -> Json:
                 "speaker": q.speaker,
                 "text": q.text,
                 "cue": q.cue,
-                "citations": _citations_out(q.citations),
-                "variants": [_cited_out(v) for v in q.variants],
+                "citations": _citations_out(q.citations, texts),
+                "variants": [_cited_out(v, texts) for v in q.variants],
             }
             for q in brief.quotes
         ],
@@ -591,7 +627,7 @@ def brief_to_dict(brief: Brief) -> Json:
                 "when": t.when,
                 "scheduled": t.scheduled,
                 "support": _support_out(t.support),
-                "citations": _citations_out(t.citations),
+                "citations": _citations_out(t.citations, texts),
             }
             for t in brief.timeline
         ],
@@ -600,7 +636,7 @@ def brief_to_dict(brief: Brief) -> Json:
                 "topic": d.topic,
                 "kind": d.kind,
                 "reason": d.reason,
-                "claims": [_cited_out(c) for c in d.claims],
+                "claims": [_cited_out(c, texts) for c in d.claims],
             }
             for d in brief.discrepancies
         ],
@@ -616,8 +652,9 @@ def brief_to_dict(brief: Brief) -> Json:
             }
             for a in brief.articles
         ],
-        "sources": [_source_out(s) for s in brief.sources],
+        "sources": [_source_out(s, texts) for s in brief.sources],
         "coverage": coverage_out(brief),
+        "offsets": OFFSETS,
     }
 
 

@@ -6,11 +6,16 @@ Every annotation carries a :class:`Span` (``article_id, start, end`` character o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from newsweave.brief.render_md import Coverage
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,8 +292,11 @@ class SourceRef:
     path: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Brief:
+    """One story's cited account; ``to_dict``/``to_json`` give the stable JSON schema of
+    ``newsweave brief --format json``, ``to_markdown``/``to_html`` its renderings."""
+
     story_id: str
     headline: str
     summary: tuple[CitedText, ...]
@@ -304,6 +312,53 @@ class Brief:
     headline_citations: tuple[Span, ...] = ()
     texts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     """Article texts by id, so renderers can show the cited sentences."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data (strings, numbers, lists, dicts; dates as ISO 8601 strings)."""
+        from newsweave.codec import brief_to_dict
+
+        return brief_to_dict(self)
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The brief as JSON text, non-ASCII characters kept as they are."""
+        import json
+
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def to_markdown(self, *, width: int | None = 80) -> str:
+        """Markdown for a terminal or a file (``newsweave brief --format md``)."""
+        from newsweave.brief.render_md import render_markdown
+
+        return render_markdown([self], width=width)
+
+    def to_html(self) -> str:
+        """A self-contained HTML page (``newsweave brief --format html``)."""
+        from newsweave.brief.render_html import render_html
+
+        return render_html([self], title=self.headline or "newsweave brief")
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Brief:
+        """The inverse of :meth:`to_dict` (without ``texts``); raises InputError if malformed."""
+        from newsweave.codec import brief_from_dict
+
+        return brief_from_dict(data)
+
+    @property
+    def coverage(self) -> Coverage:
+        """Which source reports which key fact, copies marked (the JSON ``coverage``)."""
+        from newsweave.brief.render_md import coverage
+
+        return coverage(self)
+
+    def __repr__(self) -> str:
+        headline = self.headline if len(self.headline) <= 60 else self.headline[:59] + "…"
+        outlets = len({a.source or a.article_id for a in self.articles})
+        return (
+            f"<Brief {self.story_id} {headline!r}: {len(self.articles)} articles from "
+            f"{outlets} outlets, {len(self.facts)} facts, {len(self.quotes)} quotes, "
+            f"{len(self.timeline)} timeline entries, {len(self.discrepancies)} discrepancies>"
+        )
 
 
 # --- the fuse stage's result -----------------------------------------------------------

@@ -24,7 +24,7 @@ from newsweave.cluster import (
     known_date,
     open_clusterer,
 )
-from newsweave.codec import brief_from_dict, brief_to_dict
+from newsweave.codec import BRIEF_JSON_VERSION, brief_from_dict, brief_to_dict
 from newsweave.config import Settings, brief_settings_hash
 from newsweave.engines import Engine, LocalEngine
 from newsweave.fuse import fuse
@@ -331,7 +331,8 @@ def story_fingerprint(items: Sequence[AnnotatedArticle], settings: Settings | No
     """The brief cache key of a story: the code version, the settings that shape a brief and
     each member's content and date."""
     shaping = brief_settings_hash(settings or Settings())
-    digest = hashlib.sha256(f"newsweave {__version__} {shaping}".encode())
+    # The JSON version too: a cached brief must have today's shape (citations with text).
+    digest = hashlib.sha256(f"newsweave {__version__} json {BRIEF_JSON_VERSION} {shaping}".encode())
     for item in items:
         digest.update(item.article.content_hash.encode())
         published = item.article.published.isoformat() if item.article.published else "-"

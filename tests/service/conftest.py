@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -101,6 +102,8 @@ def service(service_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         "--allow-private",
         "--max-body",
         str(MAX_BODY),
+        "--brief-wait",
+        "300",  # the tests read whole briefs; test_builds covers 202 and progress
     ]
     with log.open("wb") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env)
@@ -174,3 +177,56 @@ def site() -> Iterator[Site]:
     yield state
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def unbuilt_db(service_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the service store made before any brief is cached in it."""
+    import sqlite3
+
+    copy = tmp_path_factory.mktemp("unbuilt") / "store.sqlite"
+    with sqlite3.connect(service_db) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    conn = sqlite3.connect(copy, isolation_level=None)
+    try:
+        conn.execute("DELETE FROM briefs")  # what the other tests' reads may have cached
+        conn.execute("PRAGMA journal_mode=DELETE")  # one file, so a plain copy has it all
+    finally:
+        conn.close()
+    return copy
+
+
+@contextmanager
+def inprocess_server(app: object) -> Iterator[str]:
+    """``app`` served by uvicorn on a free loopback port in this process (the models the
+    session fixtures loaded are reused); yields the base URL."""
+    import uvicorn
+
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="critical")  # type: ignore[arg-type]
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "the in-process server did not start"
+    try:
+        yield f"http://127.0.0.1:{server.config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+
+
+@pytest.fixture
+def fresh_db(unbuilt_db: Path, tmp_path: Path) -> Path:
+    """A store of the examples with no brief built yet, one per test."""
+    copy = tmp_path / "fresh.sqlite"
+    shutil.copyfile(unbuilt_db, copy)
+    return copy
+
+
+@pytest.fixture
+def inprocess() -> object:
+    """:func:`inprocess_server`, for the tests (the folder is not a package)."""
+    return inprocess_server

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from newsweave.api import ApiConfig, create_app
+from newsweave.api.schema import BriefOut, ErrorOut, Health, StoryPage
 from newsweave.codec import brief_to_dict
 from newsweave.pipeline import stored_brief
 from newsweave.store import open_store
@@ -62,18 +63,59 @@ def test_health_and_openapi(client: httpx.Client) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/health", "/api/stories", "/api/stories/{story_id}", "/api/articles"} <= set(paths)
     assert "post" in paths["/api/articles"] and "get" in paths["/api/articles/{article_id}"]
+    Health.model_validate(health)
+
+
+def test_openapi_documents_the_brief_and_the_real_error_envelope(client: httpx.Client) -> None:
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    assert "HTTPValidationError" not in json.dumps(spec)  # FastAPI's shape is never sent
+    brief = spec["paths"]["/api/stories/{story_id}"]["get"]["responses"]
+    ok = brief["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert ok.endswith("/BriefOut") and {"article_id", "text", "start", "end"} <= set(
+        schemas["Citation"]["properties"]
+    )
+    assert "code points" in schemas["Citation"]["properties"]["start"]["description"]
+    assert {"202", "404", "503"} <= set(brief)
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            for status, answer in operation["responses"].items():
+                if int(status) >= 400:
+                    ref = answer["content"]["application/json"]["schema"]["$ref"]
+                    assert ref.endswith("/ErrorOut"), (method, path, status)
+    assert set(ErrorOut.model_json_schema()["properties"]) == {"error"}
+    body = spec["paths"]["/api/articles"]["post"]["requestBody"]["content"]["application/json"]
+    assert {"text", "html", "url"} <= set(body["schema"]["properties"])
+
+
+def test_api_pages_are_served_by_the_server_itself(client: httpx.Client) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200 and "/docs/assets/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower() and "https://" not in page.text.replace(
+        "https://fastapi.tiangolo.com", ""
+    )
+    script = client.get("/docs/assets/swagger-ui-bundle.js")
+    assert script.status_code == 200 and len(script.content) > 100_000
+    assert client.get("/docs/assets/swagger-ui.css").status_code == 200
 
 
 def test_story_list_rows_newest_first(rows: list[dict[str, Any]], named: dict[str, str]) -> None:
     assert set(rows[0]) == {
         "story_id",
         "headline",
+        "lede",
         "articles",
         "sources",
+        "independent",
+        "discrepancies",
         "first",
         "last",
         "entities",
+        "built",
     }
+    StoryPage.model_validate(
+        {"stories": rows, "total": len(rows), "limit": 100, "offset": 0, "next_offset": None}
+    )
     dated = [r["last"] for r in rows if r["last"]]
     assert dated == sorted(dated, reverse=True)
     assert [r["story_id"] for r in rows[:1]] == [named["museum"]]  # 2026-04-02, the newest
@@ -129,6 +171,28 @@ def test_brief_is_the_cli_schema(
     with open_store(service.db) as store:
         expected = brief_to_dict(stored_brief(store, named["strike"]))
     assert got == expected
+    BriefOut.model_validate(got)  # the documented schema, field for field
+    # Every citation carries the words it cites: the stored text's code points [start, end).
+    texts: dict[str, str] = {}
+
+    def cited(node: Any) -> Iterator[dict[str, Any]]:
+        if isinstance(node, dict):
+            if {"article_id", "start", "end"} <= set(node) and "text" in node:
+                yield node
+            for value in node.values():
+                yield from cited(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from cited(value)
+
+    citations = list(cited(got))
+    assert len(citations) > 50
+    for c in citations:
+        if c["article_id"] not in texts:
+            article = client.get(f"/api/articles/{c['article_id']}", params={"annotations": False})
+            texts[c["article_id"]] = article.json()["article"]["text"]
+        assert texts[c["article_id"]][c["start"] : c["end"]] == c["text"]
+    assert "code points" in got["offsets"]
     # Once the brief exists, the list shows its headline.
     fresh = client.get("/api/stories", params={"limit": 100}).json()["stories"]
     row = next(r for r in fresh if r["story_id"] == named["strike"])
@@ -167,6 +231,10 @@ def test_article_with_and_without_annotations(client: httpx.Client, named: dict[
             "invalid_request",
         ),
         ("POST", "/api/articles", {"json": {"text": "x"}}, 401, "unauthorized"),
+        # Without the token, a bad body is refused as unauthorised before it is looked at.
+        ("POST", "/api/articles", {"content": b"{not json"}, 401, "unauthorized"),
+        ("POST", "/api/articles", {"json": {"colour": "red"}}, 401, "unauthorized"),
+        ("POST", "/api/articles", {"json": []}, 401, "unauthorized"),
     ],
 )
 def test_error_envelope(
@@ -180,6 +248,26 @@ def test_error_envelope(
     error = envelope(client.request(method, path, **kwargs), status, code)
     if status == 422 and "since" not in str(kwargs):
         assert error["detail"] and {"where", "problem"} <= set(error["detail"][0])
+
+
+def test_errors_never_show_server_paths_or_command_hints(
+    client: httpx.Client, service: Any
+) -> None:
+    answers = [
+        client.get("/api/stories/s-000000000000"),
+        client.get("/api/articles/0000000000000000"),
+        client.get("/api/nothing-here"),
+        client.post("/api/articles", json={"text": "Too short."}, headers=auth(service)),
+        client.post("/api/articles", json={"text": "x"}),
+        client.post("/api/articles", json={"url": "file:///etc/passwd"}, headers=auth(service)),
+        client.post("/api/articles", content=b"{bad", headers=auth(service)),
+    ]
+    for answer in answers:
+        message = answer.json()["error"]["message"]
+        assert answer.status_code >= 400
+        for leak in (str(service.db), str(service.db.parent), "/tmp", "NEWSWEAVE_", "--"):
+            assert leak not in message, (answer.request.url, message)
+        assert "newsweave " not in message, message
 
 
 def auth(service: Any) -> dict[str, str]:

@@ -12,6 +12,7 @@ a body over the limit, one of our errors, a bug), has the same JSON shape::
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -22,7 +23,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from newsweave.errors import InputError, NewsweaveError, NotFoundError, OptionError, StoreError
 from newsweave.fetch import FetchError, UnsafeURLError
 
-__all__ = ["ApiError", "error_body", "error_response", "install_error_handlers"]
+__all__ = [
+    "ApiError",
+    "error_body",
+    "error_response",
+    "hide_path",
+    "install_error_handlers",
+    "public_message",
+]
 
 log = logging.getLogger("newsweave.api")
 
@@ -40,6 +48,40 @@ _CODES = {
     502: "fetch_failed",
     503: "unavailable",
 }
+
+
+# An absolute filesystem path (not the path part of a URL, which follows a host name).
+_PATH = re.compile(r"(?<![\w.:/~-])(?:~|/)[^\s'\"`;,()]+")
+# A clause that tells a shell user what to type: no use to an HTTP client.
+_CLI_HINT = re.compile(
+    r"\bnewsweave [a-z]+\b|NEWSWEAVE_[A-Z]+|(?<![\w-])--[a-z][\w-]*|open_store\("
+)
+
+
+_KNOWN_PATHS: list[str] = []
+
+
+def hide_path(path: str) -> None:
+    """Never show ``path`` (the store's file, say) to a client, spaces and all."""
+    if path and path not in _KNOWN_PATHS:
+        _KNOWN_PATHS.append(path)
+        _KNOWN_PATHS.sort(key=len, reverse=True)
+
+
+def public_message(message: str) -> str:
+    """``message`` fit for an HTTP client: no filesystem path of the server and no clause
+    that only makes sense at the server's command line.
+
+    >>> public_message("no story 's-1' in the store at /srv/x.sqlite; newsweave stories lists")
+    "no story 's-1' in the store"
+    """
+    clauses = [c for c in message.split("; ") if not _CLI_HINT.search(c)] or [message]
+    text = "; ".join(clauses)
+    for known in _KNOWN_PATHS:
+        text = text.replace(known, "\x00")
+    text = _PATH.sub("\x00", text)
+    text = re.sub(r" (?:at|in) \x00", "", text)
+    return text.replace("\x00", "(a path on the server)")
 
 
 class ApiError(Exception):
@@ -134,7 +176,7 @@ def install_error_handlers(app: FastAPI) -> None:
         status, code = _ours(exc)
         if status >= 500 and code == "internal":
             log.exception("unexpected error on %s", request.url.path, exc_info=exc)
-        return error_response(status, code, str(exc))
+        return error_response(status, code, public_message(str(exc)))
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> JSONResponse:

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from newsweave.brief.render_md import REPRINT_SHARE
 from newsweave.model import AnnotatedArticle, DateOrigin
 from newsweave.store import Store
 
@@ -38,20 +39,53 @@ class StoryEntry:
     last: datetime | None
     entities: tuple[str, ...]  # most mentioned first
     fingerprint: str
+    lede: str | None = None
+    independent: int | None = None  # None until the brief is built
+    discrepancies: int | None = None
+    built: bool = False
 
     def to_dict(self, matches: int | None = None) -> dict[str, Any]:
         row: dict[str, Any] = {
             "story_id": self.story_id,
             "headline": self.headline,
+            "lede": self.lede,
             "articles": len(self.article_ids),
             "sources": list(self.sources),
+            "independent": self.independent,
+            "discrepancies": self.discrepancies,
             "first": self.first.isoformat() if self.first else None,
             "last": self.last.isoformat() if self.last else None,
             "entities": list(self.entities[:_SHOWN_ENTITIES]),
+            "built": self.built,
         }
         if matches is not None:
             row["matches"] = matches
         return row
+
+
+def _independent(brief: dict[str, Any], lengths: dict[str, int]) -> int:
+    """Articles that are not reprints: at most half their text repeats other sources
+    (``newsweave.brief.render_md.REPRINT_SHARE``, as the brief's renderers count it)."""
+    reprints = 0
+    for source in brief.get("sources") or ():
+        copied = sum(int(c.get("chars", 0)) for c in source.get("copies") or ())
+        length = lengths.get(str(source.get("article_id")), 0)
+        if length and copied >= REPRINT_SHARE * length:
+            reprints += 1
+    return max(1, len(brief.get("articles") or ()) - reprints)
+
+
+def _built(entry: StoryEntry, brief: dict[str, Any], lengths: dict[str, int]) -> StoryEntry:
+    """``entry`` with what its brief says: headline, lede, independent sources, disputes."""
+    summary = brief.get("summary") or ()
+    return replace(
+        entry,
+        headline=str(brief.get("headline") or entry.headline),
+        lede=str(summary[0]["text"]) if summary else entry.lede,
+        independent=_independent(brief, lengths),
+        discrepancies=len(brief.get("discrepancies") or ()),
+        built=True,
+    )
 
 
 def _entry(store: Store, story_id: str, items: Sequence[AnnotatedArticle]) -> StoryEntry:
@@ -59,13 +93,17 @@ def _entry(store: Store, story_id: str, items: Sequence[AnnotatedArticle]) -> St
 
     fingerprint = story_fingerprint(items)
     cached = store.cached_brief(story_id, fingerprint)
-    if cached is not None and cached.get("headline"):
-        headline = str(cached["headline"])
-    else:
-        from newsweave.brief.headline import choose_headline
+    from newsweave.brief.headline import choose_headline
 
-        # the brief's own rule, so the index shows what the brief will (no dateline)
-        headline = choose_headline(items).text if items else ""
+    # the brief's own rule, so the index shows what the brief will (no dateline); the lede
+    # is the first other sentence of the article the headline comes from
+    chosen = choose_headline(items) if items else None
+    headline = chosen.text if chosen is not None else ""
+    lead = next((i for i in items if chosen and i.article_id == chosen.article_id), None)
+    lead = lead or (items[0] if items else None)
+    lede = None
+    if lead is not None:
+        lede = next((x.text for x in lead.sentences if " ".join(x.text.split()) != headline), None)
     dates = sorted(
         i.article.published
         for i in items
@@ -75,7 +113,7 @@ def _entry(store: Store, story_id: str, items: Sequence[AnnotatedArticle]) -> St
         dict.fromkeys(i.article.source or Path(i.article.path or "?").name for i in items)
     )
     names = Counter(e.canonical for i in items for e in i.entities if e.label in _NAMED)
-    return StoryEntry(
+    entry = StoryEntry(
         story_id,
         headline,
         tuple(i.article_id for i in items),
@@ -84,7 +122,11 @@ def _entry(store: Store, story_id: str, items: Sequence[AnnotatedArticle]) -> St
         dates[-1] if dates else None,
         tuple(name for name, _ in names.most_common()),
         fingerprint,
+        lede=lede,
     )
+    if cached is None:
+        return entry
+    return _built(entry, cached, {i.article_id: len(i.article.text) for i in items})
 
 
 class StoryIndex:
@@ -119,12 +161,17 @@ class StoryIndex:
     def get(self, story_id: str) -> StoryEntry | None:
         return next((e for e in self.entries() if e.story_id == story_id), None)
 
-    def set_headline(self, story_id: str, headline: str) -> None:
+    def refresh(self, story_id: str, brief: dict[str, Any]) -> None:
+        """Update a story's row from its newly built brief."""
+        entry = self.get(story_id)
+        if entry is None:
+            return
+        lengths = {
+            i.article_id: len(i.article.text) for i in self.store.articles(list(entry.article_ids))
+        }
+        updated = _built(entry, brief, lengths)
         with self._lock:
-            self._entries = [
-                replace(e, headline=headline) if e.story_id == story_id else e
-                for e in self._entries
-            ]
+            self._entries = [updated if e.story_id == story_id else e for e in self._entries]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,12 @@
 /* newsweave web page: the story list and one story's brief, read from the HTTP API.
  *
- * Every piece of article-derived text reaches the page through text nodes (el() / text()),
+ * The page shows the server's analysis and computes none of its own: copies, coverage,
+ * quality, support, quote variants and first reports all come from the brief's JSON.
+ * Every piece of article-derived text reaches the page through text nodes (el() / svg()),
  * never through innerHTML: article text is untrusted.
+ *
+ * Citation offsets count Unicode code points into the stored article text; each citation
+ * carries its cited text, so a marker shows its sentences without another request.
  */
 "use strict";
 
@@ -9,7 +14,7 @@ const SVG = "http://www.w3.org/2000/svg";
 const view = document.getElementById("view");
 const notice = document.getElementById("notice");
 const pop = document.getElementById("cite-pop");
-const articleCache = new Map();
+let navigation = 0; // bumped on every route change; stale polls stop
 
 /* ---- small DOM helpers (text only) ---------------------------------------------------- */
 
@@ -21,7 +26,7 @@ function el(tag, attrs, ...children) {
     else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -46,6 +51,10 @@ function showNotice(message) {
   notice.hidden = !message;
 }
 
+function plural(count, word, many) {
+  return `${count} ${count === 1 ? word : many || `${word}s`}`;
+}
+
 /* ---- API -------------------------------------------------------------------------------- */
 
 async function api(path) {
@@ -60,23 +69,7 @@ async function api(path) {
     const message = body && body.error ? body.error.message : `HTTP ${response.status}`;
     throw new Error(message);
   }
-  return body;
-}
-
-function articleText(id) {
-  if (!articleCache.has(id)) {
-    const pending = api(`/api/articles/${encodeURIComponent(id)}?annotations=false`).then(
-      (body) => ({ ...body.article, chars: Array.from(body.article.text) })
-    );
-    pending.catch(() => articleCache.delete(id));
-    articleCache.set(id, pending);
-  }
-  return articleCache.get(id);
-}
-
-/* Offsets count Unicode code points (Python), not UTF-16 units. */
-function cited(article, citation) {
-  return article.chars.slice(citation.start, citation.end).join("");
+  return { status: response.status, body, retry: Number(response.headers.get("Retry-After")) };
 }
 
 /* ---- formatting ------------------------------------------------------------------------- */
@@ -90,10 +83,8 @@ function span(first, last) {
   return day(first) === day(last) || !last ? day(first) : `${day(first)} – ${day(last)}`;
 }
 
-function sourceName(ref) {
-  if (ref.source) return ref.source;
-  if (ref.path) return ref.path.split("/").pop();
-  return ref.article_id;
+function outlet(ref) {
+  return (ref && ref.source) || "unknown outlet";
 }
 
 function safeHref(url) {
@@ -103,6 +94,15 @@ function safeHref(url) {
   } catch (err) {
     return null;
   }
+}
+
+function supportText(s) {
+  return `${plural(s.articles, "article")} · ${s.independent} independent`;
+}
+
+function supportBadge(s) {
+  if (!s) return null;
+  return el("span", { class: s.independent <= 1 ? "badge weak" : "badge" }, supportText(s));
 }
 
 /* ---- story list ----------------------------------------------------------------------- */
@@ -118,31 +118,43 @@ function listParams() {
 }
 
 function storyCard(row) {
-  const meta = [`${row.articles} article${row.articles === 1 ? "" : "s"}`, span(row.first, row.last)];
-  if (row.matches !== undefined) meta.push(`${row.matches} matching`);
+  const facts = [
+    span(row.first, row.last),
+    `${plural(row.articles, "article")} from ${plural(row.sources.length, "outlet")}`,
+  ];
+  if (row.independent !== null && row.independent !== undefined) facts.push(`${row.independent} independent`);
+  if (row.discrepancies !== null && row.discrepancies !== undefined) {
+    facts.push(plural(row.discrepancies, "discrepancy", "discrepancies"));
+  }
+  if (row.matches !== undefined && row.matches !== null) facts.push(`${row.matches} matching`);
   return el(
     "li",
-    { class: "story-card" },
+    { class: "story-card", "data-story": row.story_id },
     el("a", { class: "story-link", href: `#/story/${encodeURIComponent(row.story_id)}` }, row.headline || row.story_id),
-    el("div", { class: "meta" }, meta.join(" · ")),
+    row.lede ? el("p", { class: "lede" }, row.lede) : null,
+    el(
+      "div",
+      { class: "meta facts-line" },
+      facts.join(" · "),
+      row.built ? null : el("span", { class: "badge pending", title: "Opening it builds the brief (a few seconds)" }, "not built yet")
+    ),
     el("div", { class: "meta sources" }, row.sources.join(", ")),
     row.entities.length ? el("div", { class: "chips" }, row.entities.map((name) => el("span", { class: "chip" }, name))) : null
   );
 }
 
 async function showList(params) {
-  view.replaceChildren(el("p", { class: "loading" }, "Loading stories…"));
   const heading = params.get("q") ? `Stories matching “${params.get("q")}”` : "Stories";
   const list = el("ul", { id: "stories", class: "stories" });
-  const count = el("p", { class: "meta", id: "story-count" });
+  const count = el("p", { class: "meta", id: "story-count" }, "Loading stories…");
   const more = el("button", { id: "more", type: "button", hidden: true }, "More stories");
   view.replaceChildren(el("h1", {}, heading), count, list, more);
   let offset = 0;
   async function load() {
     params.set("offset", String(offset));
-    const page = await api(`/api/stories?${params}`);
+    const { body: page } = await api(`/api/stories?${params}`);
     for (const row of page.stories) list.append(storyCard(row));
-    count.textContent = `${page.total} stor${page.total === 1 ? "y" : "ies"}`;
+    count.textContent = plural(page.total, "story", "stories");
     if (page.total === 0) list.append(el("li", { class: "empty" }, "No story matches; try other words or fewer filters."));
     offset = page.next_offset;
     more.hidden = offset === null;
@@ -151,43 +163,64 @@ async function showList(params) {
   await load();
 }
 
-/* ---- citations ------------------------------------------------------------------------ */
+/* ---- sources and citations ------------------------------------------------------------ */
 
-function citationButtons(citations, numbers) {
-  return citations.map((c) =>
-    el(
+/* Each article is numbered once, in the brief's order; markers name it by that number. */
+class Sources {
+  constructor(brief) {
+    this.refs = brief.articles;
+    this.number = new Map(brief.articles.map((a, n) => [a.article_id, n + 1]));
+  }
+  ref(id) {
+    return this.refs[this.number.get(id) - 1];
+  }
+  label(id) {
+    const n = this.number.get(id);
+    return n ? `[${n}] ${outlet(this.ref(id))}` : "another source";
+  }
+  /* Distinct articles of some citations, in source-number order. */
+  articles(citations) {
+    const ids = [...new Set((citations || []).map((c) => c.article_id))].filter((id) => this.number.has(id));
+    return ids.sort((a, b) => this.number.get(a) - this.number.get(b));
+  }
+  outlets(citations) {
+    return [...new Set(this.articles(citations).map((id) => outlet(this.ref(id))))];
+  }
+}
+
+const citedSpans = new WeakMap(); // marker button -> its citations
+
+/* One marker per cited article, sorted, each once; it carries all that article's spans. */
+function markers(citations, sources) {
+  const buttons = sources.articles(citations).map((id) => {
+    const button = el(
       "button",
-      {
-        type: "button",
-        class: "cite",
-        "data-article": c.article_id,
-        "data-start": c.start,
-        "data-end": c.end,
-        title: "Show the cited sentence",
-      },
-      `[${numbers.get(c.article_id) || "?"}]`
-    )
-  );
+      { type: "button", class: "cite", "data-article": id, title: `Show what ${outlet(sources.ref(id))} says` },
+      `[${sources.number.get(id)}]`
+    );
+    citedSpans.set(
+      button,
+      citations.filter((c) => c.article_id === id).sort((a, b) => a.start - b.start)
+    );
+    return button;
+  });
+  return buttons.length ? el("span", { class: "cites" }, buttons) : null;
 }
 
 let pinned = null;
 
-async function revealCitation(button, refs, pin) {
+function revealCitation(button, sources, pin) {
   const id = button.dataset.article;
-  const citation = { start: Number(button.dataset.start), end: Number(button.dataset.end) };
-  const ref = refs.get(id) || { article_id: id };
+  const ref = sources.ref(id) || {};
   if (pin) pinned = button;
-  pop.replaceChildren(el("p", { class: "pop-source" }, `${button.textContent} ${sourceName(ref)}`), el("p", { class: "loading" }, "Loading…"));
+  const spans = citedSpans.get(button) || [];
+  const head = el("p", { class: "pop-source" }, `${sources.label(id)}`, ref.published ? el("span", { class: "meta" }, ` · ${day(ref.published)}`) : null);
+  const title = ref.title ? el("p", { class: "pop-title" }, ref.title) : null;
+  const quotes = spans.map((c) =>
+    el("blockquote", { class: "pop-text" }, typeof c.text === "string" ? c.text : `characters ${c.start}–${c.end}`)
+  );
+  pop.replaceChildren(head, title, ...quotes);
   placePopover(button);
-  try {
-    const article = await articleText(id);
-    const quote = el("blockquote", { class: "pop-text" }, cited(article, citation));
-    const title = article.title ? el("p", { class: "pop-title" }, article.title) : null;
-    pop.replaceChildren(el("p", { class: "pop-source" }, `${button.textContent} ${sourceName(ref)}`), title, quote);
-    placePopover(button);
-  } catch (err) {
-    pop.replaceChildren(el("p", { class: "error" }, `Cannot load the source: ${err.message}`));
-  }
 }
 
 function placePopover(button) {
@@ -205,16 +238,16 @@ function hidePopover() {
   pop.hidden = true;
 }
 
-function wireCitations(root, refs) {
+function wireCitations(root, sources) {
   root.addEventListener("click", (event) => {
     const button = event.target.closest("button.cite");
     if (!button) return;
     if (pinned === button && !pop.hidden) hidePopover();
-    else revealCitation(button, refs, true);
+    else revealCitation(button, sources, true);
   });
   root.addEventListener("mouseover", (event) => {
     const button = event.target.closest("button.cite");
-    if (button && !pinned) revealCitation(button, refs, false);
+    if (button && !pinned) revealCitation(button, sources, false);
   });
   root.addEventListener("mouseout", (event) => {
     const button = event.target.closest("button.cite");
@@ -231,60 +264,70 @@ document.addEventListener("click", (event) => {
 
 /* ---- brief sections -------------------------------------------------------------------- */
 
-function discrepancySection(items, numbers) {
-  const body = items.length
-    ? el(
-        "ul",
-        { class: "discrepancies" },
-        items.map((d) =>
-          el(
-            "li",
-            { class: "discrepancy" },
-            el("h3", {}, d.topic, " ", el("span", { class: "badge" }, d.kind)),
-            el("p", { class: "reason" }, d.reason),
+function discrepancySection(items, sources) {
+  if (!items.length) {
+    return section("discrepancies", "Where the sources differ", el("p", { class: "meta empty" }, "The sources do not disagree on any figure, date or quote that was compared."));
+  }
+  const list = el(
+    "ul",
+    { class: "discrepancies" },
+    items.map((d) =>
+      el(
+        "li",
+        { class: "discrepancy" },
+        el("h3", {}, d.topic, " ", el("span", { class: "badge" }, d.kind)),
+        el("p", { class: "reason" }, d.reason),
+        el(
+          "ul",
+          { class: "claims" },
+          (d.claims || []).map((c) =>
             el(
-              "ul",
-              { class: "claims" },
-              (d.claims || []).map((c) => el("li", {}, c.text, " ", citationButtons(c.citations || [], numbers)))
+              "li",
+              { class: "claim" },
+              el("span", { class: "side" }, sources.outlets(c.citations).join(", ") || "unknown outlet"),
+              " ",
+              supportBadge(c.support),
+              el("span", { class: "claim-text" }, c.text),
+              " ",
+              markers(c.citations, sources)
             )
           )
         )
       )
-    : el("p", { class: "meta empty" }, "The sources do not disagree on any figure, date or quote that was compared.");
-  return section("discrepancies", "Where the sources differ", body);
+    )
+  );
+  return section("discrepancies", "Where the sources differ", list);
 }
 
-function summarySection(items, numbers) {
+function summarySection(items, sources) {
+  if (!items.length) return null;
   return section(
     "summary",
     "Summary",
-    el("ol", { class: "summary" }, items.map((s) => el("li", {}, s.text, " ", citationButtons(s.citations, numbers))))
+    el("ol", { class: "summary" }, items.map((s) => el("li", {}, s.text, " ", supportBadge(s.support), " ", markers(s.citations, sources))))
   );
 }
 
-function support(s) {
-  return `${s.articles} article${s.articles === 1 ? "" : "s"}, ${s.independent} independent`;
-}
-
-function factsSection(items, numbers) {
+function factsSection(items, sources) {
   if (!items.length) return null;
+  const shared = items.filter((f) => f.support.articles > 1);
+  const single = items.filter((f) => f.support.articles <= 1);
+  const row = (f) => el("li", {}, f.text, " ", supportBadge(f.support), " ", markers(f.citations, sources));
   return section(
     "facts",
     "Key facts",
-    el(
-      "ul",
-      { class: "facts" },
-      items.map((f) => el("li", {}, f.text, " ", el("span", { class: "badge" }, support(f.support)), " ", citationButtons(f.citations, numbers)))
-    )
+    shared.length ? el("ul", { class: "facts" }, shared.map(row)) : null,
+    single.length ? [el("h3", {}, "Reported by one source only"), el("ul", { class: "facts single" }, single.map(row))] : null
   );
 }
 
-function quotesSection(items, numbers) {
+function quotesSection(items, sources) {
   if (!items.length) return null;
   const bySpeaker = new Map();
   for (const q of items) {
-    if (!bySpeaker.has(q.speaker)) bySpeaker.set(q.speaker, []);
-    bySpeaker.get(q.speaker).push(q);
+    const who = q.speaker || "Unattributed";
+    if (!bySpeaker.has(who)) bySpeaker.set(who, []);
+    bySpeaker.get(who).push(q);
   }
   const groups = [...bySpeaker].map(([speaker, quotes]) =>
     el(
@@ -292,7 +335,19 @@ function quotesSection(items, numbers) {
       { class: "speaker" },
       el("h3", {}, speaker),
       quotes.map((q) =>
-        el("blockquote", { class: "quote" }, `“${q.text}”`, " ", q.cue ? el("span", { class: "meta" }, `(${q.cue})`) : null, " ", citationButtons(q.citations, numbers))
+        el(
+          "div",
+          { class: "quote" },
+          el("blockquote", {}, `“${q.text}”`, " ", q.cue ? el("span", { class: "meta" }, `(${q.cue})`) : null, " ", markers(q.citations, sources)),
+          q.variants && q.variants.length
+            ? el(
+                "details",
+                { class: "variants" },
+                el("summary", {}, `${plural(q.variants.length, "other rendering")}`),
+                el("ul", {}, q.variants.map((v) => el("li", {}, `“${v.text}”`, " ", markers(v.citations, sources))))
+              )
+            : null
+        )
       )
     )
   );
@@ -312,10 +367,20 @@ function entitiesSection(items) {
   );
 }
 
-/* "2025-10-30", "2025-05", "2025", "2025-10-25/2025-10-26" -> [start, end] in ms. */
+/* ---- timeline: a real time axis ------------------------------------------------------- */
+
+const DAY = 86400000;
+
+/* "2025-10-30", "2025-05", "2025", "2025-W44", "2025-10-25/2025-10-26" -> [start, end] ms. */
 function dateRange(value) {
   const [a, b] = String(value).split("/");
   const parse = (text, end) => {
+    const week = /^(\d{4})-W(\d{2})$/.exec(text);
+    if (week) {
+      const jan4 = Date.UTC(Number(week[1]), 0, 4);
+      const monday = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * DAY + (Number(week[2]) - 1) * 7 * DAY;
+      return end ? monday + 6 * DAY : monday;
+    }
     const parts = text.split("-").map(Number);
     if (!parts[0]) return NaN;
     const [y, m, d] = parts;
@@ -326,175 +391,272 @@ function dateRange(value) {
   return [parse(a, false), parse(b || a, true)];
 }
 
-function timelineChart(items) {
-  const points = items.map((t) => ({ t, range: dateRange(t.date) })).filter((p) => !Number.isNaN(p.range[0]));
-  if (!points.length) return null;
-  const lo = Math.min(...points.map((p) => p.range[0]));
-  const hi = Math.max(...points.map((p) => p.range[1]));
-  const rowHeight = 34;
-  const top = 16;
-  const height = top * 2 + rowHeight * (points.length - 1) + 10;
-  const axis = 110;
-  const width = 640;
-  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "timeline-chart", role: "img", "aria-label": "Timeline of the story" });
-  chart.append(svg("line", { x1: axis, y1: top - 8, x2: axis, y2: height - 8, class: "axis" }));
-  const scale = (ms) => (hi === lo ? 0.5 : (ms - lo) / (hi - lo));
-  points.forEach((p, n) => {
-    const y = top + n * rowHeight;
-    // Position along a short bar to the left of the axis shows where in the span it falls.
-    const x0 = axis - 90 + 80 * scale(p.range[0]);
-    const x1 = axis - 90 + 80 * scale(p.range[1]);
-    chart.append(svg("line", { x1: axis - 90, y1: y, x2: axis - 10, y2: y, class: "track" }));
-    if (x1 - x0 > 2) chart.append(svg("line", { x1: x0, y1: y, x2: x1, y2: y, class: "range" }));
-    chart.append(svg("circle", { cx: x0, cy: y, r: 5, class: p.t.scheduled ? "dot scheduled" : "dot" }));
-    chart.append(svg("circle", { cx: axis, cy: y, r: 4, class: "tick" }));
-    const label = `${p.t.date}${p.t.scheduled ? " (scheduled)" : ""}`;
-    chart.append(svg("text", { x: axis + 12, y: y - 2, class: "when" }, label));
-    const event = p.t.event.length > 90 ? `${p.t.event.slice(0, 89)}…` : p.t.event;
-    const text = svg("text", { x: axis + 12, y: y + 12, class: "event" }, event);
-    text.append(svg("title", {}, p.t.event));
-    chart.append(text);
-  });
-  return chart;
+/* Segments of the axis: a gap much longer than the story's core span breaks the axis, so
+ * one far-off date ("in 1998") does not squeeze every other point together. */
+function axisSegments(points) {
+  const times = [...new Set(points.map((p) => p.range[0]))].sort((x, y) => x - y);
+  const segments = [[times[0], times[0]]];
+  // The story's core: where the middle 80% of its dates lie (outliers left out).
+  const low = times[Math.floor(0.1 * (times.length - 1))];
+  const high = times[Math.ceil(0.9 * (times.length - 1))];
+  const core = Math.max(7 * DAY, high - low);
+  for (let i = 1; i < times.length; i += 1) {
+    const gap = times[i] - times[i - 1];
+    if (gap > 21 * DAY && gap > 0.35 * core) segments.push([times[i], times[i]]);
+    else segments[segments.length - 1][1] = times[i];
+  }
+  return segments;
 }
 
-function timelineSection(items, numbers) {
+function timelineSection(items, sources) {
   if (!items.length) return null;
+  const points = items
+    .map((t) => ({ t, range: dateRange(t.date) }))
+    .filter((p) => !Number.isNaN(p.range[0]))
+    .sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1]);
+  const undated = items.filter((t) => Number.isNaN(dateRange(t.date)[0]));
+  const segments = axisSegments(points);
+  const wrap = el("div", { class: "tl", role: "list", "aria-label": "Timeline of the story" });
+  const axis = svg("svg", { class: "tl-axis", "aria-hidden": "true" });
+  wrap.append(axis);
+  const labels = points.map((p) =>
+    el(
+      "div",
+      { class: p.t.scheduled ? "tl-event scheduled" : "tl-event", role: "listitem", "data-date": p.t.date },
+      el("time", {}, p.t.date),
+      p.t.scheduled ? el("span", { class: "badge" }, "scheduled") : null,
+      " ",
+      el("span", { class: "tl-text" }, p.t.event),
+      " ",
+      supportBadge(p.t.support),
+      " ",
+      markers(p.t.citations, sources)
+    )
+  );
+  for (const label of labels) wrap.append(label);
+  const layout = () => layoutTimeline(wrap, axis, points, segments, labels);
+  new ResizeObserver(layout).observe(wrap);
   return section(
     "timeline",
     "Timeline",
-    el("div", { class: "chart-wrap" }, timelineChart(items)),
-    el(
-      "ol",
-      { class: "timeline" },
-      items.map((t) =>
-        el(
-          "li",
-          {},
-          el("time", {}, t.date),
-          t.scheduled ? el("span", { class: "badge" }, "scheduled") : null,
-          " ",
-          t.event,
-          " ",
-          citationButtons(t.citations, numbers)
-        )
-      )
-    )
+    segments.length > 1 ? el("p", { class: "meta" }, "The time axis is broken (≈) where months or years pass between events.") : null,
+    wrap,
+    undated.length ? el("ul", { class: "meta" }, undated.map((t) => el("li", {}, t.date, " ", t.event))) : null
   );
 }
 
-/* The coverage matrix: which source backs which statement; copied wording is marked. */
-function sourcesSection(brief, numbers) {
-  const rows = [];
-  const seen = new Set();
-  for (const item of [...brief.summary, ...brief.facts]) {
-    if (seen.has(item.text)) continue;
-    seen.add(item.text);
-    rows.push(item);
+/* Place each event at its date on a vertical axis; labels never overlap (a label that would
+ * is moved down and joined to its mark by a leader line). */
+function layoutTimeline(wrap, axis, points, segments, labels) {
+  if (!wrap.isConnected || !points.length) return;
+  const width = wrap.clientWidth;
+  const axisX = 92;
+  const breakGap = 34;
+  const gap = 6;
+  labels.forEach((label) => {
+    label.style.left = `${axisX + 22}px`;
+    label.style.width = `${Math.max(160, width - axisX - 30)}px`;
+  });
+  // The axis is as tall as the stacked labels, so marks and labels stay side by side.
+  const stacked = labels.reduce((sum, label) => sum + label.offsetHeight + gap, 0);
+  const spans = segments.map((s) => Math.max(DAY, s[1] - s[0]));
+  const total = spans.reduce((a, b) => a + b, 0);
+  const budget = Math.max(200, stacked - breakGap * (segments.length - 1));
+  const heights = spans.map((s) => Math.max(24, (budget * s) / total));
+  const tops = [];
+  let y = 16;
+  for (const h of heights) {
+    tops.push(y);
+    y += h + breakGap;
   }
-  const quality = new Map();
-  for (const s of Array.isArray(brief.sources) ? brief.sources : []) {
-    if (s && s.article_id) quality.set(s.article_id, s);
-  }
+  const place = (ms) => {
+    const i = segments.findIndex((s) => ms >= s[0] - DAY / 2 && ms <= s[1] + DAY / 2);
+    const k = i < 0 ? segments.length - 1 : i;
+    const frac = spans[k] <= DAY ? 0 : (ms - segments[k][0]) / spans[k];
+    return tops[k] + Math.max(0, Math.min(1, frac)) * heights[k];
+  };
+  axis.replaceChildren();
+  let next = 0;
+  const markY = points.map((p) => place(p.range[0]));
+  const labelY = [];
+  labels.forEach((label, n) => {
+    const top = Math.max(markY[n] - 9, next);
+    label.style.top = `${top}px`;
+    labelY.push(top);
+    next = top + label.offsetHeight + gap;
+  });
+  const height = Math.max(y - breakGap + 16, next + 8);
+  wrap.style.height = `${height}px`;
+  axis.setAttribute("width", String(width));
+  axis.setAttribute("height", String(height));
+  segments.forEach((s, k) => {
+    const y0 = tops[k] - 6;
+    const y1 = tops[k] + heights[k] + 6;
+    axis.append(svg("line", { x1: axisX, y1: y0, x2: axisX, y2: y1, class: "axis" }));
+    axis.append(svg("text", { x: axisX - 10, y: tops[k] + 4, class: "tick", "text-anchor": "end" }, day(new Date(s[0]).toISOString())));
+    if (s[1] - s[0] >= DAY) {
+      axis.append(svg("text", { x: axisX - 10, y: tops[k] + heights[k] + 4, class: "tick", "text-anchor": "end" }, day(new Date(s[1]).toISOString())));
+    }
+    if (k < segments.length - 1) {
+      const mid = y1 + (breakGap - 12) / 2;
+      axis.append(svg("path", { d: `M${axisX - 7} ${mid} l7 -4 l7 4 M${axisX - 7} ${mid + 6} l7 -4 l7 4`, class: "axis-break" }));
+    }
+  });
+  points.forEach((p, n) => {
+    const y0 = markY[n];
+    const y1 = Math.max(y0, place(p.range[1]));
+    if (y1 - y0 > 3) axis.append(svg("line", { x1: axisX, y1: y0, x2: axisX, y2: y1, class: "range" }));
+    const mark = svg("circle", { cx: axisX, cy: y0, r: 5, class: p.t.scheduled ? "mark scheduled" : "mark" });
+    mark.append(svg("title", {}, p.t.date));
+    axis.append(mark);
+    axis.append(svg("path", { d: `M${axisX + 6} ${y0} L${axisX + 14} ${y0} L${axisX + 20} ${labelY[n] + 9}`, class: "leader" }));
+  });
+}
+
+/* ---- coverage and sources (the server's copy graph, quality and first reports) ------- */
+
+function coverageSection(brief, sources) {
+  const cov = brief.coverage;
+  if (!cov || !cov.rows.length) return null;
+  const ids = cov.article_ids;
   const head = el(
     "tr",
     {},
-    el("th", { scope: "col" }, "Statement"),
-    brief.articles.map((a) =>
-      el("th", { scope: "col", title: a.title || "" }, `[${numbers.get(a.article_id)}]`, el("span", { class: "col-name" }, sourceName(a)), flagList(quality.get(a.article_id)))
-    )
+    el("th", { scope: "col", class: "statement" }, "Key fact"),
+    ids.map((id) => el("th", { scope: "col", title: (sources.ref(id) || {}).title || "" }, `[${sources.number.get(id)}]`, el("span", { class: "col-name" }, outlet(sources.ref(id)))))
   );
-  const body = rows.map((item) => {
-    const cells = brief.articles.map((a) => {
-      const hit = item.citations.find((c) => c.article_id === a.article_id);
-      if (!hit) return el("td", { class: "cell" }, "");
-      return el("td", { class: "cell hit", "data-article": a.article_id, "data-start": hit.start, "data-end": hit.end }, "●");
+  const body = cov.rows.map((row) => {
+    const fact = brief.facts[row.fact];
+    const cells = ids.map((id, n) => {
+      if (!row.articles[n]) return el("td", { class: "cell" }, "");
+      const origin = row.copied_from ? row.copied_from[n] : null;
+      if (origin) {
+        return el("td", { class: "cell hit copied", "data-article": id, title: `repeats the wording of ${sources.label(origin)}` }, "●");
+      }
+      return el("td", { class: "cell hit", "data-article": id, title: `${outlet(sources.ref(id))} reports it in its own words` }, "●");
     });
-    return el("tr", {}, el("th", { scope: "row", class: "statement" }, item.text), cells);
+    return el("tr", {}, el("th", { scope: "row", class: "statement" }, fact ? fact.text : `fact ${row.fact}`), cells);
   });
   const table = el("table", { class: "matrix" }, el("thead", {}, head), el("tbody", {}, body));
-  markCopies(table, brief.articles);
+  const box = el("div", { class: "matrix-wrap", tabindex: "0" }, table);
+  const cue = el("p", { class: "scroll-cue", hidden: true }, "The table scrolls sideways → (the fact column stays in place).");
+  new ResizeObserver(() => {
+    cue.hidden = box.scrollWidth <= box.clientWidth + 1;
+  }).observe(box);
+  return section(
+    "coverage",
+    "Coverage: which source reports which fact",
+    el("p", { class: "meta" }, "● in the source's own words; ", el("span", { class: "legend copied" }, "●"), " in wording it repeats from another source."),
+    cue,
+    box
+  );
+}
+
+function sourcesSection(brief, sources) {
+  const signals = new Map((brief.sources || []).map((s) => [s.article_id, s]));
+  const copiedBy = new Map(); // original -> articles repeating its wording
+  for (const s of brief.sources || []) {
+    for (const c of s.copies || []) {
+      if (!copiedBy.has(c.from_article_id)) copiedBy.set(c.from_article_id, []);
+      copiedBy.get(c.from_article_id).push(s.article_id);
+    }
+  }
   const list = el(
     "ol",
     { class: "source-list" },
     brief.articles.map((a) => {
+      const signal = signals.get(a.article_id) || { copies: [], first_reports: 0, quality: { score: 1, reasons: [] } };
       const href = a.url ? safeHref(a.url) : null;
+      const notes = [];
+      for (const c of signal.copies || []) {
+        notes.push(el("li", { class: "copy-of", "data-from": c.from_article_id }, `copy: repeats ${c.chars.toLocaleString("en")} characters of ${sources.label(c.from_article_id)}`));
+      }
+      const copies = copiedBy.get(a.article_id) || [];
+      if (copies.length) {
+        notes.push(el("li", { class: "original-of" }, `source of wording repeated by ${copies.map((id) => sources.label(id)).join(", ")}`));
+      }
+      if (signal.first_reports > 0) notes.push(el("li", { class: "first" }, `first to report ${plural(signal.first_reports, "fact")}`));
+      const q = signal.quality || { score: 1, reasons: [] };
+      if (q.reasons.length || q.score < 0.8) {
+        notes.push(
+          el(
+            "li",
+            { class: "quality" },
+            `text quality ${q.score.toFixed(2)}`,
+            q.reasons.length ? el("ul", { class: "reasons" }, q.reasons.map((r) => el("li", {}, r))) : null
+          )
+        );
+      }
       return el(
         "li",
-        {},
-        el("strong", {}, sourceName(a)),
+        { id: `source-${sources.number.get(a.article_id)}`, class: signal.copies && signal.copies.length ? "source copy" : "source", "data-article": a.article_id, value: sources.number.get(a.article_id) },
+        el("strong", {}, `[${sources.number.get(a.article_id)}] ${outlet(a)}`),
         a.title ? ` — ${a.title}` : "",
         " ",
-        el("span", { class: "meta" }, a.published ? `${day(a.published)} (${a.date_origin})` : "date unknown"),
+        el("span", { class: "meta" }, a.published ? `${day(a.published)}${a.date_origin === "inferred" ? " (inferred)" : ""}` : "date unknown"),
         href ? [" ", el("a", { href, rel: "noopener noreferrer nofollow", target: "_blank" }, "link")] : null,
-        flagList(quality.get(a.article_id))
+        notes.length ? el("ul", { class: "signals" }, notes) : null
       );
     })
   );
-  return section(
-    "sources",
-    "Sources side by side",
-    el("p", { class: "meta" }, "● the source states it; ", el("span", { class: "legend copied" }, "●"), " in wording copied from an earlier source."),
-    el("div", { class: "matrix-wrap" }, table),
-    list
+  return section("sources", "Sources", list);
+}
+
+/* ---- one story ------------------------------------------------------------------------ */
+
+function progressView(id, body) {
+  return el(
+    "div",
+    { id: "building", class: "building", role: "status" },
+    el("p", {}, el("a", { href: "#/", class: "back" }, "← All stories")),
+    el("h1", {}, "Building the brief…"),
+    el("progress", {}),
+    el("p", { class: "meta" }, `${body.phase} · ${body.elapsed_s.toFixed(0)} s so far · ${plural(body.articles, "article")}`),
+    el("p", { class: "meta" }, "This happens once per story; the page opens the brief when it is ready.")
   );
 }
 
-function flagList(entry) {
-  if (!entry) return null;
-  const flags = Array.isArray(entry.flags) ? entry.flags : Array.isArray(entry.quality) ? entry.quality : [];
-  const labels = flags.map((f) => (typeof f === "string" ? f : f && (f.flag || f.kind || f.reason) ? f.flag || f.kind || f.reason : JSON.stringify(f)));
-  if (entry.copy_of) labels.push(`copy of ${entry.copy_of}`);
-  if (!labels.length) return null;
-  return el("span", { class: "flags" }, labels.map((l) => el("span", { class: "flag" }, l)));
-}
-
-async function markCopies(table, articles) {
-  const order = articles.map((a) => a.article_id);
-  let texts;
-  try {
-    texts = new Map(await Promise.all(order.map(async (id) => [id, await articleText(id)])));
-  } catch (err) {
-    return;
-  }
-  for (const row of table.tBodies[0].rows) {
-    const earlier = new Set();
-    for (const cell of row.querySelectorAll("td.hit")) {
-      const words = cited(texts.get(cell.dataset.article), { start: Number(cell.dataset.start), end: Number(cell.dataset.end) })
-        .split(/\s+/)
-        .join(" ")
-        .toLowerCase();
-      if (earlier.has(words)) {
-        cell.classList.add("copied");
-        cell.title = "same wording as an earlier source";
-      }
-      earlier.add(words);
-    }
+async function fetchBrief(id, token) {
+  for (;;) {
+    const answer = await api(`/api/stories/${encodeURIComponent(id)}`);
+    if (token !== navigation) return null;
+    if (answer.status !== 202) return answer.body;
+    view.replaceChildren(progressView(id, answer.body));
+    const wait = Math.max(0.5, Math.min(5, answer.retry || answer.body.retry_after_s || 1));
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+    if (token !== navigation) return null;
   }
 }
 
-async function showStory(id) {
+async function showStory(id, token) {
   hidePopover();
-  view.replaceChildren(el("p", { class: "loading" }, "Building the brief…"));
-  const brief = await api(`/api/stories/${encodeURIComponent(id)}`);
-  const numbers = new Map(brief.articles.map((a, n) => [a.article_id, n + 1]));
-  const refs = new Map(brief.articles.map((a) => [a.article_id, a]));
+  view.replaceChildren(el("p", { class: "loading" }, "Loading the brief…"));
+  const brief = await fetchBrief(id, token);
+  if (brief === null) return;
+  const sources = new Sources(brief);
   const dates = brief.articles.map((a) => a.published).filter(Boolean).sort();
+  const outlets = new Set(brief.articles.map((a) => outlet(a)));
+  const meta = [
+    `${plural(brief.articles.length, "article")} from ${plural(outlets.size, "outlet")}`,
+    span(dates[0], dates[dates.length - 1]),
+    plural((brief.discrepancies || []).length, "discrepancy", "discrepancies"),
+  ];
   const story = el(
     "article",
     { class: "brief" },
     el("p", {}, el("a", { href: "#/", class: "back" }, "← All stories")),
     el("h1", { id: "headline" }, brief.headline),
-    el("p", { class: "meta" }, `${brief.articles.length} sources · ${span(dates[0], dates[dates.length - 1])}`),
-    discrepancySection(brief.discrepancies || [], numbers),
-    summarySection(brief.summary, numbers),
-    factsSection(brief.facts, numbers),
-    quotesSection(brief.quotes, numbers),
-    timelineSection(brief.timeline, numbers),
+    el("p", { class: "meta", id: "story-meta" }, meta.join(" · ")),
+    discrepancySection(brief.discrepancies || [], sources),
+    summarySection(brief.summary, sources),
+    factsSection(brief.facts, sources),
+    quotesSection(brief.quotes, sources),
+    timelineSection(brief.timeline, sources),
     entitiesSection(brief.entities),
-    sourcesSection(brief, numbers)
+    coverageSection(brief, sources),
+    sourcesSection(brief, sources)
   );
-  wireCitations(story, refs);
+  wireCitations(story, sources);
   view.replaceChildren(story);
   document.title = `${brief.headline} — newsweave`;
 }
@@ -503,10 +665,12 @@ async function showStory(id) {
 
 async function route() {
   showNotice("");
+  navigation += 1;
+  const token = navigation;
   const hash = location.hash || "#/";
   try {
     if (hash.startsWith("#/story/")) {
-      await showStory(decodeURIComponent(hash.slice("#/story/".length)));
+      await showStory(decodeURIComponent(hash.slice("#/story/".length)), token);
     } else {
       const params = new URLSearchParams(hash.includes("?") ? hash.slice(hash.indexOf("?") + 1) : "");
       const fields = { q: "q", source: "f-source", entity: "f-entity", since: "f-since", until: "f-until" };
@@ -515,6 +679,7 @@ async function route() {
       await showList(params);
     }
   } catch (err) {
+    if (token !== navigation) return;
     view.replaceChildren(el("p", { class: "error" }, err.message));
     showNotice(err.message);
   }
