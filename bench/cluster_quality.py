@@ -117,16 +117,17 @@ def timeline17() -> tuple[list[Article], Labels]:
 
 
 def annotated(name: str, articles: Sequence[Article], cache: Path) -> list[AnnotatedArticle]:
-    """The articles annotated by the real pipeline, from (or into) a cached store."""
-    from newsweave.annotate.pipeline import annotate
+    """The articles annotated by the real pipeline's cheap pass (what ingest assigns stories
+    from), from (or into) a cached store."""
+    from newsweave.annotate.pipeline import CHEAP, annotate
 
     cache.mkdir(parents=True, exist_ok=True)
-    with SQLiteStore(cache / f"{name}.sqlite") as store:
+    with SQLiteStore(cache / f"{name}-lead.sqlite") as store:
         missing = [a for a in articles if store.find_hash(a.content_hash) is None]
         if missing:
             print(f"# annotating {len(missing)} {name} articles (cached for reruns)", flush=True)
             for start in range(0, len(missing), 64):
-                for item in annotate(missing[start : start + 64]):
+                for item in annotate(missing[start : start + 64], which=CHEAP):
                     store.add(item)
         by_id = {i.article_id: i for i in store.articles([a.article_id for a in articles])}
     return [by_id[a.article_id] for a in articles]

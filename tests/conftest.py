@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
     from spacy.language import Language
+
+    from newsweave.annotate.minilm import MiniLM
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -73,7 +74,7 @@ def nlp() -> Language:
 
 
 @pytest.fixture(scope="session")
-def embedder() -> SentenceTransformer:
+def embedder() -> MiniLM:
     from newsweave.annotate.models import load_embedder
 
     return load_embedder()

@@ -485,5 +485,9 @@ def test_dates_and_enums_are_written_as_strings() -> None:
             "end": "2025-05-31",
             "precision": "month",
             "tense": "past",
+            "rule": "",
+            "lead": 0,
+            "progressive": False,
+            "scheduled": False,
         }
     ]

@@ -41,6 +41,7 @@ from newsweave.model import (
     CitedText,
     CopyRef,
     DateOrigin,
+    Depth,
     Discrepancy,
     EntityMention,
     EntitySummary,
@@ -283,9 +284,8 @@ def annotations_to_dict(item: AnnotatedArticle) -> Json:
     def opt_span(s: Span | None) -> list[int] | Json | None:
         return None if s is None else span(s)
 
-    return {
-        "sentences": [{"span": span(s.span), "text": s.text} for s in item.sentences],
-        "entities": [
+    def entities(found: tuple[EntityMention, ...]) -> list[Json]:
+        return [
             {
                 "span": span(e.span),
                 "text": e.text,
@@ -293,8 +293,13 @@ def annotations_to_dict(item: AnnotatedArticle) -> Json:
                 "canonical": e.canonical,
                 "role": e.role,
             }
-            for e in item.entities
-        ],
+            for e in found
+        ]
+
+    out: Json = {
+        "depth": item.depth.value,
+        "sentences": [{"span": span(s.span), "text": s.text} for s in item.sentences],
+        "entities": entities(item.entities),
         "quotes": [
             {
                 "span": span(q.span),
@@ -325,11 +330,18 @@ def annotations_to_dict(item: AnnotatedArticle) -> Json:
                 "end": _date_out(t.end),
                 "precision": t.precision.value,
                 "tense": t.tense.value,
+                "rule": t.rule,
+                "lead": t.lead,
+                "progressive": t.progressive,
+                "scheduled": t.scheduled,
             }
             for t in item.times
         ],
         "errors": list(item.errors),
     }
+    if item.lead_entities is not None:
+        out["lead_entities"] = entities(item.lead_entities)
+    return out
 
 
 def annotated_to_dict(item: AnnotatedArticle) -> Json:
@@ -349,12 +361,19 @@ def _annotated_in(data: Mapping[str, Any], embedding: np.ndarray) -> AnnotatedAr
         return _own_span_in(_get(d, "span", (list, dict)), owner)
 
     sentences = tuple(Sentence(span(d), _str(d, "text")) for d in _list(data, "sentences"))
-    entities = tuple(
-        EntityMention(
-            span(d), _str(d, "text"), _str(d, "label"), _str(d, "canonical"), _opt_str(d, "role")
+
+    def entities(key: str) -> tuple[EntityMention, ...]:
+        return tuple(
+            EntityMention(
+                span(d),
+                _str(d, "text"),
+                _str(d, "label"),
+                _str(d, "canonical"),
+                _opt_str(d, "role"),
+            )
+            for d in _list(data, key)
         )
-        for d in _list(data, "entities")
-    )
+
     quotes = tuple(
         Quote(
             span(d),
@@ -385,6 +404,10 @@ def _annotated_in(data: Mapping[str, Any], embedding: np.ndarray) -> AnnotatedAr
             _date_in(d, "end"),
             Precision(_str(d, "precision")),
             Tense(_str(d, "tense")),
+            str(d.get("rule") or ""),
+            int(_get(d, "lead", int)) if "lead" in d else 0,
+            bool(d.get("progressive", False)),
+            bool(d.get("scheduled", False)),
         )
         for d in _list(data, "times")
     )
@@ -392,15 +415,19 @@ def _annotated_in(data: Mapping[str, Any], embedding: np.ndarray) -> AnnotatedAr
     errors = tuple(str(e) for e in _list(data, "errors")) if "errors" in data else ()
     if not all(isinstance(e, str) for e in data.get("errors") or ()):
         raise _Malformed("field 'errors' must be a list of strings")
+    # Annotations from before the two passes were all full ones.
+    depth = Depth(_str(data, "depth")) if "depth" in data else Depth.FULL
     return AnnotatedArticle(
         article,
         sentences,
-        entities,
+        entities("entities"),
         quotes,
         quantities,
         times,
         _as_float32(embedding, f"embedding of article {owner}"),
-        errors,
+        errors=errors,
+        depth=depth,
+        lead_entities=entities("lead_entities") if "lead_entities" in data else None,
     )
 
 
@@ -463,6 +490,36 @@ def embedding_from_b64(text: str) -> np.ndarray:
     except (binascii.Error, ValueError) as exc:
         raise InputError("embedding", f"not base64: {exc}", _HINT) from None
     return embedding_from_blob(blob, len(blob) // _FLOAT32.itemsize)
+
+
+_FLOAT16 = np.dtype("<f2")
+
+
+def sentence_vectors_to_blob(vectors: np.ndarray) -> tuple[bytes, int, int]:
+    """Little-endian float16 bytes, the row count and the dimension of stored sentence vectors.
+
+    Raises:
+        InputError: ``vectors`` is not a 2-D numeric numpy array.
+    """
+    if not isinstance(vectors, np.ndarray) or vectors.ndim != 2 or vectors.dtype.kind != "f":
+        raise InputError(
+            "sentence vectors",
+            f"must be a 2-D float numpy array; got {getattr(vectors, 'shape', type(vectors))}",
+            "pass the deep pass's vectors of this one article",
+        )
+    rows, dim = vectors.shape
+    return vectors.astype(_FLOAT16, copy=False).tobytes(), int(rows), int(dim)
+
+
+def sentence_vectors_from_blob(blob: bytes, rows: int, dim: int) -> np.ndarray:
+    """Inverse of :func:`sentence_vectors_to_blob`: a (rows, dim) float16 array."""
+    if len(blob) != rows * dim * _FLOAT16.itemsize:
+        raise InputError(
+            "sentence vectors blob",
+            f"{len(blob)} bytes cannot hold {rows}x{dim} float16 values",
+            "the stored vectors are damaged; run the deep pass again (newsweave brief --story)",
+        )
+    return np.frombuffer(blob, dtype=_FLOAT16).reshape(rows, dim).astype(np.float16)
 
 
 # --- stories ---------------------------------------------------------------------------

@@ -112,6 +112,15 @@ class TimeExpr:
     end: date | None
     precision: Precision
     tense: Tense
+    # What resolving it against another date needs, without the parse
+    # (:func:`newsweave.annotate.times.resolve_again`): the pattern that found it, the
+    # characters of the match before ``span`` (a preposition "from Sunday's" drops), and
+    # whether its clause is a present progressive ("is hosting ... from Sunday") and whether
+    # it hangs from a simple-present verb ("The hearings continue on Monday": a schedule).
+    rule: str = ""
+    lead: int = 0
+    progressive: bool = False
+    scheduled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,8 +162,37 @@ class Sentence:
     text: str
 
 
+class Depth(StrEnum):
+    """How far an article has been annotated.
+
+    ``lead``: the cheap pass every article gets on the way in (named entities of the lead and
+    the title + lead vector: what story assignment needs). ``full``: the deep pass, for
+    articles of stories that are briefed (whole-text parse, sentences, quotes, quantities,
+    time expressions, sentence vectors).
+    """
+
+    LEAD = "lead"
+    FULL = "full"
+
+
+def _no_sentence_vectors() -> np.ndarray:
+    return np.zeros((0, 384), dtype=np.float16)
+
+
 @dataclass(frozen=True, slots=True)
 class AnnotatedArticle:
+    """An article with its annotations.
+
+    Attributes:
+        embedding: unit vector of title and lead (float32), for story assignment.
+        depth: which pass produced the annotations (see :class:`Depth`).
+        sentence_vectors: unit vectors (float16) of the first ``len(sentence_vectors)``
+            sentences, computed by the deep pass; fuse reads them and never embeds.
+        lead_entities: after the deep pass of an article that had the cheap one, the entities
+            the cheap pass found in the lead, so that forming stories again uses the same
+            evidence as the first time (``None`` otherwise).
+    """
+
     article: Article
     sentences: tuple[Sentence, ...]
     entities: tuple[EntityMention, ...]
@@ -165,6 +203,11 @@ class AnnotatedArticle:
     # One line per annotator that failed on this article ("quotes: KeyError: 'x'"); the
     # other annotations are kept. Empty when every annotator succeeded.
     errors: tuple[str, ...] = ()
+    depth: Depth = Depth.FULL
+    sentence_vectors: np.ndarray = field(
+        default_factory=_no_sentence_vectors, compare=False, repr=False
+    )
+    lead_entities: tuple[EntityMention, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def article_id(self) -> str:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from newsweave import __version__
-from newsweave.annotate.pipeline import annotate
+from newsweave.annotate.pipeline import CHEAP, DEEP, annotate, deepened, lead_view
 from newsweave.brief.build import build_brief
 from newsweave.cluster import (
     OnlineClusterer,
@@ -34,6 +34,7 @@ from newsweave.model import (
     Article,
     Brief,
     DateOrigin,
+    Depth,
     IngestOutcome,
     IngestStatus,
     Story,
@@ -117,8 +118,36 @@ def read_articles(
 def annotate_articles(
     articles: Sequence[Article], options: PipelineOptions, progress: Progress = _noop
 ) -> list[AnnotatedArticle]:
+    """The cheap pass over ``articles``: what story assignment needs."""
     total = len(articles)
-    return annotate(articles, options.annotate, lambda n: progress("annotate", n, total))
+    return annotate(articles, options.annotate, lambda n: progress("annotate", n, total), CHEAP)
+
+
+def deepen(
+    items: Sequence[AnnotatedArticle],
+    options: PipelineOptions,
+    progress: Progress = _noop,
+    engine: Engine | None = None,
+    save: Callable[[list[AnnotatedArticle]], None] | None = None,
+) -> list[AnnotatedArticle]:
+    """``items`` after the deep pass, same order; items already deep are returned as they are.
+
+    ``engine`` runs the pass (default: this process); ``save`` receives each finished chunk
+    (the store keeps it, so no article is ever deepened twice).
+    """
+    todo = [i for i in items if i.depth == Depth.LEAD]
+    if not todo:
+        return list(items)
+    done: dict[str, AnnotatedArticle] = {}
+    shallow = {i.article_id: i for i in todo}
+    runner = engine or LocalEngine()
+    for chunk in runner.annotate([i.article for i in todo], options.annotate, DEEP):
+        deep = [deepened(shallow[d.article_id], d) for d in chunk]
+        if save is not None:
+            save(deep)
+        done.update((d.article_id, d) for d in deep)
+        progress("deep", len(chunk), len(todo))
+    return [done.get(i.article_id, i) for i in items]
 
 
 def brief_stories(
@@ -148,6 +177,7 @@ def analyze_with_report(
     empty store and asking for each story's brief gives. Nothing is written to disk.
     """
     opts = options or PipelineOptions()
+<<<<<<< HEAD
     _, outcomes = read_articles(paths, opts, progress)
     with MemoryStore() as store:
         report = ingest_outcomes(outcomes, store, opts, progress)
@@ -157,6 +187,17 @@ def analyze_with_report(
             briefs.append(stored_brief(store, story.story_id, opts))
             progress("brief", 1, len(stories))
     return briefs, report
+=======
+    articles, outcomes = read_articles(paths, opts, progress)
+    items = annotate_articles(articles, opts, progress)
+    # The same online clusterer and arrival order as ingest: briefing a folder gives the
+    # stories that ingesting it into an empty store gives.
+    stories = cluster_online(items, opts.cluster)
+    # Every story is briefed, so every article gets the deep pass.
+    items = deepen(items, opts, progress)
+    briefs = brief_stories(items, stories, opts, progress)
+    return briefs, IngestReport(tuple(with_annotation_errors(outcomes, items)), len(stories))
+>>>>>>> b44d2f3 (Two annotation passes, MiniLM on ONNX Runtime, stored sentence vectors, pure fuse)
 
 
 def analyze(paths: Iterable[str | Path], options: PipelineOptions | None = None) -> list[Brief]:
@@ -217,7 +258,8 @@ def ingest_outcomes(
         final.append(outcome)
     added: list[AnnotatedArticle] = []
     done = 0
-    for items in (engine or LocalEngine()).annotate(fresh, opts.annotate):
+    runner = engine or LocalEngine()
+    for items in runner.annotate(fresh, opts.annotate, CHEAP):
         for item in items:
             slot = slots[done]
             done += 1
@@ -234,17 +276,50 @@ def ingest_outcomes(
                 "stored meanwhile by another ingest",
             )
         progress("annotate", len(items), len(fresh))
-    final = with_annotation_errors(final, added)
-    for outcome in final:
-        store.log_outcome(outcome)
     in_stories = sum(len(story.article_ids) for story in store.stories())
     if store.stateless_stories() or store.article_count() - in_stories > len(added):
         # Stories from before incremental clustering, or articles an interrupted run left
         # outside any story: form them all again, once.
-        restory(store, opts)
+        touched = [s.story_id for s in restory(store, opts)]
     else:
-        assign_stories(store, added, opts)
+        touched = assign_stories(store, added, opts)
+    deep = deepen_stories(store, touched, opts, progress, runner)
+    # The log says what became of each input in this run, deep-pass failures included.
+    final = with_annotation_errors(final, [*added, *deep])
+    for outcome in final:
+        store.log_outcome(outcome)
     return IngestReport(tuple(final), int(store.info()["stories"]))
+
+
+def _sources(items: Sequence[AnnotatedArticle]) -> int:
+    return len({i.article.source or i.article.url or i.article_id for i in items})
+
+
+def deepen_stories(
+    store: Store,
+    story_ids: Sequence[str],
+    options: PipelineOptions | None = None,
+    progress: Progress = _noop,
+    engine: Engine | None = None,
+    min_sources: int = 2,
+) -> list[AnnotatedArticle]:
+    """Run the deep pass on the cheap-only articles of the stories with ``min_sources`` or more
+    sources, store the results and date undated articles from their stories; return the
+    articles deepened."""
+    opts = options or PipelineOptions()
+    todo: list[AnnotatedArticle] = []
+    deepened_stories: list[str] = []
+    for story_id in dict.fromkeys(story_ids):
+        members = store.articles(list(store.story(story_id).article_ids))
+        shallow = [i for i in members if i.depth == Depth.LEAD]
+        if shallow and _sources(members) >= min_sources:
+            todo.extend(shallow)
+            deepened_stories.append(story_id)
+    if not todo:
+        return []
+    deep = deepen(todo, opts, progress, engine, store.update_annotations)
+    _date_from_stories(store, deepened_stories)
+    return deep
 
 
 def assign_stories(
@@ -315,7 +390,8 @@ def restory(store: Store, options: PipelineOptions | None = None) -> list[Story]
     """Form every stored article's story again, online in arrival order, and save the
     stories, their states and the ANN index, with inferred dates."""
     opts = options or PipelineOptions()
-    items = store.articles()
+    # Stories are formed from the cheap pass's evidence, whatever later passes added.
+    items = [lead_view(i) for i in store.articles()]
     clusterer = OnlineClusterer(opts.cluster)
     for item in arrival_order(items):
         clusterer.add(item)
@@ -345,6 +421,9 @@ def stored_brief(store: Store, story_id: str, options: PipelineOptions | None = 
     opts = options or PipelineOptions()
     story = store.story(story_id)
     items = store.articles(list(story.article_ids))
+    # The brief asks for the deep pass of any member that has only the cheap one (once: the
+    # store keeps it).
+    items = deepen(items, opts, save=store.update_annotations)
     fingerprint = story_fingerprint(items, opts)
     texts = {i.article_id: i.article.text for i in items}
     cached = store.cached_brief(story_id, fingerprint)

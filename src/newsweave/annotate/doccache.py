@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from spacy.tokens import Doc, Token
+if TYPE_CHECKING:  # spaCy is imported when a model loads, not before
+    from spacy.tokens import Doc, Token
+
 
 T = TypeVar("T")
 _TEXT = "newsweave.text"

@@ -11,11 +11,13 @@ Labels are per article here; evidence from the whole story corrects them later
 from __future__ import annotations
 
 import re
-
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING
 
 from newsweave.annotate.doccache import doc_text, tokens_in
 from newsweave.model import EntityMention, Span
+
+if TYPE_CHECKING:  # spaCy is imported when a model loads, not before
+    from spacy.tokens import Doc, Token
 
 KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
 
@@ -96,7 +98,9 @@ def title_before(doc: Doc, name_start: int) -> str | None:
     tokens = tokens_in(doc, name_start - 120, name_start)
     if not tokens:
         return None
-    sent_start = doc[tokens[-1].i].sent.start
+    # The cheap pass runs NER alone: no sentence boundaries, and a title ends at a line break
+    # or a non-title word anyway.
+    sent_start = doc[tokens[-1].i].sent.start if doc.has_annotation("SENT_START") else 0
     picked: list[Token] = []
     for tok in reversed(tokens):
         if tok.i < sent_start or "\n" in tok.whitespace_ or tok.is_space:

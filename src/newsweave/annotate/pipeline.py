@@ -1,31 +1,45 @@
-"""The annotate stage: Article -> AnnotatedArticle.
+"""The annotate stage: Article -> AnnotatedArticle, in two passes.
 
-One spaCy pass per article feeds every annotator; vectors are computed in batches.
+- The cheap pass (``Depth.LEAD``), for every article on the way in: spaCy's NER alone over the
+  lead (the first :data:`LEAD_CHARS` characters) and one MiniLM vector of title and lead:
+  what story assignment needs.
+- The deep pass (``Depth.FULL``), for the articles of stories that are briefed: the whole
+  spaCy pipeline over the whole text feeds every annotator (sentences, entities with roles,
+  quotes, quantities, time expressions), and the sentences fuse reads get their vectors.
+
 Time expressions are resolved against the publication date; an article without one is
-resolved again once its story supplies a date (:func:`newsweave.fuse.dates.infer_dates`).
+resolved again once its story supplies a date (:func:`newsweave.fuse.dates.infer_dates`),
+from what is stored here. Later stages never load a model.
+
+One article's failure (in spaCy or in an annotator) is that article's outcome, recorded in its
+``errors``, in either pass; the rest of the batch goes on.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from spacy.tokens import Doc
 
-from newsweave.annotate.embed import embed_articles
+from newsweave.annotate.embed import embed_articles, embed_sentences
 from newsweave.annotate.entities import extract_entities
-from newsweave.annotate.models import load_nlp
+from newsweave.annotate.models import LEAD_COMPONENTS, load_nlp
 from newsweave.annotate.quantities import extract_quantities
 from newsweave.annotate.quotes import extract_quotes
-from newsweave.annotate.sentences import split_sentences
+from newsweave.annotate.sentences import VECTOR_STATEMENTS, leading_sentences, split_sentences
 from newsweave.annotate.times import resolve_times
-from newsweave.model import AnnotatedArticle, Article
+from newsweave.model import AnnotatedArticle, Article, Depth
+
+if TYPE_CHECKING:  # spaCy is imported when a model loads, not before
+    from spacy.tokens import Doc
 
 logger = logging.getLogger("newsweave.annotate")
 MAX_SENTENCES = 5_000
+# The lead the cheap pass reads: what the article vector reads too (MiniLM's 256 word pieces).
+LEAD_CHARS = 1500
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +55,25 @@ class AnnotateOptions:
     batch_size: int = 32
     n_process: int = 1
     max_sentences: int = MAX_SENTENCES
+
+
+@dataclass(frozen=True, slots=True)
+class Pass:
+    """Which annotations one run computes (chosen by the pipeline, not a user setting).
+
+    Args:
+        depth: ``Depth.FULL`` (every annotation) or ``Depth.LEAD`` (the cheap pass).
+        article_vectors: compute the title + lead vector (the deep pass of an article that
+            already has one leaves it out).
+    """
+
+    depth: Depth = Depth.FULL
+    article_vectors: bool = True
+
+
+WHOLE = Pass()  # both at once: every annotation and every vector
+CHEAP = Pass(Depth.LEAD)
+DEEP = Pass(Depth.FULL, article_vectors=False)
 
 
 def _guarded(
@@ -80,10 +113,19 @@ def _first_sentences(doc: Doc, limit: int) -> tuple[Doc, str | None]:
     return doc[: ends[max(limit, 1) - 1]].as_doc(), note
 
 
+def lead_text(article: Article) -> str:
+    """The start of the text the cheap pass reads, cut at a space (offsets stay the text's)."""
+    text = article.text
+    if len(text) <= LEAD_CHARS:
+        return text
+    cut = text.rfind(" ", LEAD_CHARS // 2, LEAD_CHARS)
+    return text[: cut if cut > 0 else LEAD_CHARS]
+
+
 def annotate_doc(
     doc: Doc, article: Article, max_sentences: int = MAX_SENTENCES
 ) -> AnnotatedArticle:
-    """Every annotation of one parsed article (embedding left empty).
+    """Every annotation of one parsed article (vectors left empty).
 
     An annotator that raises leaves its annotations empty and its failure in ``errors``;
     an article longer than ``max_sentences`` is annotated up to there, also noted in ``errors``.
@@ -101,10 +143,28 @@ def annotate_doc(
         times=_guarded("times", errors, aid, resolve_times, doc, aid, reference),
         embedding=np.zeros(0, dtype=np.float32),
         errors=tuple(errors),
+        depth=Depth.FULL,
     )
 
 
-def unparsed(article: Article, exc: BaseException) -> AnnotatedArticle:
+def annotate_lead(doc: Doc, article: Article) -> AnnotatedArticle:
+    """The cheap pass of one article, from the NER-only parse of its lead (vector left empty)."""
+    aid = article.article_id
+    errors: list[str] = []
+    return AnnotatedArticle(
+        article=article,
+        sentences=(),
+        entities=_guarded("entities", errors, aid, extract_entities, doc, aid),
+        quotes=(),
+        quantities=(),
+        times=(),
+        embedding=np.zeros(0, dtype=np.float32),
+        errors=tuple(errors),
+        depth=Depth.LEAD,
+    )
+
+
+def unparsed(article: Article, exc: BaseException, depth: Depth = Depth.FULL) -> AnnotatedArticle:
     """An article the parser failed on: kept, with no annotations and the failure recorded."""
     logger.error(
         "bug: spaCy failed to parse article %s; it is kept without annotations. Please "
@@ -113,7 +173,15 @@ def unparsed(article: Article, exc: BaseException) -> AnnotatedArticle:
         exc_info=(type(exc), exc, exc.__traceback__),
     )
     return AnnotatedArticle(
-        article, (), (), (), (), (), np.zeros(0, dtype=np.float32), (_describe("parse", exc),)
+        article,
+        (),
+        (),
+        (),
+        (),
+        (),
+        np.zeros(0, dtype=np.float32),
+        (_describe("parse", exc),),
+        depth=depth,
     )
 
 
@@ -122,44 +190,90 @@ def annotate_stream(
     batch_size: int,
     n_process: int = 1,
     max_sentences: int = MAX_SENTENCES,
+    which: Pass = WHOLE,
 ) -> Iterator[AnnotatedArticle]:
-    """One AnnotatedArticle per article, in order (embeddings left empty).
+    """One AnnotatedArticle per article, in order (vectors left empty), of the ``which`` pass:
+    spaCy with only the components that pass uses, over the text that pass reads.
 
     spaCy parses in batches; when a batch fails, its articles are parsed one by one so only
     the article that broke the parser is kept unparsed, and the rest of the input goes on.
     """
-    nlp = load_nlp()
+    lead = which.depth == Depth.LEAD
+    nlp = load_nlp(LEAD_COMPONENTS) if lead else load_nlp()
+    read = lead_text if lead else (lambda a: a.text)
+
+    def one(doc: Doc, article: Article) -> AnnotatedArticle:
+        return annotate_lead(doc, article) if lead else annotate_doc(doc, article, max_sentences)
+
     size = max(1, batch_size)
     done = 0
     while done < len(articles):
         rest = articles[done:]
         try:
-            for doc in nlp.pipe((a.text for a in rest), batch_size=size, n_process=n_process):
-                item = annotate_doc(doc, articles[done], max_sentences)
+            for doc in nlp.pipe((read(a) for a in rest), batch_size=size, n_process=n_process):
+                item = one(doc, articles[done])
                 done += 1
                 yield item
             return
         except Exception:  # some article of the current batch broke the parser
             for article in articles[done : done + size]:
                 try:
-                    item = annotate_doc(nlp(article.text), article, max_sentences)
+                    item = one(nlp(read(article)), article)
                 except Exception as exc:
-                    item = unparsed(article, exc)
+                    item = unparsed(article, exc, which.depth)
                 done += 1
                 yield item
+
+
+def with_sentence_vectors(items: Sequence[AnnotatedArticle]) -> list[AnnotatedArticle]:
+    """``items`` with the vectors of the sentences fuse reads, computed as one batch."""
+    counts = [leading_sentences(i.sentences, VECTOR_STATEMENTS) for i in items]
+    texts = [s.text for i, n in zip(items, counts, strict=True) for s in i.sentences[:n]]
+    vectors = embed_sentences(texts)
+    out: list[AnnotatedArticle] = []
+    first = 0
+    for item, n in zip(items, counts, strict=True):
+        out.append(replace(item, sentence_vectors=vectors[first : first + n]))
+        first += n
+    return out
+
+
+def with_vectors(items: list[AnnotatedArticle], which: Pass = WHOLE) -> list[AnnotatedArticle]:
+    """``items`` of one chunk with the vectors ``which`` asks for, each kind as one batch."""
+    if which.article_vectors:
+        vectors = embed_articles([item.article for item in items])
+        items = [replace(i, embedding=v) for i, v in zip(items, vectors, strict=True)]
+    if which.depth == Depth.FULL:
+        items = with_sentence_vectors(items)
+    return items
+
+
+def deepened(shallow: AnnotatedArticle, deep: AnnotatedArticle) -> AnnotatedArticle:
+    """The deep pass's annotations of an article, keeping the cheap pass's vector and its
+    lead entities (the evidence its story was formed from)."""
+    return replace(deep, embedding=shallow.embedding, lead_entities=shallow.entities)
+
+
+def lead_view(item: AnnotatedArticle) -> AnnotatedArticle:
+    """``item`` as the cheap pass left it, for story assignment: lead entities, lead vector."""
+    if item.depth == Depth.LEAD or item.lead_entities is None:
+        return item
+    return replace(item, entities=item.lead_entities)
 
 
 def annotate(
     articles: Sequence[Article],
     options: AnnotateOptions | None = None,
     progress: Callable[[int], None] | None = None,
+    which: Pass = WHOLE,
 ) -> list[AnnotatedArticle]:
-    """Annotate ``articles`` in order.
+    """Annotate ``articles`` in order, in this process.
 
     Args:
         articles: cleaned articles from the ingest stage.
         options: batching and parallelism.
         progress: called with the number of articles finished since the last call.
+        which: the pass (default: everything at once).
 
     Returns:
         One AnnotatedArticle per input article, same order.
@@ -168,19 +282,13 @@ def annotate(
         >>> from newsweave.ingest import make_article  # doctest: +SKIP
         >>> annotate([make_article("Ministers met on Sunday ...")])[0].sentences  # doctest: +SKIP
     """
-    from dataclasses import replace
-
     opts = options or AnnotateOptions()
+    size = max(1, opts.batch_size)
+    stream = annotate_stream(articles, size, opts.n_process, opts.max_sentences, which)
     out: list[AnnotatedArticle] = []
-    for start in range(0, len(articles), opts.batch_size):
-        batch = articles[start : start + opts.batch_size]
-        annotated = list(
-            annotate_stream(batch, opts.batch_size, opts.n_process, opts.max_sentences)
-        )
-        vectors = embed_articles(batch, batch_size=opts.batch_size)
-        out.extend(
-            replace(item, embedding=vec) for item, vec in zip(annotated, vectors, strict=True)
-        )
+    for start in range(0, len(articles), size):
+        batch = articles[start : start + size]
+        out.extend(with_vectors([next(stream) for _ in batch], which))
         if progress:
             progress(len(batch))
     return out

@@ -38,12 +38,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING
 
 from newsweave.annotate.doccache import doc_text
 from newsweave.annotate.times import resolve_times
 from newsweave.model import Quantity, Span
+
+if TYPE_CHECKING:  # spaCy is imported when a model loads, not before
+    from spacy.tokens import Doc, Token
 
 __all__ = ["extract_quantities", "parse_number"]
 

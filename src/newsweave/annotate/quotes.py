@@ -13,12 +13,14 @@ Offsets are article offsets: ``doc`` must be the parse of the whole ``Article.te
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from spacy.tokens import Doc, Token
-from spacy.tokens import Span as SpacySpan
+from typing import TYPE_CHECKING
 
 from newsweave.annotate.doccache import cached, doc_text
 from newsweave.model import Quote, Span
+
+if TYPE_CHECKING:  # spaCy is imported when a model loads, not before
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
 
 __all__ = ["SPEECH_VERBS", "TITLES", "extract_quotes"]
 

@@ -7,11 +7,14 @@ line is a paragraph, a heading ("Talking points") or a dateline, never half a se
 from __future__ import annotations
 
 import re
-
-from spacy.tokens import Doc
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from newsweave.annotate.doccache import doc_text
 from newsweave.model import Sentence, Span
+
+if TYPE_CHECKING:  # spaCy is imported when a model loads, not before
+    from spacy.tokens import Doc
 
 _LINE = re.compile(r"[^\n]+")
 
@@ -74,3 +77,18 @@ def is_statement(sentence: Sentence) -> bool:
     if len(words) < 6:
         return False
     return sentence.text[-1] in ".!?\"”’'" or len(words) >= 12
+
+
+# Fuse weighs at most this many statements per article (fewer in large stories); the deep
+# pass embeds the sentences up to that point, so fuse finds a vector for each one it reads.
+VECTOR_STATEMENTS = 40
+
+
+def leading_sentences(sentences: Sequence[Sentence], statements: int) -> int:
+    """How many of ``sentences`` come before the ``statements + 1``-th statement."""
+    kept = 0
+    for n, s in enumerate(sentences):
+        if kept >= statements:
+            return n
+        kept += is_statement(s)
+    return len(sentences)

@@ -25,9 +25,12 @@ planned arrangement; the time resolver reads such clauses forward.
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+from typing import TYPE_CHECKING
 
 from newsweave.model import Tense
+
+if TYPE_CHECKING:  # spaCy is imported when a model loads, not before
+    from spacy.tokens import Token
 
 __all__ = ["clause_tense", "governing_verb", "is_progressive"]
 

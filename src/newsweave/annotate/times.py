@@ -51,17 +51,19 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING
 
 from newsweave.annotate.doccache import cached, doc_text
 from newsweave.annotate.tense import clause_tense, governing_verb, is_progressive
 from newsweave.model import Precision, Span, Tense, TimeExpr
 
-__all__ = ["infer_publication_date", "resolve_times"]
+if TYPE_CHECKING:  # spaCy is imported when a model loads, not before
+    from spacy.tokens import Doc, Token
+
+__all__ = ["infer_publication_date", "publication_date_from", "resolve_again", "resolve_times"]
 
 _MONTHS: dict[str, int] = {}
 _MONTH_NAMES = (
@@ -521,6 +523,69 @@ def _find(doc: Doc) -> list[tuple[re.Match[str], int]]:
     return found
 
 
+def _rule_names() -> list[str]:
+    """A stable name per pattern (its handler, numbered when a handler has several)."""
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for _pattern, handler in _PATTERNS:
+        base = handler.__name__.lstrip("_")
+        seen[base] = seen.get(base, 0) + 1
+        names.append(base if seen[base] == 1 else f"{base}.{seen[base]}")
+    return names
+
+
+_RULES = _rule_names()
+_RULE_INDEX = {name: i for i, name in enumerate(_RULES)}
+
+
+def _resolve(
+    m: re.Match[str],
+    index: int,
+    text: str,
+    article_id: str,
+    tense: Tense,
+    progressive: bool,
+    scheduled: bool,
+    reference: date | None,
+) -> TimeExpr | None:
+    """One match resolved against ``reference``: a pure function of the text and what the
+    parse said of the match's clause (``tense``, ``progressive``, ``scheduled``)."""
+    # "since May" points back whatever the verb: "has been falling since May"
+    first_word = m.group(0).split(maxsplit=1)[0].lower()
+    looks = Tense.PAST if first_word == "since" else tense
+    ctx = _Context(
+        reference,
+        looks,
+        # a present-tense deadline ("expects a vaccine by December") reads ahead too
+        forward=looks is Tense.PRESENT and (first_word in _DEADLINE_PREPS or progressive),
+        deadline=first_word in _DEADLINE_PREPS,
+        deadline_day=_is_deadline_day(text, *m.span("anchor")),
+        scheduled=looks is Tense.PRESENT and scheduled,
+    )
+    try:
+        resolved = _PATTERNS[index][1](m, ctx)
+    except (OverflowError, ValueError):  # a reference at the calendar's ends (year 1, 9999)
+        resolved = _PATTERNS[index][1](m, replace(ctx, ref=None))
+    if resolved is None:
+        return None
+    start, end, precision = resolved
+    s, e = m.span()
+    if text.startswith(("'s", "’s"), m.end("anchor")):
+        s = m.start("anchor")  # "from Sunday's talks": the preposition is the noun's
+    return TimeExpr(
+        span=Span(article_id, s, e),
+        text=text[s:e],
+        start=start,
+        end=end,
+        precision=precision,
+        tense=tense,
+        rule=_RULES[index],
+        lead=s - m.start(),
+        progressive=progressive,
+        scheduled=scheduled,
+    )
+
+
 def resolve_times(doc: Doc, article_id: str, reference: date | None) -> list[TimeExpr]:
     """Every time expression in ``doc``, resolved against ``reference``.
 
@@ -531,7 +596,8 @@ def resolve_times(doc: Doc, article_id: str, reference: date | None) -> list[Tim
             unresolved (``start``/``end`` ``None``) but still reports them.
 
     Returns:
-        The expressions in text order (see the module docstring for the rules).
+        The expressions in text order (see the module docstring for the rules); each can be
+        resolved against another date later, without the parse (:func:`resolve_again`).
 
     Example:
         >>> from newsweave.annotate.models import load_nlp
@@ -539,51 +605,72 @@ def resolve_times(doc: Doc, article_id: str, reference: date | None) -> list[Tim
         >>> [t.start for t in resolve_times(doc, "a1", date(2025, 10, 26))]
         [datetime.date(2025, 10, 25)]
     """
+    text = doc_text(doc)
     out: list[TimeExpr] = []
     for m, index in cached(doc, "times.found", _find):
         token = _anchor_token(doc, *m.span("anchor"))
         assert token is not None  # _find keeps only matches with a token
-        tense = _clause_tense(token)
-        # "since May" points back whatever the verb: "has been falling since May"
-        first_word = m.group(0).split(maxsplit=1)[0].lower()
-        looks = Tense.PAST if first_word == "since" else tense
         verb = governing_verb(token)
-        ctx = _Context(
-            reference,
-            looks,
-            # a present-tense deadline ("expects a vaccine by December") reads ahead too
-            forward=looks is Tense.PRESENT
-            and (first_word in _DEADLINE_PREPS or is_progressive(token)),
-            deadline=first_word in _DEADLINE_PREPS,
-            deadline_day=_is_deadline_day(doc_text(doc), *m.span("anchor")),
-            scheduled=looks is Tense.PRESENT
-            and verb is not None
+        # the day hangs from a simple-present verb itself ("continue on Monday"), not from a
+        # noun of its clause ("the offer, up from 5.5% on Tuesday, falls short")
+        scheduled = (
+            verb is not None
             and verb.tag_ in ("VBZ", "VBP")
             and verb.lemma_.lower() != "be"
-            # the day hangs from the verb itself ("continue on Monday"), not from a noun
-            # of its clause ("the offer, up from 5.5% on Tuesday, falls short")
-            and (token.head == verb or (token.head.dep_ == "prep" and token.head.head == verb)),
+            and (token.head == verb or (token.head.dep_ == "prep" and token.head.head == verb))
         )
-        try:
-            resolved = _PATTERNS[index][1](m, ctx)
-        except (OverflowError, ValueError):  # a reference at the calendar's ends (year 1, 9999)
-            resolved = _PATTERNS[index][1](m, replace(ctx, ref=None))
-        if resolved is None:
+        found = _resolve(
+            m,
+            index,
+            text,
+            article_id,
+            _clause_tense(token),
+            is_progressive(token),
+            scheduled,
+            reference,
+        )
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _rematch(text: str, expr: TimeExpr) -> tuple[re.Match[str], int] | None:
+    """The match ``expr`` came from, found again in ``text`` (None for an unknown rule)."""
+    index = _RULE_INDEX.get(expr.rule)
+    if index is None:
+        return None
+    m = _PATTERNS[index][0].match(text, expr.span.start - expr.lead)
+    if m is None or m.end() != expr.span.end:
+        return None
+    return m, index
+
+
+def resolve_again(text: str, times: Sequence[TimeExpr], reference: date | None) -> list[TimeExpr]:
+    """``times`` (from :func:`resolve_times` over ``text``) resolved against ``reference``.
+
+    A pure function of the stored annotations: no parse. It gives what :func:`resolve_times`
+    would give with ``reference`` (an expression it cannot place then is left out, as there).
+    An expression stored by an older newsweave (no rule) is kept as it is.
+    """
+    out: list[TimeExpr] = []
+    for expr in times:
+        found = _rematch(text, expr)
+        if found is None:
+            out.append(expr)
             continue
-        start, end, precision = resolved
-        s, e = m.span()
-        if doc_text(doc).startswith(("'s", "’s"), m.end("anchor")):
-            s = m.start("anchor")  # "from Sunday's talks": the preposition is the noun's
-        out.append(
-            TimeExpr(
-                span=Span(article_id, s, e),
-                text=doc_text(doc)[s:e],
-                start=start,
-                end=end,
-                precision=precision,
-                tense=tense,
-            )
+        m, index = found
+        again = _resolve(
+            m,
+            index,
+            text,
+            expr.span.article_id,
+            expr.tense,
+            expr.progressive,
+            expr.scheduled,
+            reference,
         )
+        if again is not None:
+            out.append(again)
     return out
 
 
@@ -605,14 +692,19 @@ def infer_publication_date(doc: Doc, anchor: date) -> date | None:
         >>> infer_publication_date(doc, date(2025, 10, 26))
         datetime.date(2025, 10, 22)
     """
+    return publication_date_from(doc_text(doc), resolve_times(doc, "", None), anchor)
+
+
+def publication_date_from(text: str, times: Sequence[TimeExpr], anchor: date) -> date | None:
+    """:func:`infer_publication_date` from the stored time expressions of ``text`` (no parse)."""
     best: date | None = None
-    for m, index in cached(doc, "times.found", _find):
-        if _PATTERNS[index][1] is not _weekday:
+    for expr in times:
+        if expr.tense is not Tense.PAST or _RULE_INDEX.get(expr.rule) is None:
             continue
-        token = _anchor_token(doc, *m.span("anchor"))
-        if token is None or clause_tense(token) is not Tense.PAST:
+        found = _rematch(text, expr)
+        if found is None or _PATTERNS[found[1]][1] is not _weekday:
             continue
-        weekday = _WEEKDAYS[m["wd"]]
+        weekday = _WEEKDAYS[found[0]["wd"]]
         day = anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
         if best is None or day > best:
             best = day

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from types import TracebackType
 from typing import Protocol
 
-from newsweave.annotate.pipeline import AnnotateOptions
+from newsweave.annotate.pipeline import WHOLE, AnnotateOptions, Pass
 from newsweave.engines.local import LocalEngine
 from newsweave.errors import OptionError
 from newsweave.model import AnnotatedArticle, Article
@@ -25,9 +25,12 @@ class Engine(Protocol):
     name: str
 
     def annotate(
-        self, articles: Sequence[Article], options: AnnotateOptions | None = None
+        self,
+        articles: Sequence[Article],
+        options: AnnotateOptions | None = None,
+        which: Pass = WHOLE,
     ) -> Iterator[list[AnnotatedArticle]]:
-        """Annotated articles (vectors included) in chunks, in the order of ``articles``."""
+        """Annotated articles of the ``which`` pass in chunks, in the order of ``articles``."""
         ...
 
     def close(self) -> None: ...

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from types import TracebackType
 from typing import Any
 
-from newsweave.annotate.pipeline import AnnotateOptions
+from newsweave.annotate.pipeline import WHOLE, AnnotateOptions, Pass
 from newsweave.engines.local import annotate_chunk, chunks
 from newsweave.errors import NewsweaveError, OptionError
 from newsweave.model import AnnotatedArticle, Article
@@ -47,9 +47,10 @@ def _distributed() -> Any:
 
 
 def _load_models() -> None:
-    """Load both models in this (worker) process; later tasks find them cached."""
-    from newsweave.annotate.models import load_embedder, load_nlp
+    """Load the models of both passes in this (worker) process; later tasks find them cached."""
+    from newsweave.annotate.models import LEAD_COMPONENTS, load_embedder, load_nlp
 
+    load_nlp(LEAD_COMPONENTS)
     load_nlp()
     load_embedder()
 
@@ -129,9 +130,13 @@ class DaskEngine:
         return len(self.client.scheduler_info().get("workers", {}))
 
     def annotate(
-        self, articles: Sequence[Article], options: AnnotateOptions | None = None
+        self,
+        articles: Sequence[Article],
+        options: AnnotateOptions | None = None,
+        which: Pass = WHOLE,
     ) -> Iterator[list[AnnotatedArticle]]:
-        """Annotated articles, one list per chunk of ``options.batch_size``, in input order."""
+        """Annotated articles (``which`` pass), one list per chunk of ``options.batch_size``,
+        in input order."""
         distributed = _distributed()
         opts = options or AnnotateOptions()
         run = next(_runs)
@@ -146,7 +151,9 @@ class DaskEngine:
                         break
                     index, chunk = step
                     key = f"newsweave-annotate-{os.getpid()}-{run}-{index}"
-                    pending.append(self.client.submit(annotate_chunk, list(chunk), opts, key=key))
+                    pending.append(
+                        self.client.submit(annotate_chunk, list(chunk), opts, which, key=key)
+                    )
                 if not pending:
                     return
                 future = pending.popleft()

@@ -3,19 +3,18 @@
 Articles are cut into chunks of ``AnnotateOptions.batch_size``; each chunk's vectors are
 computed together, so every engine that keeps these chunk boundaries gives the same vectors
 (padding inside a MiniLM batch changes the last bits of a vector). With ``n_process=2`` spaCy
-parses in two worker processes (started once per run, not once per chunk) while this process
-runs the annotators and the embedding model.
+parses in two worker processes (started once per call, for all its chunks) while this
+process runs the annotators and the embedding model. Either pass (``AnnotateOptions.depth``)
+runs the same way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from itertools import islice
 from types import TracebackType
 
-from newsweave.annotate.embed import embed_articles
-from newsweave.annotate.pipeline import AnnotateOptions, annotate_stream
+from newsweave.annotate.pipeline import WHOLE, AnnotateOptions, Pass, annotate_stream, with_vectors
 from newsweave.errors import OptionError
 from newsweave.model import AnnotatedArticle, Article
 
@@ -26,20 +25,16 @@ def chunks(articles: Sequence[Article], size: int) -> list[Sequence[Article]]:
     return [articles[start : start + step] for start in range(0, len(articles), step)]
 
 
-def with_vectors(items: list[AnnotatedArticle], batch_size: int) -> list[AnnotatedArticle]:
-    """``items`` with their article vectors, computed as one embedding batch."""
-    vectors = embed_articles([item.article for item in items], batch_size=batch_size)
-    return [replace(item, embedding=vec) for item, vec in zip(items, vectors, strict=True)]
-
-
-def annotate_chunk(articles: Sequence[Article], options: AnnotateOptions) -> list[AnnotatedArticle]:
-    """Every annotation and the vector of each article of one chunk, in order, in this process.
+def annotate_chunk(
+    articles: Sequence[Article], options: AnnotateOptions, which: Pass = WHOLE
+) -> list[AnnotatedArticle]:
+    """The annotations and vectors (``which``) of one chunk, in order, in this process.
 
     This is the unit of work the distributed engine sends to a worker; models are loaded once
     per process (:mod:`newsweave.annotate.models`).
     """
-    items = list(annotate_stream(articles, options.batch_size, 1, options.max_sentences))
-    return with_vectors(items, options.batch_size)
+    items = annotate_stream(articles, options.batch_size, 1, options.max_sentences, which)
+    return with_vectors(list(items), which)
 
 
 class LocalEngine:
@@ -62,22 +57,26 @@ class LocalEngine:
         self.n_process = n_process
 
     def annotate(
-        self, articles: Sequence[Article], options: AnnotateOptions | None = None
+        self,
+        articles: Sequence[Article],
+        options: AnnotateOptions | None = None,
+        which: Pass = WHOLE,
     ) -> Iterator[list[AnnotatedArticle]]:
-        """Annotated articles, one list per chunk of ``options.batch_size``, in input order."""
+        """Annotated articles (``which`` pass), one list per chunk of ``options.batch_size``,
+        in input order."""
         opts = options or AnnotateOptions()
         size = max(1, opts.batch_size)
         n_process = self.n_process or opts.n_process
         if n_process <= 1 or len(articles) <= size:
             for chunk in chunks(articles, size):
-                yield annotate_chunk(chunk, opts)
+                yield annotate_chunk(chunk, opts, which)
             return
-        stream = annotate_stream(articles, size, n_process, opts.max_sentences)
+        stream = annotate_stream(articles, size, n_process, opts.max_sentences, which)
         for chunk in chunks(articles, size):
-            yield with_vectors(list(islice(stream, len(chunk))), opts.batch_size)
+            yield with_vectors(list(islice(stream, len(chunk))), which)
 
     def close(self) -> None:
-        """Nothing to release: spaCy's worker processes end with each run."""
+        """Nothing to release: spaCy's worker processes end with each call."""
 
     def __enter__(self) -> LocalEngine:
         return self

@@ -3,7 +3,8 @@
 Sentences of all articles with their TF-IDF similarity (sparse, so a story of hundreds of
 articles stays cheap) and, for stories of up to ``MAX_EMBEDDED`` sentences, MiniLM vectors that
 recognise paraphrases TF-IDF misses ("the talks began on Saturday" / "the first day of talks
-ended on Saturday").
+ended on Saturday"). The vectors are the ones the deep pass stored with each article: fuse
+never loads a model; a story with an article that has none falls back to TF-IDF.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from newsweave.annotate.sentences import is_statement
+from newsweave.annotate.sentences import VECTOR_STATEMENTS, leading_sentences
 from newsweave.model import AnnotatedArticle, Sentence, Span
 
 MAX_EMBEDDED = 1500
-MAX_STATEMENTS_PER_ARTICLE = 40
+MAX_STATEMENTS_PER_ARTICLE = VECTOR_STATEMENTS
 
 
 @dataclass
@@ -95,21 +96,28 @@ def build_context(items: Sequence[AnnotatedArticle], embed: bool = True) -> Stor
     """Index the sentences of ``items``; vectors only when the story is small enough."""
     cap = MAX_STATEMENTS_PER_ARTICLE if len(items) <= 50 else 12
     sentences: list[Sentence] = []
+    counts: list[int] = []
     for item in items:
-        kept = 0
-        for s in item.sentences:
-            if kept >= cap:
-                break
-            sentences.append(s)
-            kept += is_statement(s)
+        count = leading_sentences(item.sentences, cap)
+        sentences.extend(item.sentences[:count])
+        counts.append(count)
     owner = [s.span.article_id for s in sentences]
     index = {(s.span.article_id, s.span.start): n for n, s in enumerate(sentences)}
     vectors = None
     # One article alone has nothing to align or copy: its vectors would go unused.
     if embed and len(items) >= 2 and 0 < len(sentences) <= MAX_EMBEDDED:
-        from newsweave.annotate.embed import embed_texts
-
-        vectors = embed_texts([s.text for s in sentences])
+        vectors = _stored_vectors(items, counts)
     return StoryContext(
         items, sentences, owner, _tfidf([s.text for s in sentences]), vectors, index
     )
+
+
+def _stored_vectors(items: Sequence[AnnotatedArticle], counts: list[int]) -> np.ndarray | None:
+    """The deep pass's vectors of the first ``counts[k]`` sentences of each item, stacked."""
+    rows = []
+    for item, count in zip(items, counts, strict=True):
+        stored = item.sentence_vectors
+        if stored.ndim != 2 or stored.shape[0] < count:
+            return None
+        rows.append(stored[:count])
+    return np.vstack(rows).astype(np.float32)

@@ -80,6 +80,11 @@ class Store(Protocol):
         """
         ...
 
+    def update_annotations(self, items: Sequence[AnnotatedArticle]) -> None:
+        """Replace the annotations and sentence vectors of stored articles (the deep pass's);
+        texts, metadata and article vectors stay. Raises NotFoundError for an unknown id."""
+        ...
+
     def find_hash(self, content_hash: str) -> str | None:
         """The id of the article with this content hash, or None."""
         ...

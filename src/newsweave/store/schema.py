@@ -162,8 +162,29 @@ def _annotation_errors(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX annotations_with_errors ON annotations(errors) WHERE errors > 0")
 
 
+_DEEP = (
+    # The deep pass's sentence vectors (float16 rows), one row of this table per article.
+    """CREATE TABLE sentence_vectors (
+        article_id TEXT PRIMARY KEY REFERENCES articles(article_id) ON DELETE CASCADE,
+        rows INTEGER NOT NULL,
+        dim INTEGER NOT NULL,
+        vectors BLOB NOT NULL,
+        CHECK (length(vectors) = 2 * rows * dim)
+    )""",
+    # Annotations stored before the two passes have no sentence vectors: the deep pass runs
+    # on them again, once, when their story is briefed.
+    "UPDATE annotations SET data = json_set(data, '$.depth', 'lead')",
+)
+
+
+def _deep(conn: sqlite3.Connection) -> None:
+    """Two annotation passes: sentence vectors of deep-annotated articles."""
+    for statement in _DEEP:
+        conn.execute(statement)
+
+
 # Append new migrations at the end; never reorder or edit shipped ones.
-MIGRATIONS: tuple[Migration, ...] = (_v1, _feeds, _stories, _annotation_errors)
+MIGRATIONS: tuple[Migration, ...] = (_v1, _feeds, _stories, _annotation_errors, _deep)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

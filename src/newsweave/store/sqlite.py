@@ -20,6 +20,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -31,10 +32,17 @@ from newsweave.codec import (
     article_to_dict,
     embedding_from_blob,
     embedding_to_blob,
+    sentence_vectors_from_blob,
+    sentence_vectors_to_blob,
 )
 from newsweave.errors import NotFoundError, StoreError
+<<<<<<< HEAD
 from newsweave.model import AnnotatedArticle, Article, IngestOutcome, Story
 from newsweave.store.protocol import StoreInfo, StoryState
+=======
+from newsweave.model import AnnotatedArticle, Article, Depth, IngestOutcome, Story
+from newsweave.store.protocol import StoryState
+>>>>>>> b44d2f3 (Two annotation passes, MiniLM on ONNX Runtime, stored sentence vectors, pure fuse)
 from newsweave.store.schema import migrate, schema_version
 
 __all__ = ["SQLiteStore"]
@@ -58,9 +66,10 @@ _ARTICLE_FIELDS = (
 _SELECT_ANNOTATED = (
     "SELECT a.article_id, a.content_hash, a.text, a.title, a.source, a.url, a.path, "
     "a.published, a.date_origin, a.language, a.dateline, a.input_format, "
-    "n.data AS annotations, e.dim, e.vector "
+    "n.data AS annotations, e.dim, e.vector, v.rows AS v_rows, v.dim AS v_dim, v.vectors "
     "FROM articles a JOIN annotations n ON n.article_id = a.article_id "
-    "JOIN embeddings e ON e.article_id = a.article_id"
+    "JOIN embeddings e ON e.article_id = a.article_id "
+    "LEFT JOIN sentence_vectors v ON v.article_id = a.article_id"
 )
 
 
@@ -192,7 +201,11 @@ class SQLiteStore:
 
     def _row_to_annotated(self, row: sqlite3.Row) -> AnnotatedArticle:
         data = {"article": {k: row[k] for k in _ARTICLE_FIELDS}, **json.loads(row["annotations"])}
-        return annotated_from_dict(data, embedding_from_blob(row["vector"], row["dim"]))
+        item = annotated_from_dict(data, embedding_from_blob(row["vector"], row["dim"]))
+        if row["vectors"] is None:
+            return item
+        vectors = sentence_vectors_from_blob(row["vectors"], row["v_rows"], row["v_dim"])
+        return replace(item, sentence_vectors=vectors)
 
     # --- articles ------------------------------------------------------------------------
 
@@ -242,7 +255,45 @@ class SQLiteStore:
                 "INSERT INTO embeddings (article_id, dim, vector) VALUES (?, ?, ?)",
                 (article.article_id, dim, blob),
             )
+            self._put_sentence_vectors(conn, item)
         return True
+
+    @staticmethod
+    def _put_sentence_vectors(conn: sqlite3.Connection, item: AnnotatedArticle) -> None:
+        if item.depth is not Depth.FULL:
+            return
+        blob, rows, dim = sentence_vectors_to_blob(item.sentence_vectors)
+        conn.execute(
+            "INSERT OR REPLACE INTO sentence_vectors (article_id, rows, dim, vectors) "
+            "VALUES (?, ?, ?, ?)",
+            (item.article_id, rows, dim, blob),
+        )
+
+    def update_annotations(self, items: Sequence[AnnotatedArticle]) -> None:
+        """Replace the annotations (and sentence vectors) of stored articles with ``items``'
+        (the deep pass's), in one transaction; texts, metadata and article vectors stay.
+
+        Raises:
+            NotFoundError: an article is not stored (nothing changes).
+            StoreError: the write failed.
+        """
+        if not items:
+            return
+        with self._write(f"update the annotations of {len(items)} article(s) in") as conn:
+            for item in items:
+                data = json.dumps(
+                    annotations_to_dict(item), ensure_ascii=False, separators=(",", ":")
+                )
+                done = conn.execute(
+                    "UPDATE annotations SET data = ?, errors = ? WHERE article_id = ?",
+                    (data, len(item.errors), item.article_id),
+                )
+                if done.rowcount != 1:
+                    raise NotFoundError(
+                        f"no article {item.article_id!r} in the store at {self.path}; "
+                        "add it before updating its annotations"
+                    )
+                self._put_sentence_vectors(conn, item)
 
     def find_hash(self, content_hash: str) -> str | None:
         with self._read("look up a content hash in") as conn:

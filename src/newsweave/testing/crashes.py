@@ -85,10 +85,11 @@ class Runner:
             code = 1
             try:
                 # torch's thread pool does not survive a fork once the parent has run a
-                # model: one thread in the child avoids the deadlock.
-                import torch
-
-                torch.set_num_threads(1)
+                # model: one thread in the child avoids the deadlock (newsweave itself no
+                # longer loads torch; a caller may have).
+                torch = sys.modules.get("torch")
+                if torch is not None:
+                    torch.set_num_threads(1)
                 devnull = os.open(os.devnull, os.O_WRONLY)
                 os.dup2(devnull, 1)
                 os.dup2(devnull, 2)
