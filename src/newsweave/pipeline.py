@@ -177,7 +177,6 @@ def analyze_with_report(
     empty store and asking for each story's brief gives. Nothing is written to disk.
     """
     opts = options or PipelineOptions()
-<<<<<<< HEAD
     _, outcomes = read_articles(paths, opts, progress)
     with MemoryStore() as store:
         report = ingest_outcomes(outcomes, store, opts, progress)
@@ -187,17 +186,6 @@ def analyze_with_report(
             briefs.append(stored_brief(store, story.story_id, opts))
             progress("brief", 1, len(stories))
     return briefs, report
-=======
-    articles, outcomes = read_articles(paths, opts, progress)
-    items = annotate_articles(articles, opts, progress)
-    # The same online clusterer and arrival order as ingest: briefing a folder gives the
-    # stories that ingesting it into an empty store gives.
-    stories = cluster_online(items, opts.cluster)
-    # Every story is briefed, so every article gets the deep pass.
-    items = deepen(items, opts, progress)
-    briefs = brief_stories(items, stories, opts, progress)
-    return briefs, IngestReport(tuple(with_annotation_errors(outcomes, items)), len(stories))
->>>>>>> b44d2f3 (Two annotation passes, MiniLM on ONNX Runtime, stored sentence vectors, pure fuse)
 
 
 def analyze(paths: Iterable[str | Path], options: PipelineOptions | None = None) -> list[Brief]:

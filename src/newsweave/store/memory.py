@@ -23,7 +23,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from newsweave.codec import embedding_from_blob, embedding_to_blob
+from newsweave.codec import (
+    embedding_from_blob,
+    embedding_to_blob,
+    sentence_vectors_from_blob,
+    sentence_vectors_to_blob,
+)
 from newsweave.errors import NotFoundError, StoreError
 from newsweave.model import AnnotatedArticle, Article, IngestOutcome, Story
 from newsweave.store.protocol import StoreInfo, StoryState
@@ -164,6 +169,21 @@ class MemoryStore:
             self._by_hash[article.content_hash] = article.article_id
             self._tokens[article.article_id] = _words(f"{article.title or ''} {article.text}")
         return True
+
+    def update_annotations(self, items: Sequence[AnnotatedArticle]) -> None:
+        """Replace the annotations and sentence vectors of stored articles (the deep pass's);
+        texts, metadata and article vectors stay. All or nothing."""
+        with self._use(f"update the annotations of {len(items)} article(s) in"):
+            self._missing([i.article_id for i in items], "cannot update the annotations of")
+            updated = {}
+            for item in items:
+                old = self._items[item.article_id]
+                blob, rows, dim = sentence_vectors_to_blob(item.sentence_vectors)
+                vectors = sentence_vectors_from_blob(blob, rows, dim)  # the SQLite store's form
+                updated[item.article_id] = replace(
+                    item, article=old.article, embedding=old.embedding, sentence_vectors=vectors
+                )
+            self._items.update(updated)
 
     def find_hash(self, content_hash: str) -> str | None:
         with self._use("look up a content hash in"):

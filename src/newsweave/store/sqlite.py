@@ -36,13 +36,8 @@ from newsweave.codec import (
     sentence_vectors_to_blob,
 )
 from newsweave.errors import NotFoundError, StoreError
-<<<<<<< HEAD
-from newsweave.model import AnnotatedArticle, Article, IngestOutcome, Story
-from newsweave.store.protocol import StoreInfo, StoryState
-=======
 from newsweave.model import AnnotatedArticle, Article, Depth, IngestOutcome, Story
-from newsweave.store.protocol import StoryState
->>>>>>> b44d2f3 (Two annotation passes, MiniLM on ONNX Runtime, stored sentence vectors, pure fuse)
+from newsweave.store.protocol import StoreInfo, StoryState
 from newsweave.store.schema import migrate, schema_version
 
 __all__ = ["SQLiteStore"]
