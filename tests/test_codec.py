@@ -300,7 +300,7 @@ BRIEF = Brief(
 EXPECTED_SHAPE = {
     "summary": {"text", "citations"},
     "facts": {"text", "support", "citations"},
-    "entities": {"name", "type", "roles", "mentions", "citations"},
+    "entities": {"name", "type", "kind", "roles", "mentions", "citations"},
     "quotes": {"speaker", "text", "cue", "citations", "variants"},
     "timeline": {"date", "precision", "event", "when", "scheduled", "support", "citations"},
     "discrepancies": {"topic", "kind", "reason", "claims"},

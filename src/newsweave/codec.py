@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from newsweave.errors import InputError
+from newsweave.fuse.readable import entity_kind
 from newsweave.model import (
     AnnotatedArticle,
     Article,
@@ -660,6 +661,7 @@ def brief_to_dict(brief: Brief) -> Json:
             {
                 "name": e.name,
                 "type": e.type,
+                "kind": entity_kind(e.type),  # the reader's word; "type" is the tagger's
                 "roles": list(e.roles),
                 "mentions": e.mentions,
                 "citations": _citations_out(e.citations, texts),

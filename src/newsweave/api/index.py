@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from newsweave.brief.render_md import REPRINT_SHARE
+from newsweave.fuse.readable import reader_names
 from newsweave.model import AnnotatedArticle, DateOrigin
 from newsweave.store import Store
 
@@ -120,7 +121,7 @@ def _entry(store: Store, story_id: str, items: Sequence[AnnotatedArticle]) -> St
         sources,
         dates[0] if dates else None,
         dates[-1] if dates else None,
-        tuple(name for name, _ in names.most_common()),
+        tuple(reader_names(name for name, _ in names.most_common())),
         fingerprint,
         lede=lede,
     )

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from newsweave.errors import NewsweaveError, OptionError
+from newsweave.fuse.readable import entity_kind as readable_kind
 from newsweave.model import (
     Brief,
     DateOrigin,
@@ -79,16 +80,6 @@ REPRINT_SHARE = 0.5
 QUALITY_NOTE_BELOW = 0.8
 """A source's quality score is shown when it is below this (or when it has reasons)."""
 
-_ENTITY_TYPES = {
-    "PERSON": "person",
-    "ORG": "organisation",
-    "GPE": "place",
-    "LOC": "place",
-    "NORP": "group",
-    "FAC": "facility",
-    "EVENT": "event",
-}
-
 
 class RenderError(NewsweaveError, ValueError):
     """A brief cannot be rendered faithfully (e.g. it cites an article it does not list)."""
@@ -117,7 +108,7 @@ def _plural(count: int, word: str) -> str:
 
 def entity_kind(label: str) -> str:
     """A reader's word for an entity label: ``ORG`` -> ``organisation``."""
-    return _ENTITY_TYPES.get(label, one_line(label).lower())
+    return one_line(readable_kind(label))
 
 
 def source_numbers(brief: Brief) -> dict[str, int]:

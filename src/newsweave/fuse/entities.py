@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from newsweave.annotate.entities import title_in_text
+from newsweave.fuse.readable import merge_variants
 from newsweave.model import AnnotatedArticle, EntityMention, EntitySummary, Span
 
 # Title words that make a following "He" a surname ("Vice Premier He").
@@ -338,6 +339,8 @@ def summarise_entities(
                 citations=citations,
             )
         )
+    # Readers see one entry per name and only real names (U.S. = US = United States).
+    summaries = merge_variants(summaries)
     summaries.sort(key=lambda s: (order.get(s.type, 9), -s.mentions, s.name))
     people = [s for s in summaries if s.type == "PERSON"]
     others = [s for s in summaries if s.type != "PERSON" and s.mentions >= 2]

@@ -56,6 +56,9 @@ class TimelineOptions:
     max_events: time expressions read per story; beyond it the rest are not considered.
     max_compared: events of one date an event is compared with before it opens its own.
     only_days: keep day-precise entries only (to compare with day-level timelines).
+    weight_support / weight_refs / weight_published / weight_published_after: how a day is
+        ranked: independent sources of its best event, articles referring to the day,
+        articles published on the day, and on the day after.
     """
 
     merge_overlap: float = 0.5
@@ -67,6 +70,11 @@ class TimelineOptions:
     max_events: int = 20_000
     max_compared: int = 40
     only_days: bool = False
+    # Set on Timeline17 (bench/timeline_t17.py), a coarse grid; see the note of issue 12.
+    weight_support: float = 1.0
+    weight_refs: float = 0.5
+    weight_published: float = 1.0
+    weight_published_after: float = 2.0
 
 
 def date_key(expr: TimeExpr) -> str | None:
@@ -406,8 +414,13 @@ def build_timeline(
             support=support,
             citations=tuple(dict.fromkeys([rep.clause.span, *others])),
         )
-        day_weight = len(refs.get(key, ())) + pubs.get(start, 0) + pubs.get(start + timedelta(1), 0)
-        entries.append((entry, support.independent * 2 + day_weight))
+        weight = (
+            opts.weight_support * support.independent
+            + opts.weight_refs * len(refs.get(key, ()))
+            + opts.weight_published * pubs.get(start, 0)
+            + opts.weight_published_after * pubs.get(start + timedelta(1), 0)
+        )
+        entries.append((entry, weight))
     return _select(entries, opts)
 
 

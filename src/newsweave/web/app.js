@@ -362,7 +362,7 @@ function entitiesSection(items) {
     el(
       "ul",
       { class: "entities" },
-      items.map((e) => el("li", {}, el("strong", {}, e.name), " ", el("span", { class: "badge" }, e.type), e.roles.length ? ` — ${e.roles.join("; ")}` : ""))
+      items.map((e) => el("li", {}, el("strong", {}, e.name), " ", el("span", { class: "badge" }, e.kind || e.type), e.roles.length ? ` — ${e.roles.join("; ")}` : ""))
     )
   );
 }
