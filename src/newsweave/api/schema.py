@@ -56,6 +56,7 @@ class FactOut(_Shape):
 class EntityOut(_Shape):
     name: str
     type: str = Field(description="PERSON, ORG, GPE, NORP, LOC, FAC or EVENT.")
+    kind: str = Field(description="The reader's word: person, organisation, place, group, event.")
     roles: list[str]
     mentions: int
     citations: list[Citation]
