@@ -97,7 +97,16 @@ def test_a_build_past_its_deadline_is_stopped_and_not_restarted_at_once(
         assert conn.execute("SELECT count(*) FROM briefs").fetchone()[0] == 0
 
 
+def _without_deep_pass(db: Path) -> None:
+    """The store as an ingest leaves single-source stories: cheap-pass annotations only, so a
+    brief build runs the deep pass too (seconds, not the fraction of one fuse takes)."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE annotations SET data = json_set(data, '$.depth', 'lead')")
+        conn.execute("DELETE FROM sentence_vectors")
+
+
 def test_a_build_no_client_waits_for_is_stopped(fresh_db: Path, inprocess: Any) -> None:
+    _without_deep_pass(fresh_db)
     limits = BuildLimits(wait_s=60, deadline_s=600, abandon_s=0.5)
     app = create_app(ApiConfig(db=fresh_db, builds=limits))
     with inprocess(app) as url, httpx.Client(base_url=url, timeout=60) as client:
