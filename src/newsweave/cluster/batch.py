@@ -85,4 +85,4 @@ def cluster(
 
 def _story(members: list[int], items: Sequence[AnnotatedArticle]) -> Story:
     ids = tuple(items[m].article_id for m in members)
-    return Story(story_id=story_id_for(ids[0]), article_ids=ids)
+    return Story(story_id=story_id_for(items[members[0]].article), article_ids=ids)

@@ -9,11 +9,12 @@ clusterers, so ``brief PATH`` and ``ingest`` judge with the same numbers.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
 from newsweave.errors import OptionError
-from newsweave.model import AnnotatedArticle, DateOrigin
+from newsweave.model import AnnotatedArticle, Article, DateOrigin
 
 _PARTICIPANT_LABELS = {"PERSON": 1.0, "ORG": 0.6, "GPE": 0.3, "FAC": 0.6, "EVENT": 0.8}
 
@@ -33,6 +34,13 @@ class ClusterOptions:
     candidates: how many nearest stories the online clusterer scores per article.
     merge_threshold: an article scoring at least this with two stories, whose stories also
         score at least ``threshold`` with each other, merges them.
+    contradiction_penalty: factor applied to a score for each kind of evidence (central
+        people, years) on which the two sides have something and share nothing.
+    review_size: a story of at most this many articles gets a second look each time it
+        changes: it merges with its nearest active story when the two score at least
+        ``review_threshold`` with each other (0 turns the second look off).
+    review_threshold: minimum story-to-story score for that merge.
+    review_rounds: at most this many such merges per arriving article.
     """
 
     threshold: float = 0.55
@@ -42,9 +50,20 @@ class ClusterOptions:
     window_days: float = 7.0
     candidates: int = 10
     merge_threshold: float = 0.65
+    contradiction_penalty: float = 1.0
+    review_size: int = 3
+    review_threshold: float = 0.6
+    review_rounds: int = 2
 
     def __post_init__(self) -> None:
-        for name in ("threshold", "embedding_weight", "time_penalty", "merge_threshold"):
+        for name in (
+            "threshold",
+            "embedding_weight",
+            "time_penalty",
+            "merge_threshold",
+            "review_threshold",
+            "contradiction_penalty",
+        ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise OptionError(f"The {name!r} option must be a number in [0, 1]; got {value}.")
@@ -53,26 +72,94 @@ class ClusterOptions:
                 raise OptionError(
                     f"The {name!r} option must be positive; got {getattr(self, name)}."
                 )
+        if self.review_size < 0 or self.review_rounds < 0:
+            raise OptionError(
+                "The 'review_size' and 'review_rounds' options must be 0 or more; got "
+                f"{self.review_size} and {self.review_rounds}."
+            )
         if self.candidates < 1:
             raise OptionError(f"The 'candidates' option must be at least 1; got {self.candidates}.")
 
 
-def story_id_for(founding_article_id: str) -> str:
-    """A story's id: that of its founding article, so it never changes as the story grows."""
-    return f"s-{founding_article_id[:12]}"
+STORY_ID_HEX = 32
+"""Hex digits of a story id: 128 bits, so that even at 10^9 stories the chance that two
+founding articles share an id is about 10^-21 (birthday bound n^2 / 2^129). Stores written
+before kept 12 (48 bits); those ids stay valid as they are."""
+
+
+def story_id_for(founding: Article, attempt: int = 0) -> str:
+    """A story's id, derived from its founding article, so it never changes as the story grows.
+
+    The id is the first 128 bits of the founding article's content hash (SHA-256). A clusterer
+    that finds the id already taken by another story (a collision: two different founding
+    articles, one id) asks again with ``attempt`` 1, 2, ...: the id is then derived from the
+    content hash and the attempt, never shared.
+    """
+    digest = founding.content_hash.lower()
+    if attempt or len(digest) < STORY_ID_HEX or any(c not in _HEX for c in digest):
+        # Not a SHA-256 hex digest (built by hand), or a retry after a collision.
+        salted = f"{founding.content_hash}\x00{founding.article_id}\x00{attempt}"
+        digest = hashlib.blake2b(salted.encode(), digest_size=STORY_ID_HEX // 2).hexdigest()
+    return f"s-{digest[:STORY_ID_HEX]}"
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+CORE = "@"
+"""Key prefix of an article's central people: named in its lead or more than once."""
+YEAR = "#"
+"""Key prefix of a year the article's dates fall in."""
+LEAD_CHARS = 400
+CORE_WEIGHT = 1.0
+YEAR_WEIGHT = 0.6
 
 
 def participants(item: AnnotatedArticle) -> dict[str, float]:
-    """Weighted participant keys of an article: surnames of people, names of organisations."""
+    """Weighted evidence keys of an article: surnames of people and names of organisations,
+    places and events (weighted by kind); its central people again as ``@surname`` (named in
+    the lead or more than once: two rehab stories share the clinic, not the patient); and the
+    years its resolved dates fall in as ``#year``."""
     keys: dict[str, float] = {}
+    seen: dict[str, int] = {}
     for ent in item.entities:
         weight = _PARTICIPANT_LABELS.get(ent.label)
         if weight is None:
             continue
         name = ent.canonical.lower()
-        key = name.split()[-1] if ent.label == "PERSON" else name
+        key = name.split()[-1] if ent.label == "PERSON" and name.split() else name
         keys[key] = max(keys.get(key, 0.0), weight)
+        if ent.label == "PERSON":
+            seen[key] = seen.get(key, 0) + (2 if ent.span.start < LEAD_CHARS else 1)
+    for key, count in seen.items():
+        if count >= 2:
+            keys[CORE + key] = CORE_WEIGHT
+    for expr in item.times:
+        if expr.start is not None and expr.end is not None and expr.start.year == expr.end.year:
+            keys[f"{YEAR}{expr.start.year}"] = YEAR_WEIGHT
     return keys
+
+
+def contradictions(a: dict[str, float], b: dict[str, float]) -> int:
+    """How many kinds of evidence tell two sides apart outright: both name central people
+    and share none of them; both have dated years and share none. Either side may be an
+    article's keys or a story's summed keys."""
+    found = 0
+    for prefix in (CORE, YEAR):
+        mine = [k for k in a if k.startswith(prefix)]
+        if not mine:
+            continue
+        theirs = False
+        shared = False
+        for k in b:
+            if k.startswith(prefix):
+                theirs = True
+                if k in a:
+                    shared = True
+                    break
+        if theirs and not shared:
+            found += 1
+    return found
 
 
 def weighted_jaccard(a: dict[str, float], b: dict[str, float]) -> float:
@@ -99,11 +186,18 @@ def known_date(item: AnnotatedArticle) -> datetime | None:
     return article.published
 
 
-def combine(options: ClusterOptions, cosine: float, jaccard: float, days_apart: float) -> float:
+def combine(
+    options: ClusterOptions,
+    cosine: float,
+    jaccard: float,
+    days_apart: float,
+    contradicting: int = 0,
+) -> float:
     """The combined score of one pair: weighted vector and name evidence, penalised when the
-    two are more than ``max_days_apart`` apart."""
+    two are more than ``max_days_apart`` apart and for each kind of evidence that tells them
+    apart (:func:`contradictions`)."""
     w = options.embedding_weight
     score = w * max(0.0, cosine) + (1.0 - w) * overlap_score(jaccard)
     if days_apart > options.max_days_apart:
         score *= options.time_penalty
-    return score
+    return score * options.contradiction_penalty**contradicting

@@ -18,9 +18,9 @@ into the older one, whose id survives.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -28,11 +28,13 @@ import numpy as np
 from newsweave.cluster.evidence import (
     ClusterOptions,
     combine,
+    contradictions,
     known_date,
     participants,
     story_id_for,
     weighted_jaccard,
 )
+from newsweave.cluster.order import arrival_order, utc
 from newsweave.model import AnnotatedArticle, Story
 from newsweave.store.protocol import StoryState
 from newsweave.storyindex import StoryIndex
@@ -90,15 +92,6 @@ class _Live:
         )
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    try:
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    except OverflowError:  # 0001-01-01T05:00+19:00 has no UTC instant: no usable date
-        return None
-
-
 def _days_outside(moment: datetime | None, first: datetime | None, last: datetime | None) -> float:
     """Days between ``moment`` and the span [first, last]; 0 inside it or when unknown."""
     if moment is None or first is None or last is None:
@@ -135,6 +128,8 @@ class OnlineClusterer:
         index: a saved index that holds exactly those stories, or None to build one.
         track_members: keep every story's member ids in memory (needed by :meth:`stories`;
             the store path leaves it off, the store keeps the members).
+        taken: tells whether a story id is already used outside this clusterer (by a stored
+            story, active or not, or a redirect), so a new story never takes it.
 
     Example:
         >>> clusterer = OnlineClusterer()  # doctest: +SKIP
@@ -147,8 +142,13 @@ class OnlineClusterer:
         states: Iterable[StoryState] = (),
         index: StoryIndex | None = None,
         track_members: bool = True,
+        taken: Callable[[str], bool] | None = None,
     ) -> None:
         self.options = options or ClusterOptions()
+        self._taken = taken
+        self.collisions: list[tuple[str, str]] = []
+        """(story id, article id): an article whose story id was already another story's;
+        its story got a derived id instead (see :func:`story_id_for`)."""
         self.window = timedelta(days=self.options.window_days)
         self.track_members = track_members
         self.members: dict[str, list[str]] = {}
@@ -158,6 +158,7 @@ class OnlineClusterer:
         self.born = 0
         self._quiet: list[tuple[datetime, str]] = []
         self._retired: dict[str, StoryState] = {}
+        self._gone: set[str] = set()  # merged away while this clusterer ran
         self._index = index
         for state in states:
             unit = _unit(state.vector_sum)
@@ -167,9 +168,9 @@ class OnlineClusterer:
                 state.size,
                 np.asarray(state.vector_sum, dtype=np.float32).copy(),
                 dict(state.keys),
-                _utc(state.first),
-                _utc(state.last),
-                _utc(state.touched),
+                utc(state.first),
+                utc(state.last),
+                utc(state.touched),
                 unit,
             )
             self.live[live.story_id] = live
@@ -195,27 +196,35 @@ class OnlineClusterer:
         opts = self.options
         vector = _unit(item.embedding)
         keys = participants(item)
-        moment = _utc(known_date(item))
+        moment = utc(known_date(item))
         if moment is not None and (self.clock is None or moment > self.clock):
+            if self.clock is None:
+                self._stamp_unclocked(moment)
             self.clock = moment
             self._evict_quiet()
         scored = self._score(vector, keys, moment)
-        if not scored or scored[0][0] < opts.threshold:
-            return self._open(item, vector, keys, moment)
-        best = self.live[scored[0][1]]
-        self._grow(best, item.article_id, vector, keys, moment)
         merged: list[str] = []
-        if scored[0][0] >= opts.merge_threshold:
-            for score, other_id in scored[1:]:
-                if score < opts.merge_threshold or other_id not in self.live:
-                    continue
-                other = self.live[other_id]
-                if self._pair_score(best, other) >= opts.threshold:
-                    keep, gone = (best, other) if best.born <= other.born else (other, best)
-                    self._merge(keep, gone)
-                    merged.append(gone.story_id)
-                    best = keep
-        return Assignment(item.article_id, best.story_id, False, tuple(merged))
+        if not scored or scored[0][0] < opts.threshold:
+            best = self._open(item, vector, keys, moment)
+            opened = best.story_id
+        else:
+            opened = None
+            best = self.live[scored[0][1]]
+            self._grow(best, item.article_id, vector, keys, moment)
+            if scored[0][0] >= opts.merge_threshold:
+                for score, other_id in scored[1:]:
+                    if score < opts.merge_threshold or other_id not in self.live:
+                        continue
+                    other = self.live[other_id]
+                    if self._pair_score(best, other) >= opts.threshold:
+                        best = self._merge_pair(best, other, merged)
+        best = self._review(best, merged)
+        if opened is not None and opened in merged:
+            # The story this article opened went straight into an older one: to the caller
+            # the article simply joined that story.
+            merged.remove(opened)
+            opened = None
+        return Assignment(item.article_id, best.story_id, opened is not None, tuple(merged))
 
     def states(self, story_ids: Iterable[str]) -> list[StoryState]:
         """Current states of those ids, active or gone quiet while this clusterer ran
@@ -261,6 +270,7 @@ class OnlineClusterer:
                     float(cosine),
                     weighted_jaccard(keys, live.profile()),
                     _days_outside(moment, live.first, live.last),
+                    contradictions(keys, live.keys),
                 ),
                 live.story_id,
             )
@@ -273,7 +283,11 @@ class OnlineClusterer:
     def _pair_score(self, a: _Live, b: _Live) -> float:
         cosine = float(a.mean() @ b.mean())
         return combine(
-            self.options, cosine, weighted_jaccard(a.profile(), b.profile()), _span_gap(a, b)
+            self.options,
+            cosine,
+            weighted_jaccard(a.profile(), b.profile()),
+            _span_gap(a, b),
+            contradictions(a.keys, b.keys),
         )
 
     # --- changes -------------------------------------------------------------------------
@@ -284,8 +298,8 @@ class OnlineClusterer:
         vector: np.ndarray,
         keys: dict[str, float],
         moment: datetime | None,
-    ) -> Assignment:
-        story_id = story_id_for(item.article_id)
+    ) -> _Live:
+        story_id = self._new_id(item)
         live = _Live(
             story_id,
             self.born,
@@ -305,7 +319,23 @@ class OnlineClusterer:
             self._index = StoryIndex(len(vector))
         self._index.upsert(story_id, vector)
         self._touch(live)
-        return Assignment(item.article_id, story_id, True)
+        return live
+
+    def _new_id(self, item: AnnotatedArticle) -> str:
+        """The founding article's story id; a derived one when that id is already taken by
+        another story (recorded in :attr:`collisions`, never merged into that story)."""
+        attempt = 0
+        story_id = story_id_for(item.article)
+        while self._is_taken(story_id):
+            self.collisions.append((story_id, item.article_id))
+            attempt += 1
+            story_id = story_id_for(item.article, attempt)
+        return story_id
+
+    def _is_taken(self, story_id: str) -> bool:
+        if story_id in self.live or story_id in self.members or story_id in self._retired:
+            return True
+        return story_id in self._gone or (self._taken is not None and self._taken(story_id))
 
     def _grow(
         self,
@@ -328,6 +358,39 @@ class OnlineClusterer:
         self._reindex_if_drifted(live)
         self._touch(live)
 
+    def _merge_pair(self, a: _Live, b: _Live, merged: list[str]) -> _Live:
+        """Merge the younger of ``a`` and ``b`` into the older; returns the survivor."""
+        keep, gone = (a, b) if a.born <= b.born else (b, a)
+        self._merge(keep, gone)
+        merged.append(gone.story_id)
+        return keep
+
+    def _review(self, live: _Live, merged: list[str]) -> _Live:
+        """A second look at a young story that just changed: merge it with its nearest
+        active story when the two, judged on everything each has gathered, clearly tell one
+        event. Bounded: only stories of at most ``review_size`` articles, ``candidates``
+        neighbours, ``review_rounds`` merges per arrival."""
+        opts = self.options
+        for _ in range(opts.review_rounds):
+            if live.size > opts.review_size or self._index is None:
+                return live
+            best: tuple[float, _Live] | None = None
+            for other_id in self._index.search(_unit(live.vector_sum), opts.candidates + 1):
+                other = self.live.get(other_id)
+                if other is None or other is live:
+                    continue
+                score = self._pair_score(live, other)
+                if (
+                    best is None
+                    or score > best[0]
+                    or (score == best[0] and other.born < best[1].born)
+                ):
+                    best = (score, other)
+            if best is None or best[0] < opts.review_threshold:
+                return live
+            live = self._merge_pair(live, best[1], merged)
+        return live
+
     def _merge(self, keep: _Live, gone: _Live) -> None:
         keep.size += gone.size
         keep.vector_sum += gone.vector_sum
@@ -339,6 +402,7 @@ class OnlineClusterer:
         keep.last = max(ends) if ends else None
         keep.touched = self.clock
         del self.live[gone.story_id]
+        self._gone.add(gone.story_id)
         self.changed.discard(gone.story_id)
         if self._index is not None:
             self._index.remove(gone.story_id)
@@ -362,6 +426,15 @@ class OnlineClusterer:
         if active is not None:
             heapq.heappush(self._quiet, (active, live.story_id))
 
+    def _stamp_unclocked(self, moment: datetime) -> None:
+        """Stories formed before any date was known (undated articles first in a fresh
+        stream) count as active from the first date the stream sees, so they leave the
+        active set like any other once quiet."""
+        for live in self.live.values():
+            if live.active_at() is None:
+                live.touched = moment
+                self._touch(live)
+
     def _evict_quiet(self) -> None:
         """Drop stories whose latest activity is older than the window (lazy heap: an entry
         is stale when its story has been active since)."""
@@ -383,18 +456,6 @@ class OnlineClusterer:
                 self._index.remove(story_id)
 
 
-def arrival_order(items: Sequence[AnnotatedArticle]) -> list[AnnotatedArticle]:
-    """The deterministic order in which a batch enters the stream: stated publication date
-    (undated articles last, where the formed stories can take them), then input order."""
-    far = datetime.max.replace(tzinfo=UTC)
-
-    def key(pair: tuple[int, AnnotatedArticle]) -> tuple[datetime, int]:
-        moment = _utc(known_date(pair[1]))
-        return (moment if moment is not None else far, pair[0])
-
-    return [item for _, item in sorted(enumerate(items), key=key)]
-
-
 def cluster_online(
     items: Sequence[AnnotatedArticle], options: ClusterOptions | None = None
 ) -> list[Story]:
@@ -405,18 +466,22 @@ def cluster_online(
         story lists its articles in input order.
     """
     clusterer = OnlineClusterer(options)
-    for item in arrival_order(items):
+    for item in arrival_order(items, clusterer.options):
         clusterer.add(item)
     return clusterer.stories([i.article_id for i in items])
 
 
 def open_clusterer(
-    states: Sequence[StoryState], options: ClusterOptions, index_path: Path | None
+    states: Sequence[StoryState],
+    options: ClusterOptions,
+    index_path: Path | None,
+    taken: Callable[[str], bool] | None = None,
 ) -> OnlineClusterer:
     """A store-backed clusterer (members not tracked) over ``states``, reusing the index
-    saved at ``index_path`` when it holds exactly those stories."""
+    saved at ``index_path`` when it holds exactly those stories; ``taken`` tells which ids
+    the store already uses (see :class:`OnlineClusterer`)."""
     index = None
     if states:
         ndim = len(states[0].vector_sum)
         index = StoryIndex.load(index_path, ndim, [s.story_id for s in states])
-    return OnlineClusterer(options, states, index, track_members=False)
+    return OnlineClusterer(options, states, index, track_members=False, taken=taken)

@@ -331,6 +331,26 @@ class MemoryStore:
         with self._use("resolve a story id in"):
             return self._redirects.get(story_id, story_id)
 
+    def story_id_taken(self, story_id: str) -> bool:
+        with self._use("look up a story id in"):
+            return story_id in self._stories or story_id in self._redirects
+
+    def redirect_stories(self, pairs: Sequence[tuple[str, str]]) -> None:
+        with self._use("record story redirects in"):
+            for gone, keep in pairs:
+                if keep not in self._stories:
+                    raise NotFoundError(
+                        f"cannot redirect {gone!r}: no story {keep!r} in the in-memory store; "
+                        "newsweave stories lists the ids"
+                    )
+            for gone, keep in pairs:
+                if gone == keep:
+                    continue
+                for old, target in list(self._redirects.items()):
+                    if target == gone:
+                        self._redirects[old] = keep
+                self._redirects[gone] = keep
+
     def story_states(self, ids: Sequence[str] | None = None) -> list[StoryState]:
         with self._use("read story states from"):
             wanted = None if ids is None else set(ids)

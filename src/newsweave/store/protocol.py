@@ -145,6 +145,17 @@ class Store(Protocol):
         (redirects are followed to the end). Unknown ids come back unchanged."""
         ...
 
+    def story_id_taken(self, story_id: str) -> bool:
+        """Whether ``story_id`` names a stored story or a redirect: a new story must not
+        take it (two founding articles, one id, would silently merge)."""
+        ...
+
+    def redirect_stories(self, pairs: Sequence[tuple[str, str]]) -> None:
+        """Record that each ``(gone, keep)``: the id ``gone`` (no longer a story) now
+        leads to the story ``keep``; redirects that led to ``gone`` lead to ``keep`` too.
+        One transaction. Raises NotFoundError if a ``keep`` is not a stored story."""
+        ...
+
     def story_states(self, ids: Sequence[str] | None = None) -> list[StoryState]:
         """Saved states of all stories, or of those ids that have one, in story order."""
         ...

@@ -532,6 +532,33 @@ class SQLiteStore:
             ).fetchone()
         return story_id if row is None else str(row[0])
 
+    def story_id_taken(self, story_id: str) -> bool:
+        with self._read("look up a story id in") as conn:
+            row = conn.execute(
+                "SELECT 1 FROM stories WHERE story_id = ? "
+                "UNION ALL SELECT 1 FROM story_redirects WHERE gone = ? LIMIT 1",
+                (story_id, story_id),
+            ).fetchone()
+        return row is not None
+
+    def redirect_stories(self, pairs: Sequence[tuple[str, str]]) -> None:
+        if not pairs:
+            return
+        with self._write("record story redirects in") as conn:
+            for gone, keep in pairs:
+                if gone == keep:
+                    continue
+                if not conn.execute("SELECT 1 FROM stories WHERE story_id = ?", (keep,)).fetchone():
+                    raise NotFoundError(
+                        f"cannot redirect {gone!r}: no story {keep!r} in the store at "
+                        f"{self.path}; newsweave stories lists the ids"
+                    )
+                conn.execute("UPDATE story_redirects SET keep = ? WHERE keep = ?", (keep, gone))
+                conn.execute(
+                    "INSERT OR REPLACE INTO story_redirects (gone, keep) VALUES (?, ?)",
+                    (gone, keep),
+                )
+
     def _states(self, where: str, params: tuple[Any, ...]) -> list[StoryState]:
         with self._read("read story states from") as conn:
             rows = conn.execute(
