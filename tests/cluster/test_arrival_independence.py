@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLES, SEEDS
+from tests.conftest import EXAMPLES, shared_path
 
 from newsweave.cluster import arrival_order, cluster_online
 from newsweave.model import AnnotatedArticle, Story
@@ -27,11 +27,9 @@ def groups(stories: Sequence[Story]) -> set[frozenset[str]]:
 
 @pytest.fixture(scope="module")
 def corpus(nlp, embedder) -> tuple[list[AnnotatedArticle], list[AnnotatedArticle]]:  # type: ignore[no-untyped-def]
-    if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds is absent: the reference case is not in this checkout")
     opts = PipelineOptions()
     examples, _ = read_articles([str(EXAMPLES)], opts)
-    seeds, _ = read_articles([str(SEEDS)], opts)
+    seeds, _ = read_articles([str(shared_path("seeds"))], opts)
     return annotate_articles(examples, opts), annotate_articles(seeds, opts)
 
 
