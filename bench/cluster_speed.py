@@ -49,7 +49,9 @@ DAY0 = datetime(2024, 1, 1, tzinfo=UTC)
 def real_items() -> list[AnnotatedArticle]:
     items: list[AnnotatedArticle] = []
     for name in ("ecbplus", "timeline17"):
-        path = CACHE / f"{name}.sqlite"
+        # The newest annotate version's cache (bench/cluster_quality.py keeps one per version).
+        found = sorted(CACHE.glob(f"annotate-*/{name}.sqlite"), key=lambda p: p.stat().st_mtime)
+        path = found[-1] if found else CACHE / f"{name}.sqlite"
         if path.is_file():
             with SQLiteStore(path) as store:
                 items.extend(store.articles())

@@ -13,10 +13,10 @@ from newsweave.cluster.evidence import ClusterOptions, known_date, participants,
 from newsweave.cluster.online import (
     Assignment,
     OnlineClusterer,
-    arrival_order,
     cluster_online,
     open_clusterer,
 )
+from newsweave.cluster.order import arrival_order
 
 __all__ = [
     "Assignment",
