@@ -440,6 +440,21 @@ def test_assign_appends_articles_and_saves_states(store: Store) -> None:
     assert store.story("s1").article_ids == (A.article_id,)
 
 
+def test_taken_ids_and_redirects_of_replaced_ids(store: Store) -> None:
+    for item in (A, B):
+        store.add(item)
+    store.assign([(A.article_id, "old"), (B.article_id, "young")])
+    store.merge_stories("old", "young")
+    assert store.story_id_taken("old") and store.story_id_taken("young")
+    assert not store.story_id_taken("never")
+    store.replace_stories([Story("new", (A.article_id, B.article_id))])
+    store.redirect_stories([("old", "new")])  # and "young", which led to "old", follows
+    assert store.resolve("old") == "new" and store.resolve("young") == "new"
+    assert store.story("young") == Story("new", (A.article_id, B.article_id))
+    with pytest.raises(NotFoundError, match="'gone'"):
+        store.redirect_stories([("x", "gone")])
+
+
 def test_assign_with_an_unknown_article_changes_nothing(store: Store) -> None:
     store.add(A)
     with pytest.raises(NotFoundError, match="ghost"):
