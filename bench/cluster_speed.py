@@ -50,8 +50,10 @@ def real_items() -> list[AnnotatedArticle]:
     items: list[AnnotatedArticle] = []
     for name in ("ecbplus", "timeline17"):
         # The newest annotate version's cache (bench/cluster_quality.py keeps one per version).
-        found = sorted(CACHE.glob(f"annotate-*/{name}.sqlite"), key=lambda p: p.stat().st_mtime)
-        path = found[-1] if found else CACHE / f"{name}.sqlite"
+        found = sorted(
+            CACHE.glob(f"annotate-*/{name}-lead.sqlite"), key=lambda p: p.stat().st_mtime
+        )
+        path = found[-1] if found else CACHE / f"{name}-lead.sqlite"
         if path.is_file():
             with SQLiteStore(path) as store:
                 items.extend(store.articles())
