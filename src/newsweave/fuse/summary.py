@@ -134,10 +134,12 @@ def select_summary(
             continue  # a garbled report alone does not speak for the story
         recency = reported(group)
         base = (
-            group.support.independent
+            # support counts up to three sources: beyond that a fact is established, and
+            # what is new or what it adds decides
+            min(group.support.independent, 3)
             + 0.1 * group.support.articles
             + 3.0 * group.centrality
-            + 1.5 * recency
+            + 2.0 * recency
         )
         facets = _facets(rep, by_id.get(rep.span.article_id), latest)
         candidates.append(_Candidate(group, rep, facets, recency, base))
