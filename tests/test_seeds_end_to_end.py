@@ -223,3 +223,18 @@ def test_timeline_lists_each_sentence_once(brief: Brief) -> None:
 def test_timeline_entries_on_their_days(brief: Brief, words: str, day: str) -> None:
     hits = [e for e in brief.timeline if words in e.event]
     assert hits and all(e.date == day for e in hits), [(e.date, e.event) for e in hits]
+
+
+def test_stored_headline_is_the_same_before_and_after_the_brief(
+    seed_paths: list[Path], tmp_path: Path, brief: Brief
+) -> None:
+    from newsweave.pipeline import ingest, stored_brief, story_rows
+    from newsweave.store import open_store
+
+    with open_store(tmp_path / "s.sqlite") as store:
+        ingest([str(p) for p in seed_paths], store)
+        (before,) = story_rows(store)
+        built = stored_brief(store, before.story_id)
+        (after,) = story_rows(store)
+    assert before.headline == built.headline == after.headline == brief.headline
+    assert not before.headline.rstrip().endswith(":")
