@@ -39,6 +39,13 @@ def test_a_file_beside_the_store_is_read(tmp_path: Path) -> None:
     assert load_settings(None, tmp_path / "elsewhere", [], environ={}).cluster.threshold == 0.55
 
 
+def test_an_optional_limit_can_be_set() -> None:
+    assert Settings().fuse.timeline.max_days is None
+    assert load_settings(None, None, ["fuse.timeline.max_days=12"], {}).fuse.timeline.max_days == 12
+    with pytest.raises(OptionError, match="must be a whole number"):
+        load_settings(None, None, ["fuse.timeline.max_days=soon"], {})
+
+
 def test_printed_settings_read_back(tmp_path: Path) -> None:
     changed = load_settings(None, None, ["fuse.timeline.max_entries=7", "engine.kind=dask"], {})
     path = tmp_path / "out.toml"

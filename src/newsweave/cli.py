@@ -304,33 +304,22 @@ def ingest(
 )
 @_db_option
 def stories(fmt: str, db: Path | None) -> None:
-    """List the stored stories: id, headline, article count, sources and time span."""
-    from newsweave.pipeline import story_rows
+    """List the stored stories: id, headline, article count, sources and time span.
+
+    The JSON rows are those of GET /api/stories (lede, independent sources and discrepancies
+    are filled in once a story's brief has been built).
+    """
+    from newsweave.storylist import StoryIndex
 
     settings = _settings(db)
     with _errors():
         store = _open_existing(db)
         try:
-            rows = story_rows(store, settings)
+            rows = StoryIndex(store, settings).entries()
         finally:
             store.close()
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "story_id": r.story_id,
-                        "headline": r.headline,
-                        "articles": r.articles,
-                        "sources": list(r.sources),
-                        "first": r.first.isoformat() if r.first else None,
-                        "last": r.last.isoformat() if r.last else None,
-                    }
-                    for r in rows
-                ],
-                indent=2,
-            )
-        )
+        click.echo(json.dumps([r.to_dict() for r in rows], indent=2, ensure_ascii=False))
         return
     if not rows:
         click.echo("no stories yet; add articles with 'newsweave ingest PATH'")
@@ -342,8 +331,9 @@ def stories(fmt: str, db: Path | None) -> None:
             if r.last.date() != r.first.date():
                 span += f"..{r.last.date().isoformat()}"
         sources = ", ".join(r.sources[:4]) + (" …" if len(r.sources) > 4 else "")
-        click.echo(f"{r.story_id}  {r.articles:>3} art  {span:<22}  {r.headline[:70]}")
-        click.echo(f"{'':14}  sources: {sources}")
+        count = len(r.article_ids)
+        click.echo(f"{r.story_id}  {count:>3} art  {span:<22}  {r.headline[:70]}")
+        click.echo(f"{'':{len(r.story_id)}}  sources: {sources}")
 
 
 @main.command()
@@ -418,11 +408,13 @@ def serve(
         from newsweave.api import serve as run_server
         from newsweave.api.builds import BuildLimits
 
-        chosen = _settings(db).serve
+        settings = _settings(db)
+        chosen = settings.serve
         host = host or chosen.host
         port = chosen.port if port is None else port
         config = ApiConfig(
             db=db,
+            settings=settings,
             open_reads=chosen.open_reads if open_reads is None else open_reads,
             max_body=max_body or chosen.max_body,
             allow_private=chosen.allow_private if allow_private is None else allow_private,

@@ -27,6 +27,7 @@ import json
 import math
 import os
 import tomllib
+import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,6 +200,8 @@ def _apply(obj: T, path: list[str], value: Any, prefix: str, origin: str) -> T:
             f"Unknown setting {key!r} ({origin}); valid keys {where}: {', '.join(valid)}."
         )
     current = getattr(obj, name)
+    if current is None:  # an optional limit that is off by default: coerce as its declared type
+        current = _zero_of(type(obj), name)
     if dataclasses.is_dataclass(current):
         if not rest:
             raise OptionError(
@@ -216,6 +219,15 @@ def _apply(obj: T, path: list[str], value: Any, prefix: str, origin: str) -> T:
         if origin in str(exc):
             raise  # a nested section already said where
         raise OptionError(f"{key} ({origin}): {exc}") from exc
+
+
+def _zero_of(cls: type, name: str) -> Any:
+    """A value of the declared type of an optional field (``int | None`` gives 0)."""
+    hint = typing.get_type_hints(cls)[name]
+    for arg in typing.get_args(hint) or (hint,):
+        if arg in (bool, int, float, str):
+            return arg()
+    raise OptionError(f"The {name!r} setting cannot be set from a file or the command line.")
 
 
 def _flatten(table: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:
@@ -304,6 +316,8 @@ def settings_to_dict(obj: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
+        if value is None:
+            continue  # an optional limit left off: TOML has no null, absent means off
         if dataclasses.is_dataclass(value):
             out[f.name] = settings_to_dict(value)
         elif isinstance(value, tuple):

@@ -12,7 +12,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from newsweave import __version__
@@ -33,7 +33,6 @@ from newsweave.model import (
     AnnotatedArticle,
     Article,
     Brief,
-    DateOrigin,
     Depth,
     IngestOutcome,
     IngestStatus,
@@ -449,47 +448,3 @@ def stored_brief(store: Store, story_id: str, options: PipelineOptions | None = 
     brief = build_brief(fuse(story, items, opts.fuse), opts.brief)
     store.save_brief(story_id, fingerprint, brief_to_dict(brief))
     return brief
-
-
-@dataclass(frozen=True, slots=True)
-class StoryRow:
-    story_id: str
-    headline: str
-    articles: int
-    sources: tuple[str, ...]
-    first: datetime | None
-    last: datetime | None
-
-
-def story_rows(store: Store, options: PipelineOptions | None = None) -> list[StoryRow]:
-    """One line per stored story: id, headline, article count, sources and time span."""
-    from newsweave.brief.headline import choose_headline
-
-    rows: list[StoryRow] = []
-    for story in store.stories():
-        items = store.articles(list(story.article_ids))
-        cached = store.cached_brief(story.story_id, story_fingerprint(items, options))
-        if cached is not None and cached.get("headline"):
-            headline = str(cached["headline"])
-        else:
-            # the brief's own rule, so the list shows what the brief will (no dateline)
-            headline = choose_headline(items).text
-        dates = sorted(
-            i.article.published
-            for i in items
-            if i.article.published and i.article.date_origin != DateOrigin.UNKNOWN
-        )
-        sources = tuple(
-            dict.fromkeys(i.article.source or Path(i.article.path or "?").name for i in items)
-        )
-        rows.append(
-            StoryRow(
-                story.story_id,
-                headline,
-                len(items),
-                sources,
-                dates[0] if dates else None,
-                dates[-1] if dates else None,
-            )
-        )
-    return rows

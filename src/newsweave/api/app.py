@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -32,7 +32,6 @@ from pydantic import ValidationError
 from newsweave import __version__
 from newsweave.api.builds import BuildLimits, Builds, Job
 from newsweave.api.errors import ApiError, hide_path, install_error_handlers, public_message
-from newsweave.api.index import StoryEntry, StoryIndex, StoryQuery, page_of_stories
 from newsweave.api.limits import BodyLimit
 from newsweave.api.schema import (
     ArticleOut,
@@ -49,6 +48,10 @@ from newsweave.errors import NewsweaveError, NotFoundError
 from newsweave.fetch import FetchOptions
 from newsweave.model import IngestStatus
 from newsweave.store import Store, open_store
+from newsweave.storylist import StoryEntry, StoryIndex, StoryQuery, page_of_stories
+
+if TYPE_CHECKING:
+    from newsweave.config import Settings
 
 __all__ = ["ApiConfig", "create_app", "serve"]
 
@@ -68,6 +71,8 @@ class ApiConfig:
         allow_private: let submitted URLs point to private or loopback addresses.
         builds: how long a request waits for a brief being built and how long a build may
             run (see :class:`newsweave.api.builds.BuildLimits`).
+        settings: the settings tree briefs are built and ingested with (None: the defaults;
+            ``newsweave serve`` passes what ``newsweave config`` shows).
     """
 
     db: str | Path | None = None
@@ -76,6 +81,7 @@ class ApiConfig:
     max_body: int = 2_000_000
     allow_private: bool = False
     builds: BuildLimits = field(default_factory=BuildLimits)
+    settings: "Settings | None" = None
 
 
 def _is_loopback(host: str | None) -> bool:
@@ -126,7 +132,7 @@ class _State:
         if isinstance(path, str):
             hide_path(path)
             hide_path(str(Path(path).parent))
-        self.index = StoryIndex(self.store)
+        self.index = StoryIndex(self.store, self.config.settings)
         self.builds = Builds(self._build, _warm, self.config.builds)
 
     def _build(self, story_id: str) -> dict[str, Any]:
@@ -134,7 +140,7 @@ class _State:
         from newsweave.pipeline import stored_brief
 
         assert self.store is not None
-        return brief_to_dict(stored_brief(self.store, story_id))
+        return brief_to_dict(stored_brief(self.store, story_id, self.config.settings))
 
     def close(self) -> None:
         if self.builds is not None:
@@ -362,7 +368,7 @@ def create_app(config: ApiConfig | None = None, store: Store | None = None) -> F
         store = live_store()
         from newsweave.pipeline import PipelineOptions, ingest_outcomes
 
-        options = PipelineOptions()
+        options = state.config.settings or PipelineOptions()
         fetch_options = FetchOptions(allow_private=state.config.allow_private)
         try:
             outcome = read_submission(body, options.ingest, fetch_options)

@@ -1,4 +1,5 @@
-"""The story list behind ``GET /api/stories``: one row per story, filtered and paged.
+"""The story list: one row per story, for ``newsweave stories`` and ``GET /api/stories``
+(filtered and paged there).
 
 Building a row needs every article of the story (headline, sources, dates, entities), which is
 too slow to redo per request on a large store; the rows are kept and rebuilt only when the
@@ -14,12 +15,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsweave.brief.render_md import REPRINT_SHARE
 from newsweave.fuse.readable import reader_names
 from newsweave.model import AnnotatedArticle, DateOrigin
 from newsweave.store import Store
+
+if TYPE_CHECKING:
+    from newsweave.config import Settings
 
 __all__ = ["StoryEntry", "StoryIndex", "StoryQuery", "page_of_stories"]
 
@@ -89,10 +93,12 @@ def _built(entry: StoryEntry, brief: dict[str, Any], lengths: dict[str, int]) ->
     )
 
 
-def _entry(store: Store, story_id: str, items: Sequence[AnnotatedArticle]) -> StoryEntry:
+def _entry(
+    store: Store, story_id: str, items: Sequence[AnnotatedArticle], settings: Settings | None
+) -> StoryEntry:
     from newsweave.pipeline import story_fingerprint  # imported late: it brings in spaCy
 
-    fingerprint = story_fingerprint(items)
+    fingerprint = story_fingerprint(items, settings)
     cached = store.cached_brief(story_id, fingerprint)
     from newsweave.brief.headline import choose_headline
 
@@ -133,8 +139,9 @@ def _entry(store: Store, story_id: str, items: Sequence[AnnotatedArticle]) -> St
 class StoryIndex:
     """The rows of every stored story, rebuilt when the store's stories change."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, settings: Settings | None = None) -> None:
         self.store = store
+        self.settings = settings  # the brief cache is keyed by them too
         self._lock = threading.Lock()
         self._key: object = None
         self._entries: list[StoryEntry] = []
@@ -152,6 +159,7 @@ class StoryIndex:
                 self.store,
                 s.story_id,
                 [items[position[a]] for a in sorted(s.article_ids, key=lambda a: position[a])],
+                self.settings,
             )
             for s in stories
         ]
