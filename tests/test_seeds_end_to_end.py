@@ -228,13 +228,14 @@ def test_timeline_entries_on_their_days(brief: Brief, words: str, day: str) -> N
 def test_stored_headline_is_the_same_before_and_after_the_brief(
     seed_paths: list[Path], tmp_path: Path, brief: Brief
 ) -> None:
-    from newsweave.pipeline import ingest, stored_brief, story_rows
+    from newsweave.pipeline import ingest, stored_brief
     from newsweave.store import open_store
+    from newsweave.storylist import StoryIndex
 
     with open_store(tmp_path / "s.sqlite") as store:
         ingest([str(p) for p in seed_paths], store)
-        (before,) = story_rows(store)
+        (before,) = StoryIndex(store).entries()
         built = stored_brief(store, before.story_id)
-        (after,) = story_rows(store)
+        (after,) = StoryIndex(store).entries()
     assert before.headline == built.headline == after.headline == brief.headline
     assert not before.headline.rstrip().endswith(":")
