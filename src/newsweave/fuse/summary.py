@@ -40,7 +40,7 @@ class SummaryOptions:
     max_sentences: int = 8
     redundancy_semantic: float = 0.72
     redundancy_lexical: float = 0.30
-    max_candidates: int = 60
+    max_candidates: int = 250
 
 
 _FUTURE = re.compile(r"\b(?:will|is due to|are due to|is expected to|plans? to)\b")
@@ -70,8 +70,8 @@ def _facets(
                 out.add("when")
                 if latest is not None and t.start > latest:
                     out.add("next")
-    if _FUTURE.search(sentence.text):
-        out.add("next")
+    if _FUTURE.search(sentence.text) and latest is None:
+        out.add("next")  # undated story: a future clause is the best sign of what comes next
     if _FIGURE.search(sentence.text):
         out.add("figure")
     return frozenset(out)
