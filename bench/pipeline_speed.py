@@ -221,6 +221,7 @@ def run_one(n: int, engine_name: str, deep_n: int, peer_n: int) -> dict[str, Any
         store.close()
         engine.close()
         parts = cheap_parts(articles[: min(len(articles), 200)]) if engine_name == "local1" else {}
+        pipeline_peak = meter.peak  # before the peer loads torch into this process
         peer = naive_peer(articles[: min(len(articles), peer_n)]) if peer_n else 0.0
     meter.stop()
     return {
@@ -235,7 +236,8 @@ def run_one(n: int, engine_name: str, deep_n: int, peer_n: int) -> dict[str, Any
         "parts": parts,
         "parts_n": min(len(articles), 200),
         "peer_per_s": peer,
-        "peak_rss_mb": meter.peak / 1e6,
+        "peak_rss_mb": pipeline_peak / 1e6,
+        "peak_rss_with_peer_mb": meter.peak / 1e6,
         "load": (load_before, os.getloadavg()[0]),
         "touched": len(touched),
     }
@@ -247,8 +249,9 @@ def _table(result: dict[str, Any]) -> None:
         f"\n== {result['engine']}, {n} articles -> {result['stories']} stories "
         f"({result['multi_source']} with 2+ articles, {result['deep_candidates']} articles); "
         f"models start {result['startup_s']:.1f} s (not counted); peak RSS "
-        f"{result['peak_rss_mb']:.0f} MB; load average {result['load'][0]:.1f} -> "
-        f"{result['load'][1]:.1f}"
+        f"{result['peak_rss_mb']:.0f} MB (process tree, workers' shared pages counted in each; "
+        f"{result['peak_rss_with_peer_mb']:.0f} MB with the peer loaded); "
+        f"load average {result['load'][0]:.1f} -> {result['load'][1]:.1f}"
     )
     print(f"{'stage':<22}{'wall s':>9}{'art/s':>9}{'CPU s/art':>11}")
     total_wall = total_cpu = 0.0
