@@ -359,6 +359,9 @@ def _representative(draft: _Draft, quality: dict[str, float]) -> _Event:
     return max(draft.events, key=fit)
 
 
+_MAX_SOURCES = 64
+
+
 def build_timeline(
     items: Sequence[AnnotatedArticle],
     graph: CopyGraph | None = None,
@@ -400,7 +403,10 @@ def build_timeline(
         others = [e.clause.span for e in draft.events if e is not rep]
         sentences = _distinct([e.sentence for e in draft.events])
         articles = {s.span.article_id for s in sentences}
-        support = Support(len(articles), graph.independent(sentences))
+        # one sentence per article (an article is one source), at most _MAX_SOURCES of them:
+        # the copy check is pairwise
+        per_article = list({s.span.article_id: s for s in sentences}.values())[:_MAX_SOURCES]
+        support = Support(len(articles), graph.independent(per_article))
         if support.articles == 1 and quality.get(rep.clause.span.article_id, 1.0) < 0.5:
             continue  # a garbled copy alone does not date an event
         if opts.only_days and start != end:
