@@ -696,6 +696,8 @@ def brief_to_dict(brief: Brief) -> Json:
                 "kind": d.kind,
                 "reason": d.reason,
                 "claims": [_cited_out(c, texts) for c in d.claims],
+                "confidence": d.confidence,
+                "evidence": list(d.evidence),
             }
             for d in brief.discrepancies
         ],
@@ -769,6 +771,8 @@ def _brief_in(data: Mapping[str, Any]) -> Brief:
                 _str(d, "kind"),
                 _str(d, "reason"),
                 tuple(_cited_in(c) for c in _list(d, "claims")),
+                float(_get(d, "confidence", (int, float))) if "confidence" in d else 1.0,
+                tuple(str(e) for e in _list(d, "evidence")) if "evidence" in d else (),
             )
             for d in _list(data, "discrepancies")
         ),

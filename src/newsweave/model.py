@@ -285,16 +285,25 @@ class DiscrepancyKind(StrEnum):
     ATTRIBUTION = "attribution"
     ROLE = "role"
     STATUS = "status"
+    LEADER = "leader"
+    RECORD = "claim vs record"
+    SHORTENED = "shortened quote"
 
 
 @dataclass(frozen=True, slots=True)
 class Discrepancy:
-    """Independent sources disagree on one thing; each claim is one side, with its support."""
+    """Independent sources disagree on one thing; each claim is one side, with its support.
+
+    ``confidence`` (0..1) is how sure the detector is that this is a real disagreement about
+    one thing, and ``evidence`` the observations it rests on (same speaker, aligned words…).
+    """
 
     topic: str
     kind: str
     reason: str
     claims: tuple[CitedText, ...]
+    confidence: float = 1.0
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

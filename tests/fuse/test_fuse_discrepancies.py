@@ -216,3 +216,233 @@ def test_reprinted_wire_copy_counts_once(nlp: object, embedder: object) -> None:
     copies = {s.article_id: s.copies for s in analysis.sources}
     reprint = analysis.items[1].article_id
     assert copies[reprint] and copies[reprint][0].from_article_id == analysis.items[0].article_id
+
+
+# --- failure categories seen on real multi-outlet news (bench/discrepancy_precision.py) -----
+# Each row: reports, the kinds that must be flagged (nothing else may be), and the kinds to
+# enable when one is off by default.
+
+CATEGORY_CASES = [
+    pytest.param(  # two sentences of one statement are two quotes, not one rendered twice
+        [
+            (
+                "2026-03-02",
+                "“We did not break any law,” Mayor Tomas Elling said on Monday at the town "
+                "hall in Varnholm, answering questions about the harbour contract.",
+            ),
+            (
+                "2026-03-02",
+                "“We will publish every document of the harbour contract,” Mayor Tomas "
+                "Elling said on Monday at the town hall in Varnholm.",
+            ),
+        ],
+        [],
+        id="quote-different-sentences",
+    ),
+    pytest.param(  # a partial quotation against the whole sentence is no negation change
+        [
+            (
+                "2026-03-02",
+                "“I have not broken any rules,” Mayor Tomas Elling told the council in "
+                "Varnholm on Monday.",
+            ),
+            (
+                "2026-03-02",
+                "Mayor Tomas Elling told the council in Varnholm on Monday: “I have not broken "
+                "any rules, and I will answer every question about the contract.”",
+            ),
+        ],
+        [],
+        id="quote-partial-vs-whole",
+    ),
+    pytest.param(  # a familiar form of the first name is the same speaker
+        [
+            (
+                "2026-03-02",
+                "“The harbour contract was signed in good faith,” said Richard Mallory, the "
+                "council's finance chief, in Varnholm on Monday.",
+            ),
+            (
+                "2026-03-02",
+                "“The harbour contract was signed in good faith,” Dick Mallory, the council's "
+                "finance chief, said in Varnholm on Monday.",
+            ),
+        ],
+        [],
+        id="attribution-familiar-name",
+    ),
+    pytest.param(  # a transliteration is the same speaker
+        [
+            (
+                "2011-03-02",
+                "“My people love me and will defend the capital,” Muammar Gaddafi said in a "
+                "televised speech on Wednesday.",
+            ),
+            (
+                "2011-03-02",
+                "“My people love me and will defend the capital,” Moammar Gadhafi said in a "
+                "televised speech on Wednesday.",
+            ),
+        ],
+        [],
+        id="attribution-spelling-variant",
+    ),
+    pytest.param(  # a person and their spokesperson are one voice
+        [
+            (
+                "2026-03-02",
+                "“The senator has never met the contractor,” a spokesman for Senator Kara "
+                "Holt said on Monday in Varnholm.",
+            ),
+            (
+                "2026-03-02",
+                "“The senator has never met the contractor,” Senator Kara Holt said on "
+                "Monday in Varnholm.",
+            ),
+        ],
+        [],
+        id="attribution-spokesperson",
+    ),
+    pytest.param(  # the addressee of "told reporters" is not the speaker
+        [
+            (
+                "2026-03-02",
+                "Kara Holt spoke in Varnholm on Monday, telling reporters that “the harbour "
+                "contract must be cancelled before the summer.”",
+            ),
+            (
+                "2026-03-02",
+                "“The harbour contract must be cancelled before the summer,” Kara Holt said "
+                "in Varnholm on Monday.",
+            ),
+        ],
+        [],
+        id="attribution-addressee",
+    ),
+    pytest.param(  # titles held at once are no conflict
+        [
+            (
+                "2026-03-02",
+                "Senate Majority Leader Kara Holt called for an inquiry into the Varnholm "
+                "harbour contract on Monday.",
+            ),
+            (
+                "2026-03-02",
+                "Senator Kara Holt called for an inquiry into the Varnholm harbour contract "
+                "on Monday.",
+            ),
+        ],
+        [],
+        id="role-two-titles-at-once",
+    ),
+    pytest.param(  # a historical title never conflicts with a current one
+        [
+            (
+                "2026-03-02",
+                "Then-Senator Kara Holt voted for the Varnholm harbour contract in 2019, "
+                "the records show.",
+            ),
+            (
+                "2026-03-02",
+                "Interior Secretary Kara Holt voted for the Varnholm harbour contract in "
+                "2019, the records show.",
+            ),
+        ],
+        [],
+        id="role-historical",
+    ),
+    pytest.param(  # two groups in one sentence are two slots
+        [
+            (
+                "2026-03-06",
+                "About 30 percent of adults and 55 percent of children in Varnholm had "
+                "received the flu vaccine by Friday, health officials said.",
+            ),
+            (
+                "2026-03-06",
+                "Health officials said 55 percent of children in Varnholm had received the "
+                "flu vaccine by Friday.",
+            ),
+        ],
+        [],
+        id="figure-two-groups",
+    ),
+    pytest.param(  # two years are two slots
+        [
+            (
+                "2026-03-06",
+                "The Varnholm harbour handled 4.1 million tonnes of cargo in 2025, the port "
+                "authority said on Friday.",
+            ),
+            (
+                "2026-03-06",
+                "The Varnholm harbour handled 3.2 million tonnes of cargo in 2024, the port "
+                "authority said on Friday.",
+            ),
+        ],
+        [],
+        id="figure-two-years",
+    ),
+    pytest.param(  # two people's rates are two slots
+        [
+            (
+                "2026-03-06",
+                "Kara Holt paid a tax rate of 31 percent last year, her returns show, "
+                "according to the Varnholm tax office.",
+            ),
+            (
+                "2026-03-06",
+                "Tomas Elling paid a tax rate of 18 percent last year, his returns show, "
+                "according to the Varnholm tax office.",
+            ),
+        ],
+        [],
+        id="figure-two-people",
+    ),
+    pytest.param(  # a weekday of another clause dates the saying, not the event
+        [
+            (
+                "2026-03-10",
+                "The audit of the Varnholm harbour contract was released on Sunday by the "
+                "national audit office.",
+            ),
+            (
+                "2026-03-10",
+                "The audit of the Varnholm harbour contract was released, the national audit "
+                "office said on Tuesday.",
+            ),
+        ],
+        [],
+        id="date-other-clause",
+    ),
+    pytest.param(  # the same past agreement dated to different months
+        [
+            (
+                "2026-09-10",
+                "The Varnholm harbour contract was signed in May by the council and the "
+                "Nordhaven shipping group.",
+            ),
+            (
+                "2026-09-10",
+                "The Varnholm harbour contract was signed in August by the council and the "
+                "Nordhaven shipping group.",
+            ),
+        ],
+        ["date"],
+        id="date-month",
+    ),
+]
+
+
+@pytest.mark.parametrize(("reports", "kinds"), CATEGORY_CASES)
+def test_failure_categories(reports: list[tuple[str, str]], kinds: list[str], nlp, embedder):  # type: ignore[no-untyped-def]
+    analysis = _story(*reports)
+    assert sorted(d.kind for d in analysis.discrepancies) == sorted(kinds), [
+        (d.kind, d.topic, d.reason, d.confidence) for d in analysis.discrepancies
+    ]
+
+
+def test_every_discrepancy_has_confidence_and_evidence(nlp, embedder) -> None:  # type: ignore[no-untyped-def]
+    reports, _ = CASES[0]
+    (found,) = _story(*reports).discrepancies
+    assert 0.0 < found.confidence <= 1.0 and found.evidence

@@ -410,6 +410,8 @@ def _next_to(verb: Token, inside: frozenset[int]) -> Token | None:
         and (before.pos_ in ("PROPN", "NOUN") or before.ent_type_ == "PERSON")
     ):
         return before
+    if verb.lemma_.lower() in _OBJECT_CUES:
+        return None  # "telling reporters that…": who comes next is the addressee
     for tok in doc[verb.i + 1 : verb.i + 4]:
         if tok.i in inside or tok.is_punct:
             return None

@@ -251,7 +251,14 @@ def _discrepancies(brief: Brief, notes: _Notes) -> str:
         items.append(
             f"<li><strong>{_e(one_line(disc.topic))}</strong> "
             f'<span class="tag">{_e(one_line(disc.kind))}</span>'
-            f'<span class="reason">{_e(one_line(disc.reason))}</span><ul>{sides}</ul></li>'
+            f'<span class="reason">{_e(one_line(disc.reason))}</span>'
+            f'<span class="confidence">confidence {disc.confidence:.2f}</span>'
+            + (
+                f'<span class="evidence">evidence: {_e(one_line("; ".join(disc.evidence)))}</span>'
+                if disc.evidence
+                else ""
+            )
+            + f"<ul>{sides}</ul></li>"
         )
     return _section("Discrepancies", "<ul>" + "".join(items) + "</ul>", "discrepancies")
 

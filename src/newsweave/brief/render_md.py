@@ -454,7 +454,9 @@ def _write_brief(out: _Writer, brief: Brief) -> None:
         out.blank()
         for disc in brief.discrepancies:
             head = f"**{one_line(disc.topic)}** ({one_line(disc.kind)}): {one_line(disc.reason)}"
-            out.item("- ", head)
+            out.item("- ", head + f" (confidence {disc.confidence:.2f})")
+            if disc.evidence:
+                out.item("  - ", "evidence: " + one_line("; ".join(disc.evidence)))
             for claim in disc.claims:
                 text = one_line(claim.text)
                 if claim.support is not None:

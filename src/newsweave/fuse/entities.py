@@ -88,10 +88,75 @@ def _strip_titles(name: str) -> str:
 
 _GENERATIONS = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
+# Familiar forms of first names, each group one given name ("Dick Durbin" = "Richard Durbin").
+_FAMILIAR = [
+    "richard dick rick rich",
+    "william bill will billy",
+    "robert bob rob bobby",
+    "james jim jimmy",
+    "joseph joe",
+    "michael mike",
+    "thomas tom",
+    "charles chuck charlie",
+    "edward ted ed eddie",
+    "elizabeth liz beth",
+    "katherine kathy kate catherine",
+    "christopher chris",
+    "anthony tony",
+    "nicholas nick",
+    "daniel dan danny",
+    "stephen steven steve",
+    "jonathan jon",
+    "timothy tim",
+    "patrick pat",
+    "samuel sam",
+    "benjamin ben",
+    "matthew matt",
+    "andrew andy",
+    "alexander alex",
+    "gerald jerry",
+    "lawrence larry",
+    "ronald ron",
+    "kenneth ken",
+    "gregory greg",
+    "jeffrey jeff",
+    "douglas doug",
+    "frederick fred",
+    "john jack",
+    "margaret peggy maggie",
+    "susan sue",
+    "deborah debbie",
+    "jennifer jen",
+    "theodore ted",
+    "mitchell mitch",
+    "albert al",
+    "harold harry",
+    "henry hank",
+    "newton newt",
+]
+_GIVEN = {form: group.split()[0] for group in _FAMILIAR for form in group.split()}
+
+
+def _given(first: str) -> str:
+    return _GIVEN.get(first, first)
+
+
+def _spelled_alike(a: str, b: str) -> bool:
+    """Transliterations and misspellings of one name ("Gaddafi" / "Gadhafi", "Moammar" /
+    "Muammar"); short names must be equal ("Joan" is not "John")."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 5:
+        return False
+    from rapidfuzz import fuzz
+
+    return (fuzz.ratio(a, b) >= 70 and a[0] == b[0]) or fuzz.ratio(a, b) >= 85
+
 
 def _same_person(a: str, b: str) -> bool:
     """Written forms of one person: one is a word-suffix of the other ("Lifeng" aside), or the
-    first and last names agree ("Regina M. Benjamin" / "Regina Benjamin")."""
+    first and last names agree ("Regina M. Benjamin" / "Regina Benjamin"), up to a familiar
+    form of the first name ("Dick" / "Richard") and the spelling of a long name."""
     wa, wb = a.lower().split(), b.lower().split()
     short, long_ = sorted((wa, wb), key=len)
     if long_[-len(short) :] == short:
@@ -100,7 +165,21 @@ def _same_person(a: str, b: str) -> bool:
     extra = long_[len(short) :]
     if len(short) >= 2 and long_[: len(short)] == short and not set(extra) & _GENERATIONS:
         return True
-    return len(wa) >= 2 and len(wb) >= 2 and wa[0] == wb[0] and wa[-1] == wb[-1]
+    if len(wa) < 2 or len(wb) < 2:
+        return False
+    first_a, first_b = _given(wa[0]), _given(wb[0])
+    last_a, last_b = wa[-1], wb[-1]
+    if last_a in _GENERATIONS or last_b in _GENERATIONS:
+        return False
+    if first_a == first_b and _spelled_alike(last_a, last_b):
+        return True
+    if len(wa) != 2 or len(wb) != 2:
+        return False
+    if last_a == last_b:
+        return _spelled_alike(first_a, first_b)
+    return min(len(first_a), len(first_b)) >= 5 and (
+        _spelled_alike(first_a, first_b) and _spelled_alike(last_a, last_b)
+    )
 
 
 class NameResolver:
@@ -154,6 +233,12 @@ class NameResolver:
             return self._by_last[key][0]
         if key in self._by_first and len(self._by_first[key]) == 1:
             return self._by_first[key][0]  # "Xi", "Li", "He": surname first
+        if " " not in key:  # a surname spelled another way ("Gadhafi" for "Gaddafi")
+            alike = [
+                n for last, ns in self._by_last.items() if _spelled_alike(key, last) for n in ns
+            ]
+            if len(alike) == 1:
+                return alike[0]
         return name
 
     def is_person(self, written: str) -> bool:

@@ -1,0 +1,283 @@
+"""Figures and durations: two values for one slot, and a quoted figure against the record.
+
+Values are compared only when they fill the same slot (:mod:`newsweave.fuse.slots`: the same
+measured thing, unit, time and mode) *and* say the same thing about the same referent: the
+clauses around the two numbers share their content words, name no disjoint people, places or
+organisations, and mention no different years. A sentence that gives several values of one
+slot ("30% of adults and 55% of children") makes every comparison of its values uncertain.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsweave.fuse.context import StoryContext
+from newsweave.fuse.discrepancies.common import (
+    clause_at,
+    clearest,
+    content_words,
+    overlap,
+    unique,
+    years,
+)
+from newsweave.fuse.independence import CopyGraph
+from newsweave.fuse.slots import GROWING, Observation, observations
+from newsweave.model import CitedText, Discrepancy, DiscrepancyKind, Support
+
+_APPROX = {"about", "some", "nearly", "almost", "around", "roughly", "approximately", "close to"}
+_LOWER_BOUND = {"more than", "over", "at least", "above", "upwards of"}
+_UPPER_BOUND = {"less than", "under", "fewer than", "below", "up to", "at most", "nearly"}
+_NAMED = ("PERSON", "ORG", "GPE", "NORP")
+
+
+@dataclass(frozen=True, slots=True)
+class _Referent:
+    """What the clause around one figure is about."""
+
+    words: set[str]
+    names: set[str]
+    years: set[str]
+    crowded: bool  # the sentence gives other values of the same slot
+
+
+def agree(a: Observation, b: Observation, tolerance: float, approx: float) -> bool:
+    qa, qb = (a.qualifier or "").lower(), (b.qualifier or "").lower()
+    if (qa in _LOWER_BOUND and b.value >= a.value) or (qb in _LOWER_BOUND and a.value >= b.value):
+        return True
+    if (qa in _UPPER_BOUND and b.value <= a.value) or (qb in _UPPER_BOUND and a.value <= b.value):
+        return True
+    tol = approx if qa in _APPROX or qb in _APPROX else tolerance
+    return abs(a.value - b.value) <= tol * max(abs(a.value), abs(b.value), 1e-9)
+
+
+def _referents(ctx: StoryContext, obs: Sequence[Observation]) -> list[_Referent]:
+    names_by_article = {
+        item.article_id: [
+            (e.span.start, e.span.end, e.canonical.lower())
+            for e in item.entities
+            if e.label in _NAMED
+        ]
+        for item in ctx.items
+    }
+    per_sentence = Counter(
+        (o.sentence.span.article_id, o.sentence.span.start, o.head, o.unit) for o in obs
+    )
+    out: list[_Referent] = []
+    for o in obs:
+        lo, hi = clause_at(o.sentence, o.span.start, o.span.end)
+        base = o.sentence.span.start
+        local = (
+            o.sentence.text[lo : o.span.start - base]
+            + " "
+            + o.sentence.text[o.span.end - base : hi]
+        )
+        names = {
+            name
+            for s, e, name in names_by_article.get(o.article_id, ())
+            if base + lo <= s and e <= base + hi
+        }
+        key = (o.sentence.span.article_id, o.sentence.span.start, o.head, o.unit)
+        out.append(_Referent(content_words(local), names, years(local), per_sentence[key] > 1))
+    return out
+
+
+def same_referent(a: _Referent, b: _Referent) -> float:
+    """How surely two clauses speak of one referent (0 = surely not, 1 = surely)."""
+    if a.years and b.years and not a.years & b.years:
+        return 0.0  # different years are different slots
+    if a.names and b.names and not a.names & b.names:
+        return 0.0  # different groups, people, places
+    score = overlap(a.words, b.words)
+    if a.crowded or b.crowded:
+        score *= 0.5
+    return score
+
+
+def _comparable(a: Observation, b: Observation, graph: CopyGraph) -> bool:
+    if a.article_id == b.article_id or a.unit != b.unit or a.head != b.head:
+        return False
+    if a.mode != b.mode or a.duration != b.duration:
+        return False
+    if a.duration and a.head not in GROWING:
+        pass  # a trip or a truce has one length whenever it is reported
+    elif a.anchor != b.anchor or a.anchor == "?":
+        return False
+    return not graph.same_source(a.sentence, b.sentence)
+
+
+def _slot_match(a: Observation, b: Observation) -> bool:
+    return (
+        a.mode == b.mode
+        and a.duration == b.duration
+        and (a.anchor == b.anchor or (a.duration and a.head not in GROWING))
+    )
+
+
+def figure_discrepancies(
+    ctx: StoryContext,
+    graph: CopyGraph,
+    tolerance: float,
+    approx: float,
+    same_topic: float,
+) -> list[Discrepancy]:
+    obs = observations(ctx)
+    refs = _referents(ctx, obs)
+    conflict: dict[int, dict[int, float]] = defaultdict(dict)
+    agree_with: dict[int, set[int]] = defaultdict(set)
+    for i in range(len(obs)):
+        for j in range(i + 1, len(obs)):
+            a, b = obs[i], obs[j]
+            if a.article_id == b.article_id or a.unit != b.unit or a.head != b.head:
+                continue
+            same_value = agree(a, b, tolerance, approx)
+            if same_value and a.mode == b.mode:
+                agree_with[i].add(j)
+                agree_with[j].add(i)
+            elif not same_value and _comparable(a, b, graph):
+                sem = ctx.semantic(a.sentence, b.sentence)
+                if sem < same_topic:
+                    continue
+                ref = same_referent(refs[i], refs[j])
+                if ref == 0.0:
+                    continue
+                conf = min(1.0, 0.15 + 0.45 * ref + 0.4 * min(1.0, (sem - same_topic) / 0.35))
+                conflict[i][j] = conflict[j][i] = conf
+    out: list[Discrepancy] = []
+    done: set[int] = set()
+    for seed in sorted(conflict, key=lambda k: (-max(conflict[k].values()), -len(conflict[k]))):
+        if seed in done:
+            continue
+        sides: list[list[int]] = []
+        confs: list[float] = []
+        for start in [seed, *sorted(conflict[seed], key=lambda k: -conflict[seed][k])]:
+            if start in done:
+                continue
+            side = {start} | {
+                k for k in agree_with[start] if k not in done and _slot_match(obs[start], obs[k])
+            }
+            side -= {k for s in sides for k in s}
+            if side:
+                if start != seed:
+                    confs.append(conflict[seed][start])
+                sides.append(sorted(side))
+                done.update(side)
+        if len(sides) < 2:
+            continue
+        out.append(_figure_discrepancy(obs, sides, ctx, graph, max(confs)))
+    return out
+
+
+def _figure_discrepancy(
+    obs: list[Observation],
+    sides: list[list[int]],
+    ctx: StoryContext,
+    graph: CopyGraph,
+    confidence: float,
+) -> Discrepancy:
+    first = obs[sides[0][0]]
+    claims = []
+    values = []
+    for side in sides:
+        members = [obs[k] for k in side]
+        sentences = unique([m.sentence for m in members])
+        articles = {m.article_id for m in members}
+        claims.append(
+            CitedText(
+                text=clearest(sentences),
+                citations=tuple(m.span for m in members) + tuple(s.span for s in sentences),
+                support=Support(len(articles), graph.independent(sentences)),
+            )
+        )
+        values.append(" / ".join(dict.fromkeys(m.text for m in members)))
+    kind = DiscrepancyKind.DURATION if first.duration else DiscrepancyKind.FIGURE
+    when = "" if first.anchor == "?" else f" on {first.anchor}"
+    if first.duration and first.head not in GROWING:
+        when = ""
+    elif first.duration:
+        when = f" as of {first.anchor}"
+    written = Counter(obs[k].measure.lower() for side in sides for k in side)
+    thing = written.most_common(1)[0][0] if written else first.head
+    topic = f"{'length of the ' if first.duration else ''}{thing}{when}"
+    reason = (
+        f"independent sources give different values for the same "
+        f"{'length' if first.duration else 'figure'}: " + " vs ".join(values)
+    )
+    evidence = (
+        f"same measured thing ({first.head}, {first.unit}) and mode ({first.mode})",
+        "same day" if not first.duration or first.head in GROWING else "one length",
+        f"clauses about the same referent (confidence {confidence:.2f})",
+    )
+    return Discrepancy(
+        topic=topic,
+        kind=kind.value,
+        reason=reason,
+        claims=tuple(claims),
+        confidence=round(confidence, 3),
+        evidence=evidence,
+    )
+
+
+def record_discrepancies(
+    ctx: StoryContext, graph: CopyGraph, tolerance: float, approx: float, same_topic: float
+) -> list[Discrepancy]:
+    """A figure inside someone's quotation that matches none of the values the sources
+    themselves report for that measure on that day (which agree with each other)."""
+    obs = observations(ctx)
+    refs = _referents(ctx, obs)
+    out: list[Discrepancy] = []
+    for i, claim in enumerate(obs):
+        if claim.mode != "claim" or claim.duration:
+            continue
+        record = [
+            j
+            for j, o in enumerate(obs)
+            if o.mode == "actual"
+            and o.head == claim.head
+            and o.unit == claim.unit
+            and o.anchor == claim.anchor
+            and not o.duration
+            and ctx.semantic(o.sentence, claim.sentence) >= same_topic
+            and same_referent(refs[i], refs[j]) >= 0.5
+        ]
+        if not record:
+            continue
+        values = [obs[j] for j in record]
+        if any(agree(claim, v, tolerance, approx) for v in values):
+            continue
+        if not all(agree(values[0], v, tolerance, approx) for v in values[1:]):
+            continue  # the record itself is not settled
+        sentences = unique([v.sentence for v in values])
+        articles = {v.article_id for v in values}
+        conf = (
+            0.4
+            + 0.1 * min(len(articles), 3)
+            + 0.2 * max(same_referent(refs[i], refs[j]) for j in record)
+        )
+        out.append(
+            Discrepancy(
+                topic=f"{claim.measure} as quoted",
+                kind=DiscrepancyKind.RECORD.value,
+                reason=(
+                    f"a quotation gives {claim.text}; the sources report "
+                    + " / ".join(dict.fromkeys(v.text for v in values))
+                ),
+                claims=(
+                    CitedText(
+                        claim.sentence.text, (claim.span, claim.sentence.span), Support(1, 1)
+                    ),
+                    CitedText(
+                        clearest(sentences),
+                        tuple(v.span for v in values) + tuple(s.span for s in sentences),
+                        Support(len(articles), graph.independent(sentences)),
+                    ),
+                ),
+                confidence=round(min(conf, 1.0), 3),
+                evidence=(
+                    "figure inside a quotation",
+                    f"{len(articles)} article(s) report another value for the same measure",
+                ),
+            )
+        )
+    return out
