@@ -5,8 +5,7 @@ character offsets are stable and labels can point into them):
 - Timeline17: articles of several outlets published on the same day (a sample of days per
   topic), text detokenised line by line (bench/_common.py), cut at a line end after
   ``T17_MAX_CHARS``; the publication ``date`` is the header date.
-- ECB+: the documents of the even-numbered topics, sentences detokenised one per line (a
-  leading URL line dropped).
+- ECB+: every document, sentences detokenised one per line (a leading URL line dropped).
 - PolNeAR (train + dev): the article text as shipped, with ``metadata.tsv`` publisher and date.
 
 Stories are made by newsweave itself (``newsweave.cluster.cluster`` over the day's or the
@@ -113,8 +112,6 @@ def ecbplus_docs() -> list[Doc]:
     with (DATA / "ecbplus" / "documents.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
-            if int(row["topic"]) % 2:
-                continue  # even topics only: enough stories, half the parsing time
             sentences = [s["text"] for s in row["sentences"]]
             if sentences and _is_url(sentences[0]):
                 sentences = sentences[1:]
@@ -238,11 +235,23 @@ def annotated(docs: Sequence[Doc]) -> dict[str, AnnotatedArticle]:
         for article, vec in zip(batch, embed_articles(batch), strict=True):
             np.save(store / f"{article.article_id}.npy", vec)
         print(f"#   {min(start + 32, len(todo))}/{len(todo)}", flush=True)
+    # The annotations themselves, cached under a hash of the annotators' source code.
+    import newsweave.annotate as annotate_pkg
+
+    sources = sorted(Path(annotate_pkg.__file__).parent.glob("*.py"))
+    version = hashlib.sha1(b"".join(p.read_bytes() for p in sources)).hexdigest()[:12]
+    done = CACHE / f"annotated-{version}"
+    done.mkdir(exist_ok=True)
     out: dict[str, AnnotatedArticle] = {}
     for aid, article in unique.items():
+        path = done / f"{aid}.pkl"
+        if path.exists():
+            out[aid] = pickle.loads(path.read_bytes())
+            continue
         doc = SpacyDoc(nlp.vocab).from_bytes((store / f"{aid}.spacy").read_bytes())
-        item = annotate_doc(doc, article)
-        out[aid] = replace(item, embedding=np.load(store / f"{aid}.npy"))
+        item = replace(annotate_doc(doc, article), embedding=np.load(store / f"{aid}.npy"))
+        path.write_bytes(pickle.dumps(item))
+        out[aid] = item
     return out
 
 
@@ -316,12 +325,27 @@ def group_stories(docs: Sequence[Doc], items: dict[str, AnnotatedArticle]) -> li
     return out
 
 
-def freeze(stories: Sequence[BenchStory]) -> None:
+def group_of(row: dict) -> str:
+    return row.get("group") or row["story"][: -len(row["docs"][0]) - 1]
+
+
+def freeze(stories: Sequence[BenchStory], extend: bool = False) -> None:
+    """Write the stories; with ``extend``, keep the frozen ones and add stories only of corpus
+    groups that have none yet (the labels of frozen stories stay valid)."""
     LABELS.mkdir(exist_ok=True)
-    with (LABELS / "stories.jsonl").open("w", encoding="utf-8") as fh:
+    path = LABELS / "stories.jsonl"
+    rows = list(frozen_stories()) if extend and path.exists() else []
+    known = {group_of(r) for r in rows}
+    with path.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row) + "\n")
         for s in stories:
+            group = s.key[: -len(s.docs[0].doc_id) - 1]
+            if group in known:
+                continue
             row = {
                 "story": s.key,
+                "group": group,
                 "corpus": s.corpus,
                 "docs": [d.doc_id for d in s.docs],
                 "article_ids": [d.article.article_id for d in s.docs],

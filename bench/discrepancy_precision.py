@@ -107,8 +107,13 @@ def _overlap(a: Span, side: dict) -> bool:
 
 
 def match(flag: Flag, label: dict) -> bool:
+    return hits(flag, label) >= 2
+
+
+def hits(flag: Flag, label: dict) -> int:
+    """How many of the flag's sides fall on distinct sides of the label (0 for another kind)."""
     if flag.kind != label["kind"]:
-        return False
+        return 0
     hits = 0
     used: set[int] = set()
     for sp in flag.sides:
@@ -117,19 +122,26 @@ def match(flag: Flag, label: dict) -> bool:
                 used.add(k)
                 hits += 1
                 break
-    return hits >= 2
+    return hits
 
 
 def score(flags: Sequence[Flag], labels: Sequence[dict], n_stories: dict[bool, int]) -> None:
     verdicts: list[tuple[Flag, str | None]] = []
     found_labels: set[int] = set()
     for f in flags:
-        verdict = None
+        # The label that fits best: most sides in common, then the same number of sides (a
+        # flag that mixes several referents is judged by the label of that mixed flag).
+        best: tuple[tuple[int, int], int] | None = None
         for k, lab in enumerate(labels):
-            if match(f, lab):
-                found_labels.add(k)
-                if verdict is None or lab["label"] == "TRUE":
-                    verdict = "TRUE" if lab["label"] in ("TRUE", "MISSED") else "FALSE"
+            n = hits(f, lab)
+            if n >= 2:
+                rank = (n, -abs(len(lab["sides"]) - len(f.sides)))
+                if best is None or rank > best[0]:
+                    best = (rank, k)
+        verdict = None
+        if best is not None:
+            found_labels.add(best[1])
+            verdict = "TRUE" if labels[best[1]]["label"] in ("TRUE", "MISSED") else "FALSE"
         verdicts.append((f, verdict))
     for part, name in ((False, "dev"), (True, "held-out"), (None, "all")):
         rows: dict[str, Counter[str]] = defaultdict(Counter)
@@ -188,6 +200,7 @@ def dump(flags: Sequence[Flag], labels: Sequence[dict], analyses, path: Path, ev
             conf = getattr(d, "confidence", None)
             fh.write(f"### FLAG {n} story={f.story} kind={f.kind} conf={conf}\n")
             fh.write(f"topic: {d.topic}\nreason: {d.reason}\n")
+            fh.write(f"evidence: {'; '.join(getattr(d, 'evidence', ()))}\n")
             for k, (sp, claim) in enumerate(zip(f.sides, d.claims, strict=False)):
                 text = texts[sp.article_id]
                 doc = docs[sp.article_id]
@@ -223,6 +236,9 @@ def dump(flags: Sequence[Flag], labels: Sequence[dict], analyses, path: Path, ev
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--build", action="store_true", help="cluster again and freeze stories")
+    parser.add_argument(
+        "--extend", action="store_true", help="add stories of corpus groups not frozen yet"
+    )
     parser.add_argument("--dump", type=Path, help="write unlabelled flags with context here")
     parser.add_argument("--all", action="store_true", help="--dump every flag, labelled too")
     parser.add_argument(
@@ -238,11 +254,11 @@ def main() -> None:
     if not data.DATA.exists():
         sys.exit(f"no corpus data at {data.DATA}: this benchmark reads ../shared/data")
     began = time.perf_counter()
-    if args.build or not (data.LABELS / "stories.jsonl").exists():
+    if args.build or args.extend or not (data.LABELS / "stories.jsonl").exists():
         docs = data.all_docs()
         items = data.annotated(docs)
         stories = data.group_stories(docs, items)
-        data.freeze(stories)
+        data.freeze(stories, extend=args.extend)
         print(f"# froze {len(stories)} stories", flush=True)
     stories = data.load_stories()
     for s in stories:

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 import pytest
 
 from newsweave.annotate.pipeline import annotate
-from newsweave.fuse import fuse
+from newsweave.fuse import DiscrepancyOptions, fuse
 from newsweave.ingest import make_article
 from newsweave.model import DateOrigin, Story, StoryAnalysis
 
 
-def _story(*reports: tuple[str, str]) -> StoryAnalysis:
+def _story(*reports: tuple[str, str], options: DiscrepancyOptions | None = None) -> StoryAnalysis:
     """Reports as (ISO day, text), each from its own outlet, fused as one story."""
     articles = [
         make_article(
@@ -24,7 +24,7 @@ def _story(*reports: tuple[str, str]) -> StoryAnalysis:
         for n, (day, text) in enumerate(reports)
     ]
     items = annotate(articles)
-    return fuse(Story("s-test", tuple(a.article_id for a in articles)), items)
+    return fuse(Story("s-test", tuple(a.article_id for a in articles)), items, options)
 
 
 CASES = [
@@ -446,3 +446,154 @@ def test_every_discrepancy_has_confidence_and_evidence(nlp, embedder) -> None:  
     reports, _ = CASES[0]
     (found,) = _story(*reports).discrepancies
     assert 0.0 < found.confidence <= 1.0 and found.evidence
+
+
+# --- kinds that are off by default: each enabled alone, must-flag and must-not-flag ----------
+
+NEW_KIND_CASES = [
+    pytest.param(
+        "status",
+        [
+            (
+                "2026-04-14",
+                "The council meeting on the Varnholm harbour contract was held on Tuesday "
+                "evening in the town hall.",
+            ),
+            (
+                "2026-04-14",
+                "The council meeting on the Varnholm harbour contract is scheduled for "
+                "Tuesday evening in the town hall.",
+            ),
+        ],
+        ["status"],
+        id="status-held-vs-scheduled",
+    ),
+    pytest.param(
+        "status",
+        [
+            (
+                "2026-04-14",
+                "The council meeting on the Varnholm harbour contract was held on Tuesday "
+                "evening in the town hall.",
+            ),
+            (
+                "2026-04-14",
+                "The council meeting on the Varnholm harbour contract took place on Tuesday "
+                "evening in the town hall.",
+            ),
+        ],
+        [],
+        id="status-agree",
+    ),
+    pytest.param(
+        "leader",
+        [
+            (
+                "2026-04-14",
+                "Nordhaven Shipping chairman Piet Varga said on Tuesday the group would bid "
+                "again for the Varnholm harbour contract.",
+            ),
+            (
+                "2026-04-14",
+                "Nordhaven Shipping chairman Ulla Stein said on Tuesday the group would bid "
+                "again for the Varnholm harbour contract.",
+            ),
+        ],
+        ["leader"],
+        id="leader-two-people",
+    ),
+    pytest.param(
+        "leader",
+        [
+            (
+                "2026-04-14",
+                "Nordhaven Shipping chairman Piet Varga said on Tuesday the group would bid "
+                "again for the Varnholm harbour contract.",
+            ),
+            (
+                "2026-04-14",
+                "Former Nordhaven Shipping chairman Ulla Stein said on Tuesday the group "
+                "would bid again for the Varnholm harbour contract.",
+            ),
+        ],
+        [],
+        id="leader-former",
+    ),
+    pytest.param(
+        "claim vs record",
+        [
+            (
+                "2026-04-14",
+                "“We have cut harbour fees by 40 percent this year,” Mayor Tomas Elling said "
+                "in Varnholm on Tuesday.",
+            ),
+            (
+                "2026-04-14",
+                "Varnholm has cut harbour fees by 12 percent this year, according to the "
+                "port authority's accounts published on Tuesday.",
+            ),
+        ],
+        ["claim vs record"],
+        id="record-mismatch",
+    ),
+    pytest.param(
+        "claim vs record",
+        [
+            (
+                "2026-04-14",
+                "“We have cut harbour fees by 12 percent this year,” Mayor Tomas Elling said "
+                "in Varnholm on Tuesday.",
+            ),
+            (
+                "2026-04-14",
+                "Varnholm has cut harbour fees by 12 percent this year, according to the "
+                "port authority's accounts published on Tuesday.",
+            ),
+        ],
+        [],
+        id="record-match",
+    ),
+    pytest.param(
+        "shortened quote",
+        [
+            (
+                "2026-04-14",
+                "“We will sign the harbour contract only if the audit clears it,” Mayor "
+                "Tomas Elling said in Varnholm on Tuesday.",
+            ),
+            (
+                "2026-04-14",
+                "“We will sign the harbour contract,” Mayor Tomas Elling said in Varnholm "
+                "on Tuesday.",
+            ),
+        ],
+        ["shortened quote"],
+        id="shortened-drops-condition",
+    ),
+    pytest.param(
+        "shortened quote",
+        [
+            (
+                "2026-04-14",
+                "“We will sign the harbour contract with Nordhaven and the other bidders,” "
+                "Mayor Tomas Elling said in Varnholm on Tuesday.",
+            ),
+            (
+                "2026-04-14",
+                "“We will sign the harbour contract with Nordhaven,” Mayor Tomas Elling said "
+                "in Varnholm on Tuesday.",
+            ),
+        ],
+        [],
+        id="shortened-drops-nothing-of-scope",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "reports", "kinds"), NEW_KIND_CASES)
+def test_new_kinds(kind: str, reports: list[tuple[str, str]], kinds: list[str], nlp, embedder):  # type: ignore[no-untyped-def]
+    options = DiscrepancyOptions(kinds=frozenset({kind}), min_confidence=0.3)
+    analysis = _story(*reports, options=options)
+    assert sorted(d.kind for d in analysis.discrepancies) == sorted(kinds), [
+        (d.kind, d.topic, d.reason, d.confidence) for d in analysis.discrepancies
+    ]

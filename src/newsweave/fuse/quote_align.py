@@ -66,6 +66,11 @@ def content(ws: list[str]) -> list[str]:
     return [w for w in ws if w not in FUNCTION_WORDS]
 
 
+def vocabulary(text: str) -> set[str]:
+    """Stems of the content words: a bound on how much two renderings can align."""
+    return {_stem(w) for w in content(words(text))}
+
+
 @dataclass(frozen=True, slots=True)
 class Alignment:
     """How two renderings line up (word indices into ``words`` of each text).

@@ -44,7 +44,7 @@ class DiscrepancyOptions:
     tolerance: float = 0.02
     approx_tolerance: float = 0.10
     same_statement: float = 0.88
-    min_confidence: float = 0.5
+    min_confidence: float = 0.7
     kinds: tuple[str, ...] = tuple(sorted(k.value for k in DEFAULT_KINDS))
 
 

@@ -60,8 +60,8 @@ def _dated(ctx: StoryContext) -> list[_Dated]:
             t = inside[0]
             if t.precision not in (Precision.DAY, Precision.MONTH) or not t.start or not t.end:
                 continue
-            if t.precision is Precision.MONTH and t.tense is not Tense.PAST:
-                continue
+            if t.tense is not Tense.PAST or t.text.lower().startswith(("as of", "by ")):
+                continue  # a past event, not a projection or a state "as of" a day
             local = t.span.start - sentence.span.start
             before = sentence.text[max(0, local - 40) : local]
             after = sentence.text[local + len(t.text) : local + len(t.text) + 20]

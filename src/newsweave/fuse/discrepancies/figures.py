@@ -18,7 +18,6 @@ from newsweave.fuse.discrepancies.common import (
     clause_at,
     clearest,
     content_words,
-    overlap,
     unique,
     years,
 )
@@ -29,7 +28,9 @@ from newsweave.model import CitedText, Discrepancy, DiscrepancyKind, Support
 _APPROX = {"about", "some", "nearly", "almost", "around", "roughly", "approximately", "close to"}
 _LOWER_BOUND = {"more than", "over", "at least", "above", "upwards of"}
 _UPPER_BOUND = {"less than", "under", "fewer than", "below", "up to", "at most", "nearly"}
-_NAMED = ("PERSON", "ORG", "GPE", "NORP")
+# People and places tell referents apart ("Mexico's toll" / "the US toll"); organisations are
+# more often the source of a figure ("according to the port authority") than its subject.
+_NAMED = ("PERSON", "GPE")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,20 @@ def agree(a: Observation, b: Observation, tolerance: float, approx: float) -> bo
         return True
     tol = approx if qa in _APPROX or qb in _APPROX else tolerance
     return abs(a.value - b.value) <= tol * max(abs(a.value), abs(b.value), 1e-9)
+
+
+def _far_apart(a: Observation, b: Observation) -> bool:
+    low, high = sorted((a.value, b.value))
+    return high > 5 * max(low, 1e-9)
+
+
+def _rough(o: Observation) -> bool:
+    """A length given in months or years is a rounded one ("five months" for 136 days)."""
+    return any(w in o.text.lower() for w in ("month", "year"))
+
+
+def _equal(a: Observation, b: Observation, approx: float) -> bool:
+    return abs(a.value - b.value) <= approx * max(abs(a.value), abs(b.value), 1e-9)
 
 
 def _referents(ctx: StoryContext, obs: Sequence[Observation]) -> list[_Referent]:
@@ -89,7 +104,12 @@ def same_referent(a: _Referent, b: _Referent) -> float:
         return 0.0  # different years are different slots
     if a.names and b.names and not a.names & b.names:
         return 0.0  # different groups, people, places
-    score = overlap(a.words, b.words)
+    shared = len(a.words & b.words)
+    if not shared:
+        return 0.0
+    score = shared / (len(a.words) * len(b.words)) ** 0.5
+    if shared < 2:
+        score *= 0.5
     if a.crowded or b.crowded:
         score *= 0.5
     return score
@@ -124,48 +144,77 @@ def figure_discrepancies(
 ) -> list[Discrepancy]:
     obs = observations(ctx)
     refs = _referents(ctx, obs)
+    # How many different values each article gives for one slot: an article that gives one
+    # value states *the* figure; one that gives many (a list of countries, a delegate count per
+    # candidate) leaves open which of them another article's value is about.
+    values: dict[tuple[str, str, str, str, str], set[float]] = defaultdict(set)
+    for o in obs:
+        values[(o.article_id, o.head, o.unit, o.mode, o.anchor)].add(round(o.value, 6))
+
+    def single(o: Observation) -> bool:
+        return len(values[(o.article_id, o.head, o.unit, o.mode, o.anchor)]) == 1
+
     conflict: dict[int, dict[int, float]] = defaultdict(dict)
     agree_with: dict[int, set[int]] = defaultdict(set)
+    notes: dict[tuple[int, int], str] = {}
     for i in range(len(obs)):
         for j in range(i + 1, len(obs)):
             a, b = obs[i], obs[j]
             if a.article_id == b.article_id or a.unit != b.unit or a.head != b.head:
                 continue
-            same_value = agree(a, b, tolerance, approx)
+            if a.duration and b.duration and _far_apart(a, b):
+                continue  # "24 hours" and "25 years" are lengths of different things
+            rounded = a.duration and (_rough(a) or _rough(b))
+            same_value = agree(a, b, max(tolerance, 0.15) if rounded else tolerance, approx)
             if same_value and a.mode == b.mode:
-                agree_with[i].add(j)
-                agree_with[j].add(i)
+                # One side of a discrepancy holds equal values of one referent only (a
+                # bound such as "at least 72" agrees with any larger number of anything).
+                if _equal(a, b, approx) and same_referent(refs[i], refs[j]) >= 0.34:
+                    agree_with[i].add(j)
+                    agree_with[j].add(i)
             elif not same_value and _comparable(a, b, graph):
                 sem = ctx.semantic(a.sentence, b.sentence)
-                if sem < same_topic:
+                if sem < same_topic - 0.1:
                     continue
                 ref = same_referent(refs[i], refs[j])
                 if ref == 0.0:
                     continue
-                conf = min(1.0, 0.15 + 0.45 * ref + 0.4 * min(1.0, (sem - same_topic) / 0.35))
+                closeness = min(1.0, max(0.0, sem - same_topic) / 0.35)
+                if a.duration:
+                    ref = max(ref, 0.5)  # the story's trip or strike has one length
+                unique_slot = single(a) and single(b) and ref >= 0.3
+                conf = 0.1 + 0.6 * ref + 0.3 * closeness
+                conf = min(1.0, conf + 0.3) if unique_slot else 0.6 * conf
                 conflict[i][j] = conflict[j][i] = conf
+                notes[(i, j)] = notes[(j, i)] = (
+                    f"{'one value' if unique_slot else 'several values'} of the slot per "
+                    f"article; sentence similarity {sem:.2f}, clause overlap {ref:.2f}, "
+                    f"measures: {a.measure} / {b.measure}"
+                )
     out: list[Discrepancy] = []
     done: set[int] = set()
     for seed in sorted(conflict, key=lambda k: (-max(conflict[k].values()), -len(conflict[k]))):
         if seed in done:
             continue
+        # Two sides: the seed and its most certain conflict, each with what agrees with it.
+        other = max(
+            (k for k in conflict[seed] if k not in done),
+            key=lambda k: conflict[seed][k],
+            default=None,
+        )
+        if other is None:
+            continue
         sides: list[list[int]] = []
-        confs: list[float] = []
-        for start in [seed, *sorted(conflict[seed], key=lambda k: -conflict[seed][k])]:
-            if start in done:
-                continue
+        for start in (seed, other):
             side = {start} | {
                 k for k in agree_with[start] if k not in done and _slot_match(obs[start], obs[k])
             }
             side -= {k for s in sides for k in s}
-            if side:
-                if start != seed:
-                    confs.append(conflict[seed][start])
-                sides.append(sorted(side))
-                done.update(side)
-        if len(sides) < 2:
-            continue
-        out.append(_figure_discrepancy(obs, sides, ctx, graph, max(confs)))
+            sides.append(sorted(side))
+            done.update(side)
+        out.append(
+            _figure_discrepancy(obs, sides, ctx, graph, conflict[seed][other], notes[(seed, other)])
+        )
     return out
 
 
@@ -175,6 +224,7 @@ def _figure_discrepancy(
     ctx: StoryContext,
     graph: CopyGraph,
     confidence: float,
+    note: str,
 ) -> Discrepancy:
     first = obs[sides[0][0]]
     claims = []
@@ -207,7 +257,7 @@ def _figure_discrepancy(
     evidence = (
         f"same measured thing ({first.head}, {first.unit}) and mode ({first.mode})",
         "same day" if not first.duration or first.head in GROWING else "one length",
-        f"clauses about the same referent (confidence {confidence:.2f})",
+        note,
     )
     return Discrepancy(
         topic=topic,

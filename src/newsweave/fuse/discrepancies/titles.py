@@ -103,7 +103,7 @@ def role_discrepancies(ctx: StoryContext, graph: CopyGraph) -> list[Discrepancy]
                         "sources give different offices: "
                         f"{portfolios[a][0][0]} vs {portfolios[b][0][0]}",
                         [portfolios[a], portfolios[b]],
-                        0.6,
+                        0.75,
                         ("two cabinet portfolios of one person", "no article gives both"),
                     )
                 )
