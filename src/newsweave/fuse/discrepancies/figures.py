@@ -88,10 +88,16 @@ def _referents(ctx: StoryContext, obs: Sequence[Observation]) -> list[_Referent]
             + " "
             + o.sentence.text[o.span.end - base : hi]
         )
+        # Whose figure it is: the people and places of the comma-separated part around the
+        # number ("Ted Cruz has 370, Kasich has 129 and Rubio left with 163").
+        text = o.sentence.text
+        seg_lo = max(lo, text.rfind(",", 0, o.span.start - base) + 1)
+        comma = text.find(",", o.span.end - base)
+        seg_hi = min(hi, comma if comma >= 0 else hi)
         names = {
             name
             for s, e, name in names_by_article.get(o.article_id, ())
-            if base + lo <= s and e <= base + hi
+            if base + seg_lo <= s and e <= base + seg_hi
         }
         key = (o.sentence.span.article_id, o.sentence.span.start, o.head, o.unit)
         out.append(_Referent(content_words(local), names, years(local), per_sentence[key] > 1))
@@ -144,15 +150,21 @@ def figure_discrepancies(
 ) -> list[Discrepancy]:
     obs = observations(ctx)
     refs = _referents(ctx, obs)
-    # How many different values each article gives for one slot: an article that gives one
-    # value states *the* figure; one that gives many (a list of countries, a delegate count per
-    # candidate) leaves open which of them another article's value is about.
-    values: dict[tuple[str, str, str, str, str], set[float]] = defaultdict(set)
-    for o in obs:
-        values[(o.article_id, o.head, o.unit, o.mode, o.anchor)].add(round(o.value, 6))
+    # An article that gives one value for a slot states *the* figure; one that gives several
+    # for clauses like this one (a list of countries, a delegate count per candidate) leaves
+    # open which of them another article's value is about.
+    slots: dict[tuple[str, str, str, str, str], list[int]] = defaultdict(list)
+    for k, o in enumerate(obs):
+        slots[(o.article_id, o.head, o.unit, o.mode, o.anchor)].append(k)
+    rivalled: set[int] = set()
+    for members in slots.values():
+        for x in members:
+            for y in members:
+                if obs[x].value != obs[y].value and same_referent(refs[x], refs[y]) >= 0.3:
+                    rivalled.add(x)
 
-    def single(o: Observation) -> bool:
-        return len(values[(o.article_id, o.head, o.unit, o.mode, o.anchor)]) == 1
+    def single(k: int) -> bool:
+        return k not in rivalled
 
     conflict: dict[int, dict[int, float]] = defaultdict(dict)
     agree_with: dict[int, set[int]] = defaultdict(set)
@@ -169,7 +181,7 @@ def figure_discrepancies(
             if same_value and a.mode == b.mode:
                 # One side of a discrepancy holds equal values of one referent only (a
                 # bound such as "at least 72" agrees with any larger number of anything).
-                if _equal(a, b, approx) and same_referent(refs[i], refs[j]) >= 0.34:
+                if _equal(a, b, approx) and (a.duration or same_referent(refs[i], refs[j]) >= 0.34):
                     agree_with[i].add(j)
                     agree_with[j].add(i)
             elif not same_value and _comparable(a, b, graph):
@@ -182,7 +194,7 @@ def figure_discrepancies(
                 closeness = min(1.0, max(0.0, sem - same_topic) / 0.35)
                 if a.duration:
                     ref = max(ref, 0.5)  # the story's trip or strike has one length
-                unique_slot = single(a) and single(b) and ref >= 0.3
+                unique_slot = single(i) and single(j) and ref >= 0.3
                 conf = 0.1 + 0.6 * ref + 0.3 * closeness
                 conf = min(1.0, conf + 0.3) if unique_slot else 0.6 * conf
                 conflict[i][j] = conflict[j][i] = conf
