@@ -77,7 +77,12 @@ def fuse_stories(
         members: list[AnnotatedArticle] = [items[d.article.article_id] for d in s.docs]
         story = Story(s.key, tuple(i.article_id for i in members))
         out.append(
-            (s, fuse(story, members, FuseOptions(discrepancies=options)) if options else fuse(story, members))
+            (
+                s,
+                fuse(story, members, FuseOptions(discrepancies=options))
+                if options
+                else fuse(story, members),
+            )
         )
         if cache.dirty and len(out) % 10 == 0:
             cache.save()

@@ -303,7 +303,7 @@ EXPECTED_SHAPE = {
     "entities": {"name", "type", "kind", "roles", "mentions", "citations"},
     "quotes": {"speaker", "text", "cue", "citations", "variants"},
     "timeline": {"date", "precision", "event", "when", "scheduled", "support", "citations"},
-    "discrepancies": {"topic", "kind", "reason", "claims"},
+    "discrepancies": {"topic", "kind", "reason", "claims", "confidence", "evidence"},
     "articles": {"article_id", "source", "title", "published", "date_origin", "url", "path"},
 }
 

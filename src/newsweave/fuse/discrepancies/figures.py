@@ -9,6 +9,7 @@ slot ("30% of adults and 55% of children") makes every comparison of its values 
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -113,7 +114,7 @@ def same_referent(a: _Referent, b: _Referent) -> float:
     shared = len(a.words & b.words)
     if not shared:
         return 0.0
-    score = shared / (len(a.words) * len(b.words)) ** 0.5
+    score = float(shared) / math.sqrt(len(a.words) * len(b.words))
     if shared < 2:
         score *= 0.5
     if a.crowded or b.crowded:
