@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from newsweave.annotate.pipeline import annotate
-from newsweave.fuse import DiscrepancyOptions, fuse
+from newsweave.fuse import DiscrepancyOptions, FuseOptions, fuse
 from newsweave.ingest import make_article
 from newsweave.model import DateOrigin, Story, StoryAnalysis
 
@@ -24,7 +24,8 @@ def _story(*reports: tuple[str, str], options: DiscrepancyOptions | None = None)
         for n, (day, text) in enumerate(reports)
     ]
     items = annotate(articles)
-    return fuse(Story("s-test", tuple(a.article_id for a in articles)), items, options)
+    opts = FuseOptions(discrepancies=options) if options else None
+    return fuse(Story("s-test", tuple(a.article_id for a in articles)), items, opts)
 
 
 CASES = [
@@ -592,7 +593,7 @@ NEW_KIND_CASES = [
 
 @pytest.mark.parametrize(("kind", "reports", "kinds"), NEW_KIND_CASES)
 def test_new_kinds(kind: str, reports: list[tuple[str, str]], kinds: list[str], nlp, embedder):  # type: ignore[no-untyped-def]
-    options = DiscrepancyOptions(kinds=frozenset({kind}), min_confidence=0.3)
+    options = DiscrepancyOptions(kinds=(kind,), min_confidence=0.3)
     analysis = _story(*reports, options=options)
     assert sorted(d.kind for d in analysis.discrepancies) == sorted(kinds), [
         (d.kind, d.topic, d.reason, d.confidence) for d in analysis.discrepancies
