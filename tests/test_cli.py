@@ -189,3 +189,22 @@ def test_help_loads_no_model_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert "HEAVY []" in result.stdout, result.stdout
+
+
+def test_schema_describes_the_brief_json(db: Path) -> None:
+    from newsweave.brief.schema import BriefsOut
+
+    shown = CliRunner().invoke(main, ["schema"])
+    assert shown.exit_code == 0, shown.output
+    schema = json.loads(shown.output)
+    assert schema["properties"]["briefs"]["type"] == "array"
+    assert "BriefOut" in schema["$defs"] and "DiscrepancyOut" in schema["$defs"]
+    rows = json.loads(
+        CliRunner().invoke(main, ["stories", "--db", str(db), "--format", "json"]).output
+    )
+    for row in rows:
+        result = CliRunner().invoke(
+            main, ["brief", "--db", str(db), "--story", row["story_id"], "--format", "json"]
+        )
+        assert result.exit_code == 0, result.output
+        BriefsOut.model_validate_json(result.output)  # every field documented, none missing

@@ -471,6 +471,15 @@ def watch(
         raise click.ClickException("no feed could be fetched; see the reasons above")
 
 
+@main.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of 'newsweave brief --format json' (also in the HTTP API's OpenAPI
+    document at /openapi.json)."""
+    from newsweave.brief.schema import brief_json_schema
+
+    click.echo(json.dumps(brief_json_schema(), indent=2))
+
+
 @main.command("config")
 @click.option(
     "--format",
