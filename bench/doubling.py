@@ -8,8 +8,10 @@ Input: real text from ../shared/data/timeline17/articles.jsonl (topic H1N1, deto
 - Article doubling: one article of N words made of consecutive Timeline17 sentences, N
   doubling each step, in two shapes: ``prose`` (the sentences as they are) and ``live blog``
   (each sentence a line of its own with a dated time stamp, "March 3, 14:05 -", as a live
-  page prints them). Stages: the spaCy parse, then each annotator on that parse (sentences,
-  entities, quotes, quantities, times), then fuse + brief of the article as a story of one.
+  page prints them) and ``transcript`` (each sentence a quotation said by one of 100 named
+  speakers, as a live transcript of a long day). Stages: the spaCy parse, then each
+  annotator on that parse (sentences, entities, quotes, quantities, times), then fuse +
+  brief of the article as a story of one.
 - Story doubling: a story of K dated articles of the topic, K doubling each step (annotated
   once, outside the clock); stages: fuse, brief (build_brief on the fused analysis).
 
@@ -36,6 +38,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 DATA = ROOT.parent / "shared" / "data" / "timeline17" / "articles.jsonl"
 NOISE = 0.05
+# Invented speaker names for the transcript shape (a live transcript quotes many people).
+_FIRST = ["Anna", "Jonas", "Maria", "Tomas", "Elena", "Piotr", "Sara", "Ivan", "Lena", "Omar"]
+_LAST = ["Berg", "Vik", "Costa", "Novak", "Reyes", "Lund", "Haas", "Moreau", "Okafor", "Sato"]
 
 from _common import detokenize  # noqa: E402
 
@@ -63,6 +68,9 @@ def _article_text(sentences: list[str], words: int, shape: str) -> str:
         sentence = sentences[k % len(sentences)]
         if shape == "live blog":
             sentence = f"March {k % 28 + 1}, {k % 24:02d}:{k % 60:02d} - {sentence}"
+        elif shape == "transcript":  # each line a quotation by one of many named speakers
+            first, last = _FIRST[k % len(_FIRST)], _LAST[(k // len(_FIRST)) % len(_LAST)]
+            sentence = f"“{sentence.rstrip('.')},” said {first} {last}. {last} added more."
         picked.append(sentence)
         count += len(sentence.split())
         if count >= words:
@@ -133,7 +141,7 @@ def article_doubling(sentences: list[str], words: int, steps: int, repeat: int) 
         Story("w", (warm.article_id,)),
         [replace(annotate_doc(nlp(warm.text), warm), embedding=np.ones(384, dtype=np.float32))],
     )  # fmt: skip  (models that fuse loads lazily, outside the clock)
-    for shape in ("prose", "live blog"):
+    for shape in ("prose", "live blog", "transcript"):
         rows: dict[str, list[float]] = {name: [] for name in ("parse", *annotators, "fuse+brief")}
         for size in sizes:
             article = make_article(
