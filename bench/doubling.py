@@ -114,7 +114,12 @@ def _print_table(title: str, sizes: list[int], unit: str, rows: dict[str, list[f
         print(f"{stage:<14}" + "".join(f"{c:>16}" for c in cells))
 
 
-def article_doubling(sentences: list[str], words: int, steps: int, repeat: int) -> None:
+SHAPES = ("prose", "live blog", "transcript")
+
+
+def article_doubling(
+    sentences: list[str], words: int, steps: int, repeat: int, shapes: tuple[str, ...] = SHAPES
+) -> None:
     from newsweave.annotate.entities import extract_entities
     from newsweave.annotate.models import load_nlp
     from newsweave.annotate.pipeline import annotate_doc
@@ -141,7 +146,7 @@ def article_doubling(sentences: list[str], words: int, steps: int, repeat: int) 
         Story("w", (warm.article_id,)),
         [replace(annotate_doc(nlp(warm.text), warm), embedding=np.ones(384, dtype=np.float32))],
     )  # fmt: skip  (models that fuse loads lazily, outside the clock)
-    for shape in ("prose", "live blog", "transcript"):
+    for shape in shapes:
         rows: dict[str, list[float]] = {name: [] for name in ("parse", *annotators, "fuse+brief")}
         for size in sizes:
             article = make_article(
@@ -203,12 +208,16 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=8, help="first story size (articles)")
     parser.add_argument("--story-steps", type=int, default=4, help="story sizes (each doubles)")
     parser.add_argument("--repeat", type=int, default=1, help="best of this many runs")
+    parser.add_argument(
+        "--shapes", default=",".join(SHAPES), help=f"article shapes, of {', '.join(SHAPES)}"
+    )
     args = parser.parse_args()
     records = _records("H1N1")
     sentences = _sentences(records)
     print(f"Timeline17 H1N1: {len(records)} articles, {len(sentences):,} sentences")
     if args.steps:
-        article_doubling(sentences, args.words, args.steps, args.repeat)
+        shapes = tuple(s.strip() for s in args.shapes.split(",") if s.strip())
+        article_doubling(sentences, args.words, args.steps, args.repeat, shapes)
     if args.story_steps:
         story_doubling(records, args.articles, args.story_steps)
 
