@@ -168,3 +168,21 @@ def test_utf16_with_bom_is_decoded(tmp_path: Path) -> None:
     [outcome] = read_path(path, IngestOptions())
     assert outcome.article is not None
     assert outcome.article.text == BODY
+
+
+def test_a_header_line_padded_with_spaces_reads_at_once(tmp_path: Path) -> None:
+    # "title: x" + 200,000 spaces once took 193 s (the header pattern backtracked).
+    import time
+
+    from newsweave.ingest import read_inputs
+    from newsweave.model import IngestStatus
+
+    path = tmp_path / "padded.txt"
+    body = "The harbour council voted on Tuesday to open a second ferry route to the islands."
+    path.write_text("title: x" + " " * 200_000 + "y\ndate: 2031-04-12\n\n" + body)
+    started = time.monotonic()
+    (outcome,) = read_inputs([path])
+    assert time.monotonic() - started < 20
+    assert outcome.status is IngestStatus.INGESTED and outcome.article is not None
+    assert outcome.article.title is not None and outcome.article.title.startswith("x")
+    assert outcome.article.published is not None
