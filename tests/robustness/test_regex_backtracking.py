@@ -1,10 +1,10 @@
 """No regular expression in newsweave backtracks without limit on untrusted text.
 
 Every pattern of the package (compiled at module level, or a literal handed to a ``re``
-function anywhere in ``src``) runs over adversarial strings at two sizes, 8x apart: runs of
+function anywhere in ``src``) runs over adversarial strings at two sizes, 16x apart: runs of
 one character, and runs of the pattern's own words and punctuation, each ending in a character
-that makes the match fail. A linear pattern takes about 8x longer on the longer string; one
-that backtracks quadratically takes about 64x and is reported, with the string that shows it.
+that makes the match fail. A linear pattern takes about 16x longer on the longer string; one
+that backtracks quadratically takes about 256x and is reported, with the string that shows it.
 """
 
 from __future__ import annotations
