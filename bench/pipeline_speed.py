@@ -107,10 +107,13 @@ def corpus_rows(n: int) -> list[dict[str, str]]:
 
 
 def write_corpus(n: int, folder: Path) -> Path:
-    path = folder / f"timeline17-{n}.jsonl"
-    with path.open("w", encoding="utf-8") as out:
-        for row in corpus_rows(n):
-            out.write(json.dumps(row) + "\n")
+    """The corpus as JSONL files of 1,000 rows (one file stays under the reader's size limit)."""
+    path = folder / f"timeline17-{n}"
+    path.mkdir()
+    rows = corpus_rows(n)
+    for first in range(0, len(rows), 1000):
+        part = path / f"part-{first // 1000:03d}.jsonl"
+        part.write_text("".join(json.dumps(r) + "\n" for r in rows[first : first + 1000]))
     return path
 
 
