@@ -10,6 +10,7 @@ clusterers, so ``brief PATH`` and ``ingest`` judge with the same numbers.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -111,6 +112,9 @@ CORE = "@"
 YEAR = "#"
 """Key prefix of a year the article's dates fall in."""
 LEAD_CHARS = 400
+LEAD_TEXT = 1500
+_YEAR = re.compile(r"(?<![\d.,:/-])((?:19|20)\d\d)(?![\d.,:/-]?\d)")
+"""A year written out (1900-2099), not part of a longer number, time or figure."""
 CORE_WEIGHT = 1.0
 YEAR_WEIGHT = 0.6
 
@@ -134,9 +138,15 @@ def participants(item: AnnotatedArticle) -> dict[str, float]:
     for key, count in seen.items():
         if count >= 2:
             keys[CORE + key] = CORE_WEIGHT
-    for expr in item.times:
-        if expr.start is not None and expr.end is not None and expr.start.year == expr.end.year:
-            keys[f"{YEAR}{expr.start.year}"] = YEAR_WEIGHT
+    years = {
+        expr.start.year
+        for expr in item.times
+        if expr.start is not None and expr.end is not None and expr.start.year == expr.end.year
+    }
+    if not item.times:  # the cheap pass resolves no dates: the years written in the lead
+        years.update(int(m) for m in _YEAR.findall(item.article.text[:LEAD_TEXT]))
+    for year in years:
+        keys[f"{YEAR}{year}"] = YEAR_WEIGHT
     return keys
 
 
