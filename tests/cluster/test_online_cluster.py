@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,8 +18,10 @@ from newsweave.cluster import (
     arrival_order,
     cluster,
     cluster_online,
+    participants,
     story_id_for,
 )
+from newsweave.cluster.evidence import contradictions
 from newsweave.model import AnnotatedArticle, Article, DateOrigin, EntityMention, Span, Story
 from newsweave.pipeline import PipelineOptions, assign_stories
 from newsweave.store import SQLiteStore
@@ -193,3 +196,42 @@ def test_options_are_checked() -> None:
         ClusterOptions(window_days=0)
     with pytest.raises(OptionError, match="'candidates'"):
         ClusterOptions(candidates=0)
+
+
+def test_a_young_story_gets_a_second_look() -> None:
+    # Two reports 60 degrees apart, naming the same person: neither joins the other on
+    # arrival (threshold 0.75), but the second look at the young story (0.65) merges them.
+    half = np.radians(30)
+    left = article("left", "flood", 0, ("Dee Marr",), direction=(np.cos(half), np.sin(half)))
+    right = article("right", "flood", 0.2, ("Dee Marr",), direction=(np.cos(half), -np.sin(half)))
+    opts = ClusterOptions(threshold=0.75, review_threshold=0.65, review_size=3)
+    clusterer = OnlineClusterer(opts)
+    a, b = clusterer.add(left), clusterer.add(right)
+    assert (b.story_id, b.opened, b.merged) == (a.story_id, False, ())
+    apart = OnlineClusterer(replace(opts, review_threshold=0.7))
+    assert apart.add(left).story_id != apart.add(right).story_id
+
+
+@pytest.mark.parametrize(
+    ("lead", "years"),
+    [
+        ("May 2, 2013 | 5:03pm. Police said on Tuesday", {"#2013"}),
+        ("In 1999 and again in 2008, the port", {"#1999", "#2008"}),
+        ("a 2013-05 memo, 12,2013 tonnes, room 20130", set()),
+    ],
+)
+def test_years_written_in_the_lead_are_evidence(lead: str, years: set[str]) -> None:
+    item = article("dated in text", "flood", None, ("Dee Marr",))
+    item = replace(item, article=replace(item.article, text=lead))
+    found = participants(item)
+    assert {k for k in found if k.startswith("#")} == years
+    assert "@marr" in found  # named in the lead: central
+
+
+def test_evidence_that_tells_two_sides_apart() -> None:
+    assert contradictions({"@vale": 1.0, "#2013": 0.6}, {"@orr": 2.0, "#2013": 1.2}) == 1
+    assert contradictions({"@vale": 1.0, "#2013": 0.6}, {"@orr": 2.0, "#2009": 1.2}) == 2
+    assert (
+        contradictions({"@vale": 1.0}, {"vale": 1.0, "#2009": 1.2}) == 0
+    )  # nothing to set against
+    assert contradictions({"@vale": 1.0, "@orr": 1.0}, {"@orr": 1.0}) == 0
