@@ -21,7 +21,7 @@ from newsweave.cluster import (
     participants,
     story_id_for,
 )
-from newsweave.cluster.evidence import contradictions
+from newsweave.cluster.evidence import contradictions, marked
 from newsweave.model import AnnotatedArticle, Article, DateOrigin, EntityMention, Span, Story
 from newsweave.pipeline import PipelineOptions, assign_stories
 from newsweave.store import SQLiteStore
@@ -229,9 +229,8 @@ def test_years_written_in_the_lead_are_evidence(lead: str, years: set[str]) -> N
 
 
 def test_evidence_that_tells_two_sides_apart() -> None:
-    assert contradictions({"@vale": 1.0, "#2013": 0.6}, {"@orr": 2.0, "#2013": 1.2}) == 1
-    assert contradictions({"@vale": 1.0, "#2013": 0.6}, {"@orr": 2.0, "#2009": 1.2}) == 2
-    assert (
-        contradictions({"@vale": 1.0}, {"vale": 1.0, "#2009": 1.2}) == 0
-    )  # nothing to set against
-    assert contradictions({"@vale": 1.0, "@orr": 1.0}, {"@orr": 1.0}) == 0
+    assert contradictions({"@vale", "#2013"}, {"@orr", "#2013"}) == 1
+    assert contradictions({"@vale", "#2013"}, {"@orr", "#2009"}) == 2
+    # Nothing to set against: the other side names no central people.
+    assert contradictions({"@vale"}, marked({"vale": 1.0, "#2009": 1.2})) == 0
+    assert contradictions({"@vale", "@orr"}, {"@orr"}) == 0

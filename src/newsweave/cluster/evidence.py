@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -150,26 +151,27 @@ def participants(item: AnnotatedArticle) -> dict[str, float]:
     return keys
 
 
-def contradictions(a: dict[str, float], b: dict[str, float]) -> int:
+def marked(keys: Iterable[str]) -> set[str]:
+    """The keys :func:`contradictions` compares: central people and years."""
+    return {k for k in keys if k[:1] in _MARKS}
+
+
+def contradictions(a: set[str], b: set[str]) -> int:
     """How many kinds of evidence tell two sides apart outright: both name central people
-    and share none of them; both have dated years and share none. Either side may be an
-    article's keys or a story's summed keys."""
+    and share none of them; both have years and share none. ``a`` and ``b`` are
+    :func:`marked` keys of an article or a story (all its articles' keys together)."""
     found = 0
-    for prefix in (CORE, YEAR):
-        mine = [k for k in a if k.startswith(prefix)]
+    for prefix in _MARKS:
+        mine = {k for k in a if k[0] == prefix}
         if not mine:
             continue
-        theirs = False
-        shared = False
-        for k in b:
-            if k.startswith(prefix):
-                theirs = True
-                if k in a:
-                    shared = True
-                    break
-        if theirs and not shared:
+        theirs = {k for k in b if k[0] == prefix}
+        if theirs and not (mine & theirs):
             found += 1
     return found
+
+
+_MARKS = (CORE, YEAR)
 
 
 def weighted_jaccard(a: dict[str, float], b: dict[str, float]) -> float:

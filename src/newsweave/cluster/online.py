@@ -30,6 +30,7 @@ from newsweave.cluster.evidence import (
     combine,
     contradictions,
     known_date,
+    marked,
     participants,
     story_id_for,
     weighted_jaccard,
@@ -67,6 +68,7 @@ class _Live:
     last: datetime | None
     touched: datetime | None
     indexed: np.ndarray = field(repr=False)
+    marks: set[str] = field(default_factory=set, repr=False)  # marked(keys), kept in step
 
     def mean(self) -> np.ndarray:
         result: np.ndarray = self.vector_sum / self.size
@@ -172,6 +174,7 @@ class OnlineClusterer:
                 utc(state.last),
                 utc(state.touched),
                 unit,
+                marked(state.keys),
             )
             self.live[live.story_id] = live
             self.born = max(self.born, live.born + 1)
@@ -202,7 +205,7 @@ class OnlineClusterer:
                 self._stamp_unclocked(moment)
             self.clock = moment
             self._evict_quiet()
-        scored = self._score(vector, keys, moment)
+        scored = self._score(vector, keys, marked(keys), moment)
         merged: list[str] = []
         if not scored or scored[0][0] < opts.threshold:
             best = self._open(item, vector, keys, moment)
@@ -252,7 +255,11 @@ class OnlineClusterer:
     # --- scoring -------------------------------------------------------------------------
 
     def _score(
-        self, vector: np.ndarray, keys: dict[str, float], moment: datetime | None
+        self,
+        vector: np.ndarray,
+        keys: dict[str, float],
+        marks: set[str],
+        moment: datetime | None,
     ) -> list[tuple[float, str]]:
         if self._index is None or not len(self._index):
             return []
@@ -270,7 +277,7 @@ class OnlineClusterer:
                     float(cosine),
                     weighted_jaccard(keys, live.profile()),
                     _days_outside(moment, live.first, live.last),
-                    contradictions(keys, live.keys),
+                    contradictions(marks, live.marks),
                 ),
                 live.story_id,
             )
@@ -287,7 +294,7 @@ class OnlineClusterer:
             cosine,
             weighted_jaccard(a.profile(), b.profile()),
             _span_gap(a, b),
-            contradictions(a.keys, b.keys),
+            contradictions(a.marks, b.marks),
         )
 
     # --- changes -------------------------------------------------------------------------
@@ -310,6 +317,7 @@ class OnlineClusterer:
             moment,
             self.clock,
             vector.copy(),
+            marked(keys),
         )
         self.born += 1
         self.live[story_id] = live
@@ -349,6 +357,7 @@ class OnlineClusterer:
         live.vector_sum += vector
         for key, weight in keys.items():
             live.keys[key] = live.keys.get(key, 0.0) + weight
+        live.marks.update(marked(keys))
         if moment is not None:
             live.first = moment if live.first is None else min(live.first, moment)
             live.last = moment if live.last is None else max(live.last, moment)
@@ -371,8 +380,11 @@ class OnlineClusterer:
         event. Bounded: only stories of at most ``review_size`` articles, ``candidates``
         neighbours, ``review_rounds`` merges per arrival."""
         opts = self.options
+        # A story of one article was judged against its neighbours on arrival, with the same
+        # score: a second look at it can only find more at a lower threshold.
+        smallest = 2 if opts.review_threshold >= opts.threshold else 1
         for _ in range(opts.review_rounds):
-            if live.size > opts.review_size or self._index is None:
+            if not smallest <= live.size <= opts.review_size or self._index is None:
                 return live
             best: tuple[float, _Live] | None = None
             for other_id in self._index.search(_unit(live.vector_sum), opts.candidates + 1):
@@ -396,6 +408,7 @@ class OnlineClusterer:
         keep.vector_sum += gone.vector_sum
         for key, weight in gone.keys.items():
             keep.keys[key] = keep.keys.get(key, 0.0) + weight
+        keep.marks |= gone.marks
         spans = [t for t in (keep.first, gone.first) if t is not None]
         keep.first = min(spans) if spans else None
         ends = [t for t in (keep.last, gone.last) if t is not None]
