@@ -27,7 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from newsweave.testing.crashes import (
+# The corpus and crash driver live with the tests (tests/support), not in the package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.crashes import (
     Runner,
     check_store,
     expected_hashes,

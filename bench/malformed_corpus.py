@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/malformed_corpus.py [--small] [--keep DIR] [-v]
 
-Writes the corpus of :mod:`newsweave.testing.malformed` (200+ cases: broken encodings,
+Writes the corpus of :mod:`tests.support.malformed` (200+ cases: broken encodings,
 binary files with text names, pages with no text or megabytes of script, 10k-deep HTML,
 entity bombs, bad JSON lines, truncated and gzip-corrupt WARC, FIFOs, symlink loops, other
 languages ...) to a temp folder and runs ``newsweave.pipeline.ingest`` (read, annotate,
@@ -28,7 +28,11 @@ from pathlib import Path
 from newsweave.model import IngestOutcome, IngestStatus
 from newsweave.pipeline import ingest
 from newsweave.store import SQLiteStore
-from newsweave.testing.malformed import Case, build_corpus, problems, unlock
+
+# The corpus and crash driver live with the tests (tests/support), not in the package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.malformed import Case, build_corpus, problems, unlock
 
 
 def _peak_rss_mb() -> float:

@@ -5,11 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from newsweave.ingest import IngestOptions, read_inputs
-from newsweave.ingest.warc import ArchiveCounts, is_archive, read_archive
-from newsweave.model import DateOrigin, IngestOutcome, IngestStatus
-from newsweave.testing.warcgen import (
+from tests.support.warcgen import (
     Page,
     pages_from_folder,
     render_page,
@@ -17,6 +13,10 @@ from newsweave.testing.warcgen import (
     write_arc,
     write_warc,
 )
+
+from newsweave.ingest import IngestOptions, read_inputs
+from newsweave.ingest.warc import ArchiveCounts, is_archive, read_archive
+from newsweave.model import DateOrigin, IngestOutcome, IngestStatus
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

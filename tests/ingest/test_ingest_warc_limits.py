@@ -6,10 +6,11 @@ import gzip
 import resource
 from pathlib import Path
 
+from tests.support.warcgen import Page, render_page, write_warc
+
 from newsweave.ingest import IngestOptions
 from newsweave.ingest.warc import read_archive
 from newsweave.model import IngestStatus
-from newsweave.testing.warcgen import Page, render_page, write_warc
 
 BODY = (
     "The harbour council voted on Tuesday to open a second ferry route to the islands, "

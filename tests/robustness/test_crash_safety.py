@@ -3,7 +3,7 @@
 Each kill is followed by a re-run to completion; the store must then pass SQLite's integrity
 check, hold every ingestable input exactly once, and have the same stories (ids and
 members) as one uninterrupted run. The CLI child is forked from a driver with the models
-loaded (see :mod:`newsweave.testing.crashes`); bench/crash_safety.py does 20+ kills.
+loaded (see :mod:`tests.support.crashes`); bench/crash_safety.py does 20+ kills.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from newsweave.testing.crashes import (
+from tests.support.crashes import (
     Runner,
     check_store,
     expected_hashes,

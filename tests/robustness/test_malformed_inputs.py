@@ -1,6 +1,6 @@
 """Malformed inputs: every item ends ingested, duplicate or rejected with a reason; none escapes.
 
-The corpus of :mod:`newsweave.testing.malformed` without its megabyte cases, read with
+The corpus of :mod:`tests.support.malformed` without its megabyte cases, read with
 ``read_inputs`` (the reader stage) case by case; a handful of cases go the whole way
 (read, annotate, cluster, store) with ``pipeline.ingest``. bench/malformed_corpus.py runs
 the whole corpus, megabyte cases included, through the whole path.
@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support.malformed import Case, build_corpus, problems, unlock
 
 from newsweave.ingest import IngestOptions, read_inputs
 from newsweave.model import IngestStatus
 from newsweave.pipeline import ingest
 from newsweave.store import SQLiteStore
-from newsweave.testing.malformed import Case, build_corpus, problems, unlock
 
 
 @pytest.fixture(scope="module")

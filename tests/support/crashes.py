@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from newsweave.testing.malformed import ARTICLES
+from tests.support.malformed import ARTICLES
 
 _SOURCES = ("Velmora Herald", "Coastal Wire", "Morning Ledger", "Harbour Post", "Daily Ostrel")
 _EXTRA = (

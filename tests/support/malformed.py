@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsweave.model import IngestOutcome, IngestStatus
-from newsweave.testing.warcgen import Page, render_page, truncate, write_arc, write_warc
+from tests.support.warcgen import Page, render_page, truncate, write_arc, write_warc
 
 MB = 1_000_000
 
