@@ -22,10 +22,10 @@ from newsweave.cluster import (
     story_id_for,
 )
 from newsweave.cluster.evidence import contradictions, marked
+from newsweave.cluster.storyindex import StoryIndex, index_path_for
 from newsweave.model import AnnotatedArticle, Article, DateOrigin, EntityMention, Span, Story
 from newsweave.pipeline import PipelineOptions, assign_stories
 from newsweave.store import SQLiteStore
-from newsweave.storyindex import StoryIndex, index_path_for
 
 DIM = 32
 RNG = np.random.default_rng(7)

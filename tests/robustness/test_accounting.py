@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from newsweave.cli import main
+from newsweave.cluster.storyindex import index_path_for
 from newsweave.pipeline import ingest
 from newsweave.store import SQLiteStore
-from newsweave.storyindex import index_path_for
 from newsweave.terminal import printable
 
 ARTICLE = (

@@ -36,9 +36,9 @@ from newsweave.cluster.evidence import (
     weighted_jaccard,
 )
 from newsweave.cluster.order import arrival_order, utc
+from newsweave.cluster.storyindex import StoryIndex
 from newsweave.model import AnnotatedArticle, Story
 from newsweave.store.protocol import StoryState
-from newsweave.storyindex import StoryIndex
 
 _REINDEX_BELOW = 0.985
 """Re-index a story once its centroid's cosine to the indexed vector falls below this."""

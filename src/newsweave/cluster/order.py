@@ -11,7 +11,7 @@ first, before any clock moves, so every story active when the batch starts can s
 
 The order depends on the articles alone, not on the order they are given in (exact ties go
 by article id), so the same batch in any order forms the same stories. Placing costs one
-nearest-neighbour search per undated article (:class:`~newsweave.storyindex.StoryIndex`).
+nearest-neighbour search per undated article (:class:`~newsweave.cluster.storyindex.StoryIndex`).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from newsweave.cluster.evidence import ClusterOptions, known_date
+from newsweave.cluster.storyindex import StoryIndex
 from newsweave.model import AnnotatedArticle
-from newsweave.storyindex import StoryIndex
 
 
 def utc(moment: datetime | None) -> datetime | None:
