@@ -36,7 +36,7 @@ from newsweave.ingest.extract import read_html
 from newsweave.ingest.feed import _entry_date, read_feed
 from newsweave.model import DateOrigin, IngestOutcome, IngestStatus
 from newsweave.pipeline import PipelineOptions, ingest_outcomes
-from newsweave.store import Store
+from newsweave.store import FeedPort, Store
 from newsweave.terminal import printable
 
 logger = logging.getLogger("newsweave.watch")
@@ -119,7 +119,7 @@ class FeedMemory:
     Kept by the store (its feed methods), so it survives restarts of a store on disk.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: FeedPort) -> None:
         self._store = store
 
     def validators(self, feed: str) -> tuple[str | None, str | None]:

@@ -561,3 +561,10 @@ def test_a_store_in_memory_keeps_nothing_on_disk(tmp_path: Path) -> None:
     store.remember_feed("f", [("e1", "ingested", A.article_id)], None, None, True)
     assert store.story_index_path() is None
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_backend_is_every_port(store: Store) -> None:
+    from newsweave.store import ArticlePort, BriefPort, FeedPort, IngestLogPort, StoryPort
+
+    for port in (ArticlePort, StoryPort, BriefPort, IngestLogPort, FeedPort, Store):
+        assert isinstance(store, port), port.__name__

@@ -18,16 +18,30 @@ from pathlib import Path
 
 from newsweave.errors import StoreError
 from newsweave.store.memory import MemoryStore
-from newsweave.store.protocol import Store, StoreInfo, StoryState
+from newsweave.store.protocol import (
+    ArticlePort,
+    BriefPort,
+    FeedPort,
+    IngestLogPort,
+    Store,
+    StoreInfo,
+    StoryPort,
+    StoryState,
+)
 from newsweave.store.schema import SCHEMA_VERSION
 from newsweave.store.sqlite import SQLiteStore
 
 __all__ = [
     "SCHEMA_VERSION",
+    "ArticlePort",
+    "BriefPort",
+    "FeedPort",
+    "IngestLogPort",
     "MemoryStore",
     "SQLiteStore",
     "Store",
     "StoreInfo",
+    "StoryPort",
     "StoryState",
     "default_store_path",
     "open_store",

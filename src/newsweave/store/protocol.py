@@ -65,12 +65,8 @@ class StoreInfo(TypedDict):
 
 
 @runtime_checkable
-class Store(Protocol):
-    """Articles with their annotations and embeddings, stories, cached briefs, an ingest log.
-
-    Errors: backend failures raise :class:`~newsweave.errors.StoreError`; unknown ids raise
-    :class:`~newsweave.errors.NotFoundError`.
-    """
+class ArticlePort(Protocol):
+    """Articles with their annotations and vectors, found by id, content hash or words."""
 
     def add(self, item: AnnotatedArticle) -> bool:
         """Store an article with its annotations and embedding, all or nothing.
@@ -104,6 +100,24 @@ class Store(Protocol):
         """How many articles are stored."""
         ...
 
+    def update_article(self, article: Article) -> None:
+        """Replace an article's metadata (e.g. an inferred date), keeping its annotations.
+
+        Raises NotFoundError if absent; StoreError if the text would change (the annotation
+        offsets point into it).
+        """
+        ...
+
+    def search(self, query: str, limit: int = 20) -> list[str]:
+        """Article ids whose title or text match, best first. Query syntax the full-text
+        engine rejects is searched as a phrase; search never fails on user input."""
+        ...
+
+
+@runtime_checkable
+class StoryPort(Protocol):
+    """Stories, their online-clustering states and the redirects of merged ids."""
+
     def replace_stories(self, stories: Sequence[Story]) -> None:
         """Replace all stories in one transaction (order kept); saved story states go with
         them, redirects from ids that are stories again are dropped. Unknown article ids
@@ -118,8 +132,6 @@ class Store(Protocol):
         """One story; an id merged into another story gives that story (its new id).
         Raises NotFoundError (saying how to list the ids) if absent."""
         ...
-
-    # --- incremental stories (schema v2) ---------------------------------------------------
 
     def assign(self, pairs: Sequence[tuple[str, str]], states: Sequence[StoryState] = ()) -> None:
         """In one transaction: put each ``(article_id, story_id)`` in its story (creating
@@ -170,6 +182,16 @@ class Store(Protocol):
         store from before incremental stories): the online clusterer rebuilds them."""
         ...
 
+    def story_index_path(self) -> Path | None:
+        """Where the story clusterer's nearest-neighbour index is kept beside this store, or
+        None when the store keeps nothing on disk (the index is then rebuilt in memory)."""
+        ...
+
+
+@runtime_checkable
+class BriefPort(Protocol):
+    """Built briefs, cached per story and the fingerprint of what shaped them."""
+
     def save_brief(self, story_id: str, fingerprint: str, brief: dict[str, Any]) -> None:
         """Cache a brief (its JSON dict) for a story; the fingerprint names its inputs."""
         ...
@@ -177,6 +199,11 @@ class Store(Protocol):
     def cached_brief(self, story_id: str, fingerprint: str) -> dict[str, Any] | None:
         """The cached brief if it was saved with this fingerprint, else None."""
         ...
+
+
+@runtime_checkable
+class IngestLogPort(Protocol):
+    """What became of every input."""
 
     def log_outcome(self, outcome: IngestOutcome) -> None:
         """Record what became of one input (where, status, reason, article id, time)."""
@@ -187,20 +214,10 @@ class Store(Protocol):
         ``time, where, status, reason, article_id, duplicate_of``."""
         ...
 
-    def search(self, query: str, limit: int = 20) -> list[str]:
-        """Article ids whose title or text match, best first. Query syntax the full-text
-        engine rejects is searched as a phrase; search never fails on user input."""
-        ...
 
-    def update_article(self, article: Article) -> None:
-        """Replace an article's metadata (e.g. an inferred date), keeping its annotations.
-
-        Raises NotFoundError if absent; StoreError if the text would change (the annotation
-        offsets point into it).
-        """
-        ...
-
-    # --- the feed watcher's memory ----------------------------------------------------------
+@runtime_checkable
+class FeedPort(Protocol):
+    """The feed watcher's memory: validators, entries seen, failures in a row."""
 
     def feed_validators(self, feed: str) -> tuple[str | None, str | None]:
         """The ETag and Last-Modified of the feed's last complete poll (None, None if none)."""
@@ -227,10 +244,14 @@ class Store(Protocol):
         """Count one more failure in a row of the feed; returns the count."""
         ...
 
-    def story_index_path(self) -> Path | None:
-        """Where the story clusterer's nearest-neighbour index is kept beside this store, or
-        None when the store keeps nothing on disk (the index is then rebuilt in memory)."""
-        ...
+
+@runtime_checkable
+class Store(ArticlePort, StoryPort, BriefPort, IngestLogPort, FeedPort, Protocol):
+    """Articles with their annotations and embeddings, stories, cached briefs, an ingest log.
+
+    Errors: backend failures raise :class:`~newsweave.errors.StoreError`; unknown ids raise
+    :class:`~newsweave.errors.NotFoundError`.
+    """
 
     def info(self) -> StoreInfo:
         """The backend, its location, schema version and counts (:class:`StoreInfo`)."""
