@@ -252,7 +252,29 @@ def annotated(docs: Sequence[Doc]) -> dict[str, AnnotatedArticle]:
         item = replace(annotate_doc(doc, article), embedding=np.load(store / f"{aid}.npy"))
         path.write_bytes(pickle.dumps(item))
         out[aid] = item
-    return out
+    return _with_sentence_vectors(out, done)
+
+
+def _with_sentence_vectors(
+    items: dict[str, AnnotatedArticle], done: Path
+) -> dict[str, AnnotatedArticle]:
+    """The sentence vectors the full pipeline stores for fuse (cached next to the items)."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    try:
+        from newsweave.annotate.pipeline import with_sentence_vectors
+    except ImportError:  # a detector from before sentence vectors were stored
+        return items
+    todo = [i for aid, i in items.items() if not (done / f"{aid}.sv.npy").exists()]
+    for start in range(0, len(todo), 64):
+        for item in with_sentence_vectors(todo[start : start + 64]):
+            np.save(done / f"{item.article_id}.sv.npy", item.sentence_vectors)
+    return {
+        aid: replace(i, sentence_vectors=np.load(done / f"{aid}.sv.npy"))
+        for aid, i in items.items()
+    }
 
 
 class VectorCache:

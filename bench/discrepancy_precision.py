@@ -253,6 +253,9 @@ def main() -> None:
         help="confidence a flag needs to count (default: what the brief shows)",
     )
     parser.add_argument(
+        "--first", type=int, default=0, help="only the first N frozen stories (93: the first set)"
+    )
+    parser.add_argument(
         "--every-kind", action="store_true", help="also the kinds that are off by default"
     )
     args = parser.parse_args()
@@ -266,6 +269,8 @@ def main() -> None:
         data.freeze(stories, extend=args.extend)
         print(f"# froze {len(stories)} stories", flush=True)
     stories = data.load_stories()
+    if args.first:
+        stories = stories[: args.first]
     for s in stories:
         _HELD[s.key] = s.held_out
     analyses = fuse_stories(stories, args.threshold, args.every_kind)

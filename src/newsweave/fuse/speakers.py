@@ -22,6 +22,7 @@ from newsweave.model import AnnotatedArticle, Quote
 
 _PROXY = re.compile(
     r"\b(?:spokes(?:man|woman|person)|lawyer|attorney|aide|adviser|advisor|representative|"
+    r"rep|publicist|agent|manager|"
     r"statement|office|campaign|team|camp|press secretary|communications director|"
     r"counsel|staff|website|account|tweet|letter|memo|ministry|department|agency)s?\b",
     re.IGNORECASE,
@@ -34,6 +35,7 @@ class Voice:
     key: str  # the same for every written form of one speaker
     name: str  # for display
     certain: bool  # a named person, and the quote's own sentence names them
+    proxy: bool = False  # a spokesperson, lawyer or statement speaking for ``key``
 
 
 class Voices:
@@ -66,7 +68,7 @@ class Voices:
         proxy = _PROXY.search(written)
         owner = _owner(written, resolver) if proxy else None
         if owner:
-            return Voice(f"person:{owner}", owner, False)
+            return Voice(f"person:{owner}", owner, False, proxy=True)
         bare = _DETERMINERS.sub("", written.lower()).strip()
         described = self._described(bare)
         if described:

@@ -19,6 +19,7 @@ from newsweave.fuse.discrepancies.common import (
     clause_at,
     clearest,
     content_words,
+    stem,
     unique,
     years,
 )
@@ -31,6 +32,23 @@ _LOWER_BOUND = {"more than", "over", "at least", "above", "upwards of"}
 _UPPER_BOUND = {"less than", "under", "fewer than", "below", "up to", "at most", "nearly"}
 # People and places tell referents apart ("Mexico's toll" / "the US toll"); organisations are
 # more often the source of a figure ("according to the port authority") than its subject.
+# Counted things too general to name one referent without more words ("people", "cases").
+_GENERIC = frozenset(
+    "people person case delegate state vote voter country point percent time member "
+    "superdelegate democrat republican seat".split()
+)
+
+
+def _qualified(a: Observation, b: Observation) -> bool:
+    """Both measures say more than the bare noun, and share what they say."""
+    bare = {a.head, stem(a.head), stem(a.head + "s")}
+    wa = content_words(a.measure) - bare
+    wb = content_words(b.measure) - bare
+    return bool(wa & wb)
+
+
+# Events a story has one of, whose length every report gives for the same thing.
+_EVENTS = GROWING | {"trip", "truce", "ceasefire", "talks", "visit", "tour", "summit", "trial"}
 _NAMED = ("PERSON", "GPE")
 
 
@@ -193,11 +211,15 @@ def figure_discrepancies(
                 if ref == 0.0:
                     continue
                 closeness = min(1.0, max(0.0, sem - same_topic) / 0.35)
-                if a.duration:
+                if a.duration and a.head in _EVENTS:
                     ref = max(ref, 0.5)  # the story's trip or strike has one length
                 unique_slot = single(i) and single(j) and ref >= 0.3
                 conf = 0.1 + 0.6 * ref + 0.3 * closeness
                 conf = min(1.0, conf + 0.3) if unique_slot else 0.6 * conf
+                if (a.duration and a.head not in _EVENTS) or (
+                    not a.duration and a.head in _GENERIC and not _qualified(a, b)
+                ):
+                    conf = min(conf, 0.5)  # "people", "cases": whose? too open to show
                 conflict[i][j] = conflict[j][i] = conf
                 notes[(i, j)] = notes[(j, i)] = (
                     f"{'one value' if unique_slot else 'several values'} of the slot per "

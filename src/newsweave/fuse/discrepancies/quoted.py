@@ -113,11 +113,27 @@ def quote_discrepancies(
             cut = _shortened(al, a.quote.text, b.quote.text)
             if cut:
                 shortened.append(_Pair(i, j, cut, 0.55 if voice == "same" else 0.4, ()))
+    attribution = [_unless_spoken_for(p, rs, bags) for p in attribution]
     out: list[Discrepancy] = []
     out.extend(_merge(rs, wording, ctx, graph, DiscrepancyKind.QUOTE))
     out.extend(_merge(rs, attribution, ctx, graph, DiscrepancyKind.ATTRIBUTION))
     out.extend(_merge(rs, shortened, ctx, graph, DiscrepancyKind.SHORTENED))
     return out
+
+
+def _unless_spoken_for(pair: _Pair, rs: Sequence[_Rendering], bags: list[set[str]]) -> _Pair:
+    """Two named speakers of the same words are uncertain when another source gives the words
+    to a spokesperson of one of them: the other name may be that spokesperson ("her rep" /
+    the rep's name)."""
+    if pair.confidence <= 0.15:
+        return pair
+    names = {v.key for v in (rs[pair.i].voice, rs[pair.j].voice) if v}
+    for k, r in enumerate(rs):
+        if k in (pair.i, pair.j) or r.voice is None or not r.voice.proxy:
+            continue
+        if r.voice.key in names and len(bags[k] & bags[pair.i]) >= 0.85 * len(bags[pair.i]):
+            return replace(pair, confidence=0.15)
+    return pair
 
 
 def _wording_pair(i: int, j: int, al: Alignment, change: str, voice: str) -> _Pair:
