@@ -204,7 +204,7 @@ def test_a_young_story_gets_a_second_look() -> None:
     half = np.radians(30)
     left = article("left", "flood", 0, ("Dee Marr",), direction=(np.cos(half), np.sin(half)))
     right = article("right", "flood", 0.2, ("Dee Marr",), direction=(np.cos(half), -np.sin(half)))
-    opts = ClusterOptions(threshold=0.75, review_threshold=0.65, review_size=3)
+    opts = ClusterOptions(threshold=0.75, embedding_weight=0.7, review_threshold=0.65)
     clusterer = OnlineClusterer(opts)
     a, b = clusterer.add(left), clusterer.add(right)
     assert (b.story_id, b.opened, b.merged) == (a.story_id, False, ())

@@ -16,6 +16,7 @@ import numpy as np
 
 from newsweave.cluster.evidence import (
     ClusterOptions,
+    overlap_score,
     participants,
     story_id_for,
     weighted_jaccard,
@@ -33,8 +34,7 @@ def similarity_matrix(items: Sequence[AnnotatedArticle], options: ClusterOptions
     for i in range(n):
         for j in range(i + 1, n):
             overlap[i, j] = overlap[j, i] = weighted_jaccard(keys[i], keys[j])
-    # Overlap of names is sparse: a Jaccard of 0.5 is already strong agreement.
-    overlap = np.minimum(1.0, overlap * 2.0)
+    overlap = np.vectorize(overlap_score, otypes=[np.float32])(overlap)
     w = options.embedding_weight
     score = w * cosine + (1.0 - w) * overlap
     dates: list[datetime | None] = [i.article.published for i in items]
