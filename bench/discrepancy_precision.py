@@ -57,11 +57,13 @@ def side_span(claim_citations: Sequence[Span]) -> Span:
 def fuse_stories(
     stories: Sequence[data.BenchStory], threshold: float | None, every_kind: bool
 ) -> list[tuple[data.BenchStory, StoryAnalysis]]:
-    from newsweave.fuse import DiscrepancyOptions, FuseOptions, fuse
+    from newsweave.fuse import DiscrepancyOptions, fuse
     from newsweave.model import DiscrepancyKind, Story
 
     options = None
     if hasattr(DiscrepancyOptions, "min_confidence"):  # the detector before confidences had none
+        from newsweave.fuse import FuseOptions
+
         defaults = DiscrepancyOptions()
         options = DiscrepancyOptions(
             min_confidence=defaults.min_confidence if threshold is None else threshold,
