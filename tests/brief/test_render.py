@@ -199,7 +199,7 @@ Story s-herring · 3 articles, 3 outlets · 2031-03-14 to 2031-03-15 (1 undated)
 ## Discrepancies
 
 - **Length of the talks** (figure): The reports give different durations for the
-  same talks.
+  same talks. (confidence 1.00)
   - two days of talks [1]
   - three days of talks [2]
 

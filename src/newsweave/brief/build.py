@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from newsweave.annotate.sentences import quoted_share
 from newsweave.brief.headline import choose_headline
 from newsweave.fuse.align import self_contained, similarity
+from newsweave.fuse.quality import CLEAN
 from newsweave.model import (
     Brief,
     CitedText,
@@ -55,7 +56,7 @@ def build_brief(analysis: StoryAnalysis, options: BriefOptions | None = None) ->
         g
         for g in analysis.facts
         if g.support.articles == 1
-        and analysis.quality.get(g.representative.span.article_id, 1.0) >= 0.5
+        and analysis.quality.get(g.representative.span.article_id, 1.0) >= CLEAN
         and quoted_share(g.representative) < 0.4
         and self_contained(g.representative)
     ][: opts.max_single_source]
@@ -119,7 +120,7 @@ def _summary(
         if group.support.articles < 2 and len(chosen) >= opts.min_summary:
             continue
         if (
-            quality.get(group.representative.span.article_id, 1.0) < 0.5
+            quality.get(group.representative.span.article_id, 1.0) < CLEAN
             and group.support.articles < 2
         ):
             continue

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from newsweave.annotate.sentences import is_statement
 from newsweave.fuse.clauses import clause_around, clean
 from newsweave.fuse.independence import words_of
-from newsweave.fuse.quality import assess_story
+from newsweave.fuse.quality import CLEAN, assess_story
 from newsweave.model import AnnotatedArticle, DateOrigin, Span
 
 _BOILERPLATE = re.compile(
@@ -104,7 +104,7 @@ def choose_headline(items: Sequence[AnnotatedArticle]) -> Headline:
             else ""
         )
         key = (
-            quality.get(item.article_id, 1.0) >= 0.5,
+            quality.get(item.article_id, 1.0) >= CLEAN,
             central >= 0.4,
             stated,
             title is not None,

@@ -63,7 +63,7 @@ def fuse(
     reports = assess_story(normalised)
     quality = {aid: r.score for aid, r in reports.items()}
     ctx = build_context(normalised)
-    graph = build_copy_graph(ctx)
+    graph = build_copy_graph(ctx, opts.align.copy_ratio)
     facts = align_facts(ctx, graph, quality, opts.align)
     return StoryAnalysis(
         story=story,

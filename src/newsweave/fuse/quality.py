@@ -20,6 +20,10 @@ from itertools import pairwise
 
 from newsweave.model import AnnotatedArticle
 
+CLEAN = 0.5
+"""An article whose quality score is at least this reads as clean text: its sentences may
+represent a fact, head the brief or carry a single-source claim."""
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _TITLES = ("premier", "minister", "president", "secretary", "representative", "chancellor")
 

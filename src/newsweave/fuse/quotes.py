@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz
 
 from newsweave.fuse.entities import NameResolver
+from newsweave.fuse.quality import CLEAN
 from newsweave.model import AnnotatedArticle, CitedText, Quote, QuoteItem
 
 MIN_WORDS = 4
@@ -50,7 +51,9 @@ def merge_quotes(
     out: list[tuple[str, QuoteItem]] = []
     for speaker, members in groups:
         # The main rendering: from the cleanest source, the fullest wording.
-        main = max(members, key=lambda q: (quality.get(q.span.article_id, 1.0) >= 0.6, len(q.text)))
+        main = max(
+            members, key=lambda q: (quality.get(q.span.article_id, 1.0) >= CLEAN, len(q.text))
+        )
         same = [q for q in members if fuzz.ratio(q.text.lower(), main.text.lower()) >= SAME_WORDS]
         variants: dict[str, list[Quote]] = defaultdict(list)
         for q in members:

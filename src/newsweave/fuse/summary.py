@@ -24,6 +24,7 @@ from newsweave.annotate.sentences import quoted_share
 from newsweave.fuse.align import self_contained
 from newsweave.fuse.clauses import clean
 from newsweave.fuse.context import StoryContext
+from newsweave.fuse.quality import CLEAN
 from newsweave.model import AnnotatedArticle, CitedText, FactGroup, Sentence, Span
 
 
@@ -130,7 +131,7 @@ def select_summary(
             continue
         if quoted_share(rep) >= 0.4 or not self_contained(rep):
             continue
-        if quality.get(rep.span.article_id, 1.0) < 0.5 and group.support.independent < 2:
+        if quality.get(rep.span.article_id, 1.0) < CLEAN and group.support.independent < 2:
             continue  # a garbled report alone does not speak for the story
         recency = reported(group)
         base = (

@@ -32,6 +32,7 @@ from datetime import date, timedelta
 from newsweave.fuse.clauses import clause_around
 from newsweave.fuse.context import StoryContext
 from newsweave.fuse.independence import CopyGraph, words_of
+from newsweave.fuse.quality import CLEAN
 from newsweave.model import (
     AnnotatedArticle,
     Precision,
@@ -351,7 +352,7 @@ def _representative(draft: _Draft, quality: dict[str, float]) -> _Event:
     def fit(e: _Event) -> tuple[bool, float, int]:
         words = len(e.clause.text.split())
         return (
-            quality.get(e.clause.span.article_id, 1.0) >= 0.5,
+            quality.get(e.clause.span.article_id, 1.0) >= CLEAN,
             quality.get(e.clause.span.article_id, 1.0),
             -abs(words - 18),
         )
@@ -407,7 +408,7 @@ def build_timeline(
         # the copy check is pairwise
         per_article = list({s.span.article_id: s for s in sentences}.values())[:_MAX_SOURCES]
         support = Support(len(articles), graph.independent(per_article))
-        if support.articles == 1 and quality.get(rep.clause.span.article_id, 1.0) < 0.5:
+        if support.articles == 1 and quality.get(rep.clause.span.article_id, 1.0) < CLEAN:
             continue  # a garbled copy alone does not date an event
         if opts.only_days and start != end:
             continue
