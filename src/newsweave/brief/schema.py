@@ -79,6 +79,11 @@ class DiscrepancyOut(_Shape):
     kind: str = Field(description="figure, duration, date, quote wording, attribution, role, …")
     reason: str
     claims: list[CitedText] = Field(description="One entry per side, with its support.")
+    confidence: float = Field(
+        description="0..1: how sure the detector is that the sides really disagree; the brief "
+        "shows only those above the threshold chosen for precision on labelled stories."
+    )
+    evidence: list[str] = Field(description="What the confidence rests on, in words.")
 
 
 class ArticleRef(_Shape):
