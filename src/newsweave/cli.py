@@ -229,6 +229,8 @@ def brief(
         else:
             briefs, report = analyze_with_report(paths, settings, progress=progress)
             _report_problems(report.outcomes)
+            for line in report.failed_briefs:
+                click.echo(f"error: {line}", err=True)
             click.echo(report.summary_line(), err=True)
             if not briefs:
                 raise click.ClickException("no article could be read from the given paths")

@@ -57,6 +57,9 @@ class IngestReport:
 
     outcomes: tuple[IngestOutcome, ...]
     stories: int
+    failed_briefs: tuple[str, ...] = ()
+    """One line per story whose brief could not be built (a bug, logged with its traceback);
+    the other stories' briefs are complete."""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -181,10 +184,19 @@ def analyze_with_report(
         report = ingest_outcomes(outcomes, store, opts, progress)
         stories = store.stories()
         briefs: list[Brief] = []
+        failed: list[str] = []
         for story in stories:
-            briefs.append(stored_brief(store, story.story_id, opts))
+            try:
+                briefs.append(stored_brief(store, story.story_id, opts))
+            except Exception as exc:  # a bug in one story's analysis costs only that story
+                logger.exception("the brief of story %s could not be built", story.story_id)
+                failed.append(
+                    f"story {story.story_id} ({len(story.article_ids)} articles): its brief "
+                    f"could not be built ({type(exc).__name__}: {exc}); this is a bug, please "
+                    "report it with the inputs"
+                )
             progress("brief", 1, len(stories))
-    return briefs, report
+    return briefs, replace(report, failed_briefs=tuple(failed))
 
 
 def analyze(paths: Iterable[str | Path], options: PipelineOptions | None = None) -> list[Brief]:

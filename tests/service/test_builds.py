@@ -36,6 +36,7 @@ def _until(check: Any, seconds: float = 120.0) -> None:
 
 
 def test_concurrent_requests_share_one_build(fresh_db: Path, inprocess: Any) -> None:
+    _without_deep_pass(fresh_db)  # so the build takes seconds, longer than the 0.3 s wait
     app = create_app(ApiConfig(db=fresh_db, builds=BuildLimits(wait_s=0.3)))
     with inprocess(app) as url, httpx.Client(base_url=url, timeout=60) as client:
         story = _strike(client)
@@ -81,6 +82,7 @@ def test_concurrent_requests_share_one_build(fresh_db: Path, inprocess: Any) -> 
 def test_a_build_past_its_deadline_is_stopped_and_not_restarted_at_once(
     fresh_db: Path, inprocess: Any
 ) -> None:
+    _without_deep_pass(fresh_db)  # a build of seconds, far past the deadline
     limits = BuildLimits(wait_s=60, deadline_s=0.05, retry_after_s=300)
     app = create_app(ApiConfig(db=fresh_db, builds=limits))
     with inprocess(app) as url, httpx.Client(base_url=url, timeout=120) as client:
