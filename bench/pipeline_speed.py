@@ -291,7 +291,7 @@ def brief_latency() -> None:
         path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
         articles = [o.article for o in read_inputs([path]) if o.article]
     items = annotate(articles)
-    story = Story(story_id_for(items[0]), tuple(i.article_id for i in items))
+    story = Story(story_id_for(items[0].article), tuple(i.article_id for i in items))
     runs: list[float] = []
     cpus: list[float] = []
     for _ in range(3):
