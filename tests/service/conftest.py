@@ -227,6 +227,18 @@ def fresh_db(unbuilt_db: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def cheap_db(fresh_db: Path) -> Path:
+    """:func:`fresh_db` as an ingest leaves single-source stories: cheap-pass annotations only,
+    so building a brief runs the deep pass too and takes seconds (long enough to watch)."""
+    import sqlite3
+
+    with sqlite3.connect(fresh_db) as conn:
+        conn.execute("UPDATE annotations SET data = json_set(data, '$.depth', 'lead')")
+        conn.execute("DELETE FROM sentence_vectors")
+    return fresh_db
+
+
+@pytest.fixture
 def inprocess() -> object:
     """:func:`inprocess_server`, for the tests (the folder is not a package)."""
     return inprocess_server

@@ -196,11 +196,11 @@ def test_the_timeline_has_one_mark_per_event_and_no_second_list(page: Any, servi
     assert all(b[0] >= a[1] for a, b in itertools.pairwise(boxes))
 
 
-def test_story_cards_and_a_story_not_built_yet(page: Any, fresh_db: Path, inprocess: Any) -> None:
+def test_story_cards_and_a_story_not_built_yet(page: Any, cheap_db: Path, inprocess: Any) -> None:
     from newsweave.api import ApiConfig, create_app
     from newsweave.api.builds import BuildLimits
 
-    app = create_app(ApiConfig(db=fresh_db, builds=BuildLimits(wait_s=0.2)))
+    app = create_app(ApiConfig(db=cheap_db, builds=BuildLimits(wait_s=0.2)))
     with inprocess(app) as url:
         page.goto(f"{url}/")
         page.wait_for_selector(".story-card")
