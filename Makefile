@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck unit browser bench clean
+.PHONY: install demo test lint typecheck unit browser bench golden clean
 
 install: $(STAMP)
 
@@ -34,6 +34,10 @@ test: lint typecheck browser unit
 # Debian's chromium for the web page tests (driven by playwright; never 'playwright install').
 browser:
 	test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+# Rewrite tests/golden from the current code (after an intended change to the brief).
+golden: install
+	$(BIN)/python -m tests.support.make_golden
 
 bench: install
 	$(BIN)/python bench/pipeline_speed.py
