@@ -13,6 +13,7 @@ import pytest
 
 from newsweave.codec import (
     annotated_from_dict,
+    annotated_to_dict,
     annotations_to_dict,
     article_to_dict,
     brief_from_dict,
@@ -49,6 +50,8 @@ def test_stored_article_reads_and_writes_the_same_bytes(
     assert _compact(article_to_dict(item.article)) == row["article"]
     assert _compact(annotations_to_dict(item)) == row["annotations"]
     assert embedding_to_b64(item.embedding) == row["embedding"]
+    again = annotated_from_dict(json.loads(_compact(annotated_to_dict(item))), item.embedding)
+    assert again == item and again.lead_entities == item.lead_entities
 
 
 def test_both_depths_are_in_the_fixture() -> None:
@@ -65,3 +68,4 @@ def test_cached_brief_reads_and_writes_the_same_bytes(story_id: str) -> None:
     articles = [json.loads(r["article"]) for r in _fixture()["full"]]
     texts = {a["article_id"]: a["text"] for a in articles}
     assert _compact(brief_to_dict(replace(brief, texts=texts))) == text
+    assert brief_from_dict(json.loads(_compact(brief_to_dict(brief)))) == brief

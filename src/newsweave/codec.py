@@ -1,21 +1,25 @@
 """Lossless dict/JSON round trip of the core model, for the store, the CLI and the HTTP API.
 
-Every ``*_to_dict`` returns plain JSON types (str, int, float, bool, None, list, dict) and its
-``*_from_dict`` rebuilds an equal object. Datetimes are ISO 8601 with their UTC offset and come
-back timezone-aware (the same instant and offset; a ``ZoneInfo`` comes back as a fixed offset);
-dates are ISO. Enums are written as their string values.
+The model's dataclasses are the schema: msgspec turns them into plain JSON types and back
+(``to_builtins`` / ``convert``), validating types on the way in and naming the path of a bad
+field (``$.facts[0].support.articles``). What this module adds is only what is not a field:
 
-Inside an annotated article a span of that article is written compactly as ``[start, end]``;
-a span into another article keeps the full ``{"article_id", "start", "end"}`` form. The
-embedding is not part of the annotated dict: the store keeps it as a little-endian float32
-BLOB (:func:`embedding_to_blob`), JSON carries it as base64 (:func:`embedding_to_b64`).
+- datetimes are written as ``datetime.isoformat()`` (``+00:00``, not ``Z``) and must carry a
+  UTC offset both ways; dates are ISO; enums are their string values;
+- inside an annotated article a span of that article is written compactly as ``[start, end]``,
+  a span into another article keeps the full ``{"article_id", "start", "end"}`` form;
+- the embedding is not part of the annotated dict: the store keeps it as a little-endian
+  float32 BLOB (:func:`embedding_to_blob`), JSON carries it as base64 (:func:`embedding_to_b64`).
 
 :func:`brief_to_dict` is the public JSON schema of a brief (CLI ``--format json`` and the HTTP
-API); keep its shape stable. ``Brief.texts`` is not part of it, but each citation of a brief
-carries the ``text`` it cites (when the brief has its articles' texts), so a client can show
-the cited words without fetching the articles. Offsets count Unicode code points (Python
-``str`` indexes, not UTF-16 units or bytes) into the article text as stored, ``end``
-exclusive: ``article.text[start:end] == citation["text"]``.
+API; the pydantic models of ``newsweave.brief.schema`` document it and the tests hold every
+real brief to them); keep its shape stable. ``Brief.texts`` is not part of it, but each
+citation of a brief carries the ``text`` it cites (when the brief has its articles' texts), so
+a client can show the cited words without fetching the articles. Offsets count Unicode code
+points (Python ``str`` indexes, not UTF-16 units or bytes) into the article text as stored,
+``end`` exclusive: ``article.text[start:end] == citation["text"]``. Beyond the model's fields
+the brief carries each entity's ``kind``, the ``coverage`` matrix and the ``offsets`` note;
+a copy's spans are its ``citations``.
 
 Example:
     >>> from newsweave.model import Story
@@ -27,10 +31,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, TypeVar
 
+import msgspec
 import numpy as np
 
 from newsweave.errors import InputError
@@ -39,28 +45,14 @@ from newsweave.model import (
     AnnotatedArticle,
     Article,
     Brief,
-    CitedText,
-    CopyRef,
-    DateOrigin,
     Depth,
-    Discrepancy,
     EntityMention,
-    EntitySummary,
-    Fact,
-    Precision,
-    Quality,
     Quantity,
     Quote,
-    QuoteItem,
     Sentence,
-    SourceRef,
-    SourceSignal,
     Span,
     Story,
-    Support,
-    Tense,
     TimeExpr,
-    TimelineEntry,
 )
 
 __all__ = [
@@ -86,56 +78,38 @@ T = TypeVar("T")
 
 _HINT = "it must have the shape that newsweave.codec writes"
 _FLOAT32 = np.dtype("<f4")
+# Keys of an annotation that hold a span of the annotated article (compact when its own).
+_SPAN_KEYS = ("span", "speaker_span", "cue_span")
 
 
-class _Malformed(Exception):
-    """A field is missing or has the wrong type; turned into an InputError at the top."""
+_ENCODER = msgspec.json.Encoder()
+_DECODER = msgspec.json.Decoder()
 
 
-def _decoding(kind: str, fn: Callable[[Mapping[str, Any]], T], data: Mapping[str, Any]) -> T:
-    """Run a decoder and report any malformed field as one InputError naming the object."""
+def _builtins(value: object) -> Any:
+    """``value`` (model dataclasses, tuples, enums, dates) as JSON types: dicts, lists, str.
+
+    Through msgspec's JSON bytes rather than ``msgspec.to_builtins``, which keeps tuples.
+    """
+    return _DECODER.decode(_ENCODER.encode(value))
+
+
+def _decode(kind: str, data: object, into: type[T]) -> T:
+    """``data`` as an ``into``, or one InputError naming the object and the bad field's path."""
     if not isinstance(data, Mapping):
         raise InputError(f"{kind} dict", f"expected an object, got {type(data).__name__}", _HINT)
     try:
-        return fn(data)
-    except _Malformed as exc:
+        return msgspec.convert(data, into)
+    except msgspec.ValidationError as exc:
         raise InputError(f"{kind} dict", str(exc), _HINT) from None
-    except (ValueError, TypeError) as exc:
-        raise InputError(f"{kind} dict", f"malformed value: {exc}", _HINT) from None
 
 
-def _get(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
-    if not isinstance(data, Mapping):
-        raise _Malformed(f"expected an object holding {key!r}, got {type(data).__name__}")
-    if key not in data:
-        raise _Malformed(f"missing field {key!r}")
-    value = data[key]
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    # bool is an int subclass; an int field must not silently accept true/false.
-    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-        names = "/".join("null" if k is type(None) else k.__name__ for k in kinds)
-        raise _Malformed(f"field {key!r} must be {names}, got {type(value).__name__}")
-    return value
-
-
-def _str(data: Mapping[str, Any], key: str) -> str:
-    return str(_get(data, key, str))
-
-
-def _opt_str(data: Mapping[str, Any], key: str) -> str | None:
-    value = _get(data, key, (str, type(None)))
-    return None if value is None else str(value)
-
-
-def _int(data: Mapping[str, Any], key: str) -> int:
-    return int(_get(data, key, int))
-
-
-def _list(data: Mapping[str, Any], key: str) -> list[Any]:
-    return list(_get(data, key, list))
-
-
-# --- scalars ---------------------------------------------------------------------------
+def _aware(value: datetime | None, kind: str, path: str) -> None:
+    """Refuse a decoded datetime without a UTC offset (newsweave never guesses the zone)."""
+    if value is not None and value.utcoffset() is None:
+        raise InputError(
+            f"{kind} dict", f"{value.isoformat()} has no UTC offset - at `{path}`", _HINT
+        )
 
 
 def _datetime_out(value: datetime | None, what: str) -> str | None:
@@ -150,25 +124,6 @@ def _datetime_out(value: datetime | None, what: str) -> str | None:
     return value.isoformat()
 
 
-def _datetime_in(data: Mapping[str, Any], key: str) -> datetime | None:
-    text = _get(data, key, (str, type(None)))
-    if text is None:
-        return None
-    value = datetime.fromisoformat(text)
-    if value.tzinfo is None:
-        raise _Malformed(f"field {key!r} ({text}) has no UTC offset")
-    return value
-
-
-def _date_out(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _date_in(data: Mapping[str, Any], key: str) -> date | None:
-    text = _get(data, key, (str, type(None)))
-    return None if text is None else date.fromisoformat(text)
-
-
 # --- spans -----------------------------------------------------------------------------
 
 
@@ -177,49 +132,36 @@ def span_to_dict(span: Span) -> Json:
     return {"article_id": span.article_id, "start": span.start, "end": span.end}
 
 
-def _span_in(data: Mapping[str, Any]) -> Span:
-    return Span(_str(data, "article_id"), _int(data, "start"), _int(data, "end"))
-
-
 def span_from_dict(data: Mapping[str, Any]) -> Span:
     """Inverse of :func:`span_to_dict`. Raises InputError on a malformed dict."""
-    return _decoding("span", _span_in, data)
+    return _decode("span", data, Span)
 
 
-def _citations_out(spans: tuple[Span, ...], texts: Mapping[str, str] | None = None) -> list[Json]:
-    """Citations, each with the words it cites when ``texts`` holds its article."""
+def _compact(rows: list[Json], owner: str) -> list[Json]:
+    """Each span of ``owner`` in ``rows`` (the builtins of annotations) as ``[start, end]``."""
+    for row in rows:
+        for key in _SPAN_KEYS:
+            span = row.get(key)
+            if span is not None and span["article_id"] == owner:
+                row[key] = [span["start"], span["end"]]
+    return rows
+
+
+def _expand(rows: object, owner: str) -> object:
+    """The inverse of :func:`_compact` on stored rows; anything malformed is left for the
+    validation to name."""
+    if not isinstance(rows, list):
+        return rows
     out = []
-    for span in spans:
-        item = span_to_dict(span)
-        text = texts.get(span.article_id) if texts else None
-        if text is not None:
-            item["text"] = text[span.start : span.end]
-        out.append(item)
+    for row in rows:
+        if isinstance(row, Mapping):
+            row = dict(row)
+            for key in _SPAN_KEYS:
+                span = row.get(key)
+                if isinstance(span, list) and len(span) == 2:
+                    row[key] = {"article_id": owner, "start": span[0], "end": span[1]}
+        out.append(row)
     return out
-
-
-def _citations_in(data: Mapping[str, Any], key: str = "citations") -> tuple[Span, ...]:
-    return tuple(_span_in(item) for item in _list(data, key))
-
-
-def _own_span_out(span: Span, owner: str) -> list[int] | Json:
-    """``[start, end]`` for a span of the owning article, the full dict otherwise."""
-    return [span.start, span.end] if span.article_id == owner else span_to_dict(span)
-
-
-def _own_span_in(value: Any, owner: str) -> Span:
-    if isinstance(value, list):
-        if len(value) != 2 or not all(
-            isinstance(v, int) and not isinstance(v, bool) for v in value
-        ):
-            raise _Malformed(f"a span must be [start, end] integers, got {value!r}")
-        return Span(owner, value[0], value[1])
-    return _span_in(value)
-
-
-def _opt_own_span_in(data: Mapping[str, Any], key: str, owner: str) -> Span | None:
-    value = _get(data, key, (list, dict, type(None)))
-    return None if value is None else _own_span_in(value, owner)
 
 
 # --- articles --------------------------------------------------------------------------
@@ -231,45 +173,35 @@ def article_to_dict(article: Article) -> Json:
     Raises:
         InputError: ``published`` is a naive datetime (the model requires aware ones).
     """
-    return {
-        "article_id": article.article_id,
-        "text": article.text,
-        "content_hash": article.content_hash,
-        "title": article.title,
-        "source": article.source,
-        "url": article.url,
-        "path": article.path,
-        "published": _datetime_out(article.published, f"article {article.article_id}"),
-        "date_origin": article.date_origin.value,
-        "language": article.language,
-        "dateline": article.dateline,
-        "input_format": article.input_format,
-    }
-
-
-def _article_in(data: Mapping[str, Any]) -> Article:
-    return Article(
-        article_id=_str(data, "article_id"),
-        text=_str(data, "text"),
-        content_hash=_str(data, "content_hash"),
-        title=_opt_str(data, "title"),
-        source=_opt_str(data, "source"),
-        url=_opt_str(data, "url"),
-        path=_opt_str(data, "path"),
-        published=_datetime_in(data, "published"),
-        date_origin=DateOrigin(_str(data, "date_origin")),
-        language=_opt_str(data, "language"),
-        dateline=_opt_str(data, "dateline"),
-        input_format=_str(data, "input_format"),
-    )
+    data: Json = _builtins(article)
+    data["published"] = _datetime_out(article.published, f"article {article.article_id}")
+    return data
 
 
 def article_from_dict(data: Mapping[str, Any]) -> Article:
     """Inverse of :func:`article_to_dict`. Raises InputError on a malformed dict."""
-    return _decoding("article", _article_in, data)
+    article = _decode("article", data, Article)
+    _aware(article.published, "article", "$.published")
+    return article
 
 
 # --- annotated articles ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """An annotated article as stored: the model's fields without the vectors. Defaults read
+    what older versions wrote (no errors recorded, all annotations full)."""
+
+    article: Article
+    sentences: tuple[Sentence, ...]
+    entities: tuple[EntityMention, ...]
+    quotes: tuple[Quote, ...]
+    quantities: tuple[Quantity, ...]
+    times: tuple[TimeExpr, ...]
+    errors: tuple[str, ...] = ()
+    depth: Depth = Depth.FULL
+    lead_entities: tuple[EntityMention, ...] | None = None
 
 
 def annotations_to_dict(item: AnnotatedArticle) -> Json:
@@ -279,69 +211,20 @@ def annotations_to_dict(item: AnnotatedArticle) -> Json:
     """
     owner = item.article.article_id
 
-    def span(s: Span) -> list[int] | Json:
-        return _own_span_out(s, owner)
-
-    def opt_span(s: Span | None) -> list[int] | Json | None:
-        return None if s is None else span(s)
-
-    def entities(found: tuple[EntityMention, ...]) -> list[Json]:
-        return [
-            {
-                "span": span(e.span),
-                "text": e.text,
-                "label": e.label,
-                "canonical": e.canonical,
-                "role": e.role,
-            }
-            for e in found
-        ]
+    def rows(values: tuple[Any, ...]) -> list[Json]:
+        return _compact(_builtins(values), owner)
 
     out: Json = {
         "depth": item.depth.value,
-        "sentences": [{"span": span(s.span), "text": s.text} for s in item.sentences],
-        "entities": entities(item.entities),
-        "quotes": [
-            {
-                "span": span(q.span),
-                "text": q.text,
-                "speaker": q.speaker,
-                "speaker_span": opt_span(q.speaker_span),
-                "cue": q.cue,
-                "cue_span": opt_span(q.cue_span),
-            }
-            for q in item.quotes
-        ],
-        "quantities": [
-            {
-                "span": span(q.span),
-                "text": q.text,
-                "value": q.value,
-                "unit": q.unit,
-                "qualifier": q.qualifier,
-                "measure": q.measure,
-            }
-            for q in item.quantities
-        ],
-        "times": [
-            {
-                "span": span(t.span),
-                "text": t.text,
-                "start": _date_out(t.start),
-                "end": _date_out(t.end),
-                "precision": t.precision.value,
-                "tense": t.tense.value,
-                "rule": t.rule,
-                "lead": t.lead,
-                "progressive": t.progressive,
-                "scheduled": t.scheduled,
-            }
-            for t in item.times
-        ],
+        "sentences": rows(item.sentences),
+        "entities": rows(item.entities),
+        "quotes": rows(item.quotes),
+        "quantities": rows(item.quantities),
+        "times": rows(item.times),
         "errors": list(item.errors),
     }
     if item.lead_entities is not None:
-        out["lead_entities"] = entities(item.lead_entities)
+        out["lead_entities"] = rows(item.lead_entities)
     return out
 
 
@@ -354,91 +237,34 @@ def annotated_to_dict(item: AnnotatedArticle) -> Json:
     return {"article": article_to_dict(item.article), **annotations_to_dict(item)}
 
 
-def _annotated_in(data: Mapping[str, Any], embedding: np.ndarray) -> AnnotatedArticle:
-    article = _article_in(_get(data, "article", dict))
-    owner = article.article_id
-
-    def span(d: Mapping[str, Any]) -> Span:
-        return _own_span_in(_get(d, "span", (list, dict)), owner)
-
-    sentences = tuple(Sentence(span(d), _str(d, "text")) for d in _list(data, "sentences"))
-
-    def entities(key: str) -> tuple[EntityMention, ...]:
-        return tuple(
-            EntityMention(
-                span(d),
-                _str(d, "text"),
-                _str(d, "label"),
-                _str(d, "canonical"),
-                _opt_str(d, "role"),
-            )
-            for d in _list(data, key)
-        )
-
-    quotes = tuple(
-        Quote(
-            span(d),
-            _str(d, "text"),
-            _opt_str(d, "speaker"),
-            _opt_own_span_in(d, "speaker_span", owner),
-            _opt_str(d, "cue"),
-            _opt_own_span_in(d, "cue_span", owner),
-        )
-        for d in _list(data, "quotes")
-    )
-    quantities = tuple(
-        Quantity(
-            span(d),
-            _str(d, "text"),
-            float(_get(d, "value", (int, float))),
-            _str(d, "unit"),
-            _opt_str(d, "qualifier"),
-            _opt_str(d, "measure"),
-        )
-        for d in _list(data, "quantities")
-    )
-    times = tuple(
-        TimeExpr(
-            span(d),
-            _str(d, "text"),
-            _date_in(d, "start"),
-            _date_in(d, "end"),
-            Precision(_str(d, "precision")),
-            Tense(_str(d, "tense")),
-            str(d.get("rule") or ""),
-            int(_get(d, "lead", int)) if "lead" in d else 0,
-            bool(d.get("progressive", False)),
-            bool(d.get("scheduled", False)),
-        )
-        for d in _list(data, "times")
-    )
-    # Annotations stored before annotation errors were recorded have no "errors" field.
-    errors = tuple(str(e) for e in _list(data, "errors")) if "errors" in data else ()
-    if not all(isinstance(e, str) for e in data.get("errors") or ()):
-        raise _Malformed("field 'errors' must be a list of strings")
-    # Annotations from before the two passes were all full ones.
-    depth = Depth(_str(data, "depth")) if "depth" in data else Depth.FULL
-    return AnnotatedArticle(
-        article,
-        sentences,
-        entities("entities"),
-        quotes,
-        quantities,
-        times,
-        _as_float32(embedding, f"embedding of article {owner}"),
-        errors=errors,
-        depth=depth,
-        lead_entities=entities("lead_entities") if "lead_entities" in data else None,
-    )
-
-
 def annotated_from_dict(data: Mapping[str, Any], embedding: np.ndarray) -> AnnotatedArticle:
     """Inverse of :func:`annotated_to_dict`, with the embedding passed separately.
 
     Raises:
         InputError: a field is missing or malformed, or the embedding is not a 1-D vector.
     """
-    return _decoding("annotated article", lambda d: _annotated_in(d, embedding), data)
+    kind = "annotated article"
+    if not isinstance(data, Mapping):
+        raise InputError(f"{kind} dict", f"expected an object, got {type(data).__name__}", _HINT)
+    article = data.get("article")
+    owner = article.get("article_id") if isinstance(article, Mapping) else None
+    if not isinstance(owner, str):  # the article is malformed: let the validation name it
+        owner = ""
+    expanded = {k: _expand(v, owner) if k != "article" else v for k, v in data.items()}
+    stored = _decode(kind, expanded, _Stored)
+    _aware(stored.article.published, kind, "$.article.published")
+    return AnnotatedArticle(
+        stored.article,
+        stored.sentences,
+        stored.entities,
+        stored.quotes,
+        stored.quantities,
+        stored.times,
+        _as_float32(embedding, f"embedding of article {stored.article.article_id}"),
+        errors=stored.errors,
+        depth=stored.depth,
+        lead_entities=stored.lead_entities,
+    )
 
 
 # --- embeddings ------------------------------------------------------------------------
@@ -528,19 +354,13 @@ def sentence_vectors_from_blob(blob: bytes, rows: int, dim: int) -> np.ndarray:
 
 def story_to_dict(story: Story) -> Json:
     """``{"story_id", "article_ids": [...]}``."""
-    return {"story_id": story.story_id, "article_ids": list(story.article_ids)}
-
-
-def _story_in(data: Mapping[str, Any]) -> Story:
-    ids = _list(data, "article_ids")
-    if not all(isinstance(i, str) for i in ids):
-        raise _Malformed("field 'article_ids' must be a list of strings")
-    return Story(_str(data, "story_id"), tuple(ids))
+    data: Json = _builtins(story)
+    return data
 
 
 def story_from_dict(data: Mapping[str, Any]) -> Story:
     """Inverse of :func:`story_to_dict`. Raises InputError on a malformed dict."""
-    return _decoding("story", _story_in, data)
+    return _decode("story", data, Story)
 
 
 # --- briefs ----------------------------------------------------------------------------
@@ -553,62 +373,21 @@ OFFSETS = (
     "(GET /api/articles/{id}: article.text), end exclusive; each citation's text is that slice"
 )
 
-
-def _support_out(support: Support) -> Json:
-    return {"articles": support.articles, "independent": support.independent}
-
-
-def _support_in(data: Mapping[str, Any]) -> Support:
-    d = _get(data, "support", dict)
-    return Support(_int(d, "articles"), _int(d, "independent"))
-
-
-def _cited_out(item: CitedText, texts: Mapping[str, str] | None = None) -> Json:
-    out: Json = {"text": item.text, "citations": _citations_out(item.citations, texts)}
-    if item.support is not None:
-        out["support"] = _support_out(item.support)
-    return out
-
-
-def _cited_in(d: Mapping[str, Any]) -> CitedText:
-    support = _support_in(d) if d.get("support") is not None else None
-    return CitedText(_str(d, "text"), _citations_in(d), support)
-
-
-def _source_out(signal: SourceSignal, texts: Mapping[str, str] | None = None) -> Json:
-    return {
-        "article_id": signal.article_id,
-        "copies": [
-            {
-                "from_article_id": c.from_article_id,
-                "chars": c.chars,
-                "citations": _citations_out(c.spans, texts),
-            }
-            for c in signal.copies
-        ],
-        "first_reports": signal.first_reports,
-        "quality": {"score": signal.quality.score, "reasons": list(signal.quality.reasons)},
-    }
-
-
-def _source_in(d: Mapping[str, Any]) -> SourceSignal:
-    quality = _get(d, "quality", dict)
-    score = _get(quality, "score", (int, float))
-    reasons = _list(quality, "reasons")
-    copies = tuple(
-        CopyRef(
-            _str(c, "from_article_id"),
-            _int(c, "chars"),
-            _citations_in(c) if "citations" in c else (),
-        )
-        for c in _list(d, "copies")
-    )
-    return SourceSignal(
-        _str(d, "article_id"),
-        copies,
-        _int(d, "first_reports"),
-        Quality(float(score), tuple(str(r) for r in reasons)),
-    )
+# The brief's keys in the order of its published JSON (the model's field order differs).
+_BRIEF_KEYS = (
+    "story_id",
+    "headline",
+    "headline_article",
+    "headline_citations",
+    "summary",
+    "facts",
+    "entities",
+    "quotes",
+    "timeline",
+    "discrepancies",
+    "articles",
+    "sources",
+)
 
 
 def coverage_out(brief: Brief) -> Json:
@@ -643,155 +422,74 @@ def brief_to_dict(brief: Brief) -> Json:
     """The brief's stable public JSON shape (see the module docstring); texts are left out,
     but every citation carries the words it cites when ``brief.texts`` has its article."""
     texts = brief.texts
-    return {
-        "story_id": brief.story_id,
-        "headline": brief.headline,
-        "headline_article": brief.headline_article,
-        "headline_citations": _citations_out(brief.headline_citations, texts),
-        "summary": [_cited_out(c, texts) for c in brief.summary],
-        "facts": [
-            {
-                "text": f.text,
-                "support": _support_out(f.support),
-                "citations": _citations_out(f.citations, texts),
-            }
-            for f in brief.facts
-        ],
-        "entities": [
-            {
-                "name": e.name,
-                "type": e.type,
-                "kind": entity_kind(e.type),  # the reader's word; "type" is the tagger's
-                "roles": list(e.roles),
-                "mentions": e.mentions,
-                "citations": _citations_out(e.citations, texts),
-            }
-            for e in brief.entities
-        ],
-        "quotes": [
-            {
-                "speaker": q.speaker,
-                "text": q.text,
-                "cue": q.cue,
-                "citations": _citations_out(q.citations, texts),
-                "variants": [_cited_out(v, texts) for v in q.variants],
-            }
-            for q in brief.quotes
-        ],
-        "timeline": [
-            {
-                "date": t.date,
-                "precision": t.precision.value,
-                "event": t.event,
-                "when": t.when,
-                "scheduled": t.scheduled,
-                "support": _support_out(t.support),
-                "citations": _citations_out(t.citations, texts),
-            }
-            for t in brief.timeline
-        ],
-        "discrepancies": [
-            {
-                "topic": d.topic,
-                "kind": d.kind,
-                "reason": d.reason,
-                "claims": [_cited_out(c, texts) for c in d.claims],
-                "confidence": d.confidence,
-                "evidence": list(d.evidence),
-            }
-            for d in brief.discrepancies
-        ],
-        "articles": [
-            {
-                "article_id": a.article_id,
-                "source": a.source,
-                "title": a.title,
-                "published": _datetime_out(a.published, f"brief source {a.article_id}"),
-                "date_origin": a.date_origin.value,
-                "url": a.url,
-                "path": a.path,
-            }
-            for a in brief.articles
-        ],
-        "sources": [_source_out(s, texts) for s in brief.sources],
-        "coverage": coverage_out(brief),
-        "offsets": OFFSETS,
-    }
+    model: Json = _builtins(replace(brief, texts={}))
+
+    def cite(spans: list[Json]) -> list[Json]:
+        for span in spans:
+            text = texts.get(span["article_id"])
+            if text is not None:
+                span["text"] = text[span["start"] : span["end"]]
+        return spans
+
+    def cited(items: list[Json]) -> list[Json]:
+        for item in items:
+            cite(item["citations"])
+            if item.get("support", 0) is None:
+                del item["support"]  # a claim's support is written only when known
+        return items
+
+    data = {key: model[key] for key in _BRIEF_KEYS}
+    cite(data["headline_citations"])
+    cited(data["summary"])
+    cited(data["facts"])
+    data["entities"] = cited([_with_kind(e) for e in data["entities"]])
+    for quote in cited(data["quotes"]):
+        cited(quote["variants"])
+    cited(data["timeline"])
+    for discrepancy in data["discrepancies"]:
+        cited(discrepancy["claims"])
+    for ref, article in zip(data["articles"], brief.articles, strict=True):
+        ref["published"] = _datetime_out(article.published, f"brief source {ref['article_id']}")
+    for source in data["sources"]:
+        for copy in source["copies"]:
+            copy["citations"] = cite(copy.pop("spans"))
+    data["coverage"] = coverage_out(brief)
+    data["offsets"] = OFFSETS
+    return data
 
 
-def _brief_in(data: Mapping[str, Any]) -> Brief:
-    def roles(d: Mapping[str, Any]) -> tuple[str, ...]:
-        values = _list(d, "roles")
-        if not all(isinstance(v, str) for v in values):
-            raise _Malformed("field 'roles' must be a list of strings")
-        return tuple(values)
-
-    return Brief(
-        story_id=_str(data, "story_id"),
-        headline=_str(data, "headline"),
-        headline_article=_opt_str(data, "headline_article"),
-        headline_citations=(
-            _citations_in(data, "headline_citations") if "headline_citations" in data else ()
-        ),
-        summary=tuple(_cited_in(d) for d in _list(data, "summary")),
-        facts=tuple(
-            Fact(_str(d, "text"), _support_in(d), _citations_in(d)) for d in _list(data, "facts")
-        ),
-        entities=tuple(
-            EntitySummary(
-                _str(d, "name"), _str(d, "type"), roles(d), _int(d, "mentions"), _citations_in(d)
-            )
-            for d in _list(data, "entities")
-        ),
-        quotes=tuple(
-            QuoteItem(
-                _str(d, "speaker"),
-                _str(d, "text"),
-                _opt_str(d, "cue"),
-                _citations_in(d),
-                tuple(_cited_in(v) for v in d.get("variants") or ()),
-            )
-            for d in _list(data, "quotes")
-        ),
-        timeline=tuple(
-            TimelineEntry(
-                _str(d, "date"),
-                Precision(_str(d, "precision")),
-                _str(d, "event"),
-                _str(d, "when"),
-                bool(_get(d, "scheduled", bool)),
-                _support_in(d),
-                _citations_in(d),
-            )
-            for d in _list(data, "timeline")
-        ),
-        discrepancies=tuple(
-            Discrepancy(
-                _str(d, "topic"),
-                _str(d, "kind"),
-                _str(d, "reason"),
-                tuple(_cited_in(c) for c in _list(d, "claims")),
-                float(_get(d, "confidence", (int, float))) if "confidence" in d else 1.0,
-                tuple(str(e) for e in _list(d, "evidence")) if "evidence" in d else (),
-            )
-            for d in _list(data, "discrepancies")
-        ),
-        articles=tuple(
-            SourceRef(
-                _str(d, "article_id"),
-                _opt_str(d, "source"),
-                _opt_str(d, "title"),
-                _datetime_in(d, "published"),
-                DateOrigin(_str(d, "date_origin")),
-                _opt_str(d, "url"),
-                _opt_str(d, "path"),
-            )
-            for d in _list(data, "articles")
-        ),
-        sources=tuple(_source_in(d) for d in data.get("sources") or ()),
-    )
+def _with_kind(entity: Json) -> Json:
+    """The entity with the reader's word for its type (``kind``) right after ``type``."""
+    out: Json = {}
+    for key, value in entity.items():
+        out[key] = value
+        if key == "type":
+            out["kind"] = entity_kind(value)
+    return out
 
 
 def brief_from_dict(data: Mapping[str, Any]) -> Brief:
-    """Inverse of :func:`brief_to_dict` (with empty ``texts``). Raises InputError if malformed."""
-    return _decoding("brief", _brief_in, data)
+    """Inverse of :func:`brief_to_dict` (with empty ``texts``). Raises InputError if malformed.
+
+    The brief's computed parts (``kind``, ``coverage``, ``offsets``, each citation's ``text``)
+    are read past; they follow from the rest.
+    """
+    if isinstance(data, Mapping) and isinstance(data.get("sources"), list):
+        data = {**data, "sources": [_model_source(s) for s in data["sources"]]}
+    brief = _decode("brief", data, Brief)
+    for n, ref in enumerate(brief.articles):
+        _aware(ref.published, "brief", f"$.articles[{n}].published")
+    return brief
+
+
+def _model_source(source: object) -> object:
+    """A source of the brief's JSON with each copy's ``citations`` under the model's name."""
+    if not isinstance(source, Mapping) or not isinstance(source.get("copies"), list):
+        return source
+    copies = [
+        {("spans" if k == "citations" else k): v for k, v in c.items()}
+        if isinstance(c, Mapping)
+        else c
+        for c in source["copies"]
+    ]
+    return {**source, "copies": copies}
