@@ -335,7 +335,11 @@ def assign_stories(
     window = timedelta(days=opts.cluster.window_days)
     path = store.story_index_path()
     clusterer = open_clusterer(
-        store.active_stories(window), opts.cluster, path, taken=store.story_id_taken
+        store.active_stories(window),
+        opts.cluster,
+        path,
+        taken=store.story_id_taken,
+        closed=lambda: store.closed_stories(window, opts.cluster.closed_candidates),
     )
     pairs: list[tuple[str, str]] = []
     touched: dict[str, None] = {}

@@ -499,6 +499,21 @@ def test_active_stories_keep_the_window(store: Store) -> None:
     assert [s.story_id for s in everything] == ["early", "late", "undated"]
 
 
+def test_closed_stories_are_the_most_recently_quiet_ones(store: Store) -> None:
+    items = (A, B, C)
+    for item in items:
+        store.add(item)
+    store.assign(
+        [(A.article_id, "first"), (B.article_id, "second"), (C.article_id, "latest")],
+        [state("first", 0, day=1), state("second", 1, day=5), state("latest", 2, day=20)],
+    )
+    week = timedelta(days=7)
+    assert [s.story_id for s in store.closed_stories(week, 10)] == ["second", "first"]
+    assert [s.story_id for s in store.closed_stories(week, 1)] == ["second"]
+    assert store.closed_stories(week, 0) == []
+    assert store.closed_stories(timedelta(days=30), 10) == []
+
+
 def test_replaced_stories_lose_their_states(store: Store) -> None:
     store.add(A)
     store.assign([(A.article_id, "s1")], [state("s1", 0)])

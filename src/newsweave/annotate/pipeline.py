@@ -11,8 +11,9 @@ Time expressions are resolved against the publication date; an article without o
 resolved again once its story supplies a date (:func:`newsweave.fuse.dates.infer_dates`),
 from what is stored here. Later stages never load a model.
 
-One article's failure (in spaCy or in an annotator) is that article's outcome, recorded in its
-``errors``, in either pass; the rest of the batch goes on.
+One article's failure (in spaCy, an annotator or the embedder) is that article's outcome,
+recorded in its ``errors``, in either pass; the rest of the batch goes on. An article the
+embedder failed on has no vector (``embedding`` of size 0): it forms a story of its own.
 """
 
 from __future__ import annotations
@@ -226,7 +227,18 @@ def annotate_stream(
 
 
 def with_sentence_vectors(items: Sequence[AnnotatedArticle]) -> list[AnnotatedArticle]:
-    """``items`` with the vectors of the sentences fuse reads, computed as one batch."""
+    """``items`` with the vectors of the sentences fuse reads, computed as one batch (article
+    by article when the batch fails: see :func:`isolated`)."""
+    return isolated(_sentence_vectors, items, "sentence vectors")
+
+
+def with_article_vectors(items: Sequence[AnnotatedArticle]) -> list[AnnotatedArticle]:
+    """``items`` with their title + lead vectors, computed as one batch (article by article
+    when the batch fails: see :func:`isolated`)."""
+    return isolated(_article_vectors, items, "embedding")
+
+
+def _sentence_vectors(items: Sequence[AnnotatedArticle]) -> list[AnnotatedArticle]:
     counts = [leading_sentences(i.sentences, VECTOR_STATEMENTS) for i in items]
     texts = [s.text for i, n in zip(items, counts, strict=True) for s in i.sentences[:n]]
     vectors = embed_sentences(texts)
@@ -238,11 +250,39 @@ def with_sentence_vectors(items: Sequence[AnnotatedArticle]) -> list[AnnotatedAr
     return out
 
 
+def _article_vectors(items: Sequence[AnnotatedArticle]) -> list[AnnotatedArticle]:
+    vectors = embed_articles([item.article for item in items])
+    return [replace(i, embedding=v) for i, v in zip(items, vectors, strict=True)]
+
+
+def isolated(
+    compute: Callable[[Sequence[AnnotatedArticle]], list[AnnotatedArticle]],
+    items: Sequence[AnnotatedArticle],
+    stage: str,
+) -> list[AnnotatedArticle]:
+    """``compute(items)`` as one batch; when it fails, ``compute`` of each article alone, and
+    an article that fails alone too is kept as it was (no vectors) with the failure in its
+    ``errors``: one article's failure in the embedder is that article's outcome."""
+    try:
+        return compute(items)
+    except Exception as exc:
+        if len(items) != 1:
+            return [done for item in items for done in isolated(compute, [item], stage)]
+        (item,) = items
+        logger.error(
+            "bug: the %s failed on article %s; it is kept without them. Please report this "
+            "with the article.",
+            stage,
+            item.article_id,
+            exc_info=True,
+        )
+        return [replace(item, errors=(*item.errors, _describe(stage, exc)))]
+
+
 def with_vectors(items: list[AnnotatedArticle], which: Pass = WHOLE) -> list[AnnotatedArticle]:
     """``items`` of one chunk with the vectors ``which`` asks for, each kind as one batch."""
     if which.article_vectors:
-        vectors = embed_articles([item.article for item in items])
-        items = [replace(i, embedding=v) for i, v in zip(items, vectors, strict=True)]
+        items = with_article_vectors(items)
     if which.depth == Depth.FULL:
         items = with_sentence_vectors(items)
     return items

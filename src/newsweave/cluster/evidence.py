@@ -43,6 +43,9 @@ class ClusterOptions:
         ``review_threshold`` with each other (0 turns the second look off).
     review_threshold: minimum story-to-story score for that merge.
     review_rounds: at most this many such merges per arriving article.
+    closed_candidates: an undated article that no active story takes is also compared with
+        up to this many of the stories that went quiet most recently (its date is unknown:
+        the story it reports may have closed before it arrived); 0 turns that off.
     """
 
     threshold: float = 0.5
@@ -56,6 +59,7 @@ class ClusterOptions:
     review_size: int = 3
     review_threshold: float = 0.55
     review_rounds: int = 2
+    closed_candidates: int = 2000
 
     def __post_init__(self) -> None:
         for name in (
@@ -74,6 +78,10 @@ class ClusterOptions:
                 raise OptionError(
                     f"The {name!r} option must be positive; got {getattr(self, name)}."
                 )
+        if self.closed_candidates < 0:
+            raise OptionError(
+                f"The 'closed_candidates' option must be 0 or more; got {self.closed_candidates}."
+            )
         if self.review_size < 0 or self.review_rounds < 0:
             raise OptionError(
                 "The 'review_size' and 'review_rounds' options must be 0 or more; got "

@@ -132,6 +132,9 @@ class OnlineClusterer:
             the store path leaves it off, the store keeps the members).
         taken: tells whether a story id is already used outside this clusterer (by a stored
             story, active or not, or a redirect), so a new story never takes it.
+        closed: gives the stories that went quiet before this clusterer started (most
+            recent first, at most ``closed_candidates``); called once, when the first undated
+            article finds no active story (see :meth:`_join_closed`).
 
     Example:
         >>> clusterer = OnlineClusterer()  # doctest: +SKIP
@@ -145,8 +148,12 @@ class OnlineClusterer:
         index: StoryIndex | None = None,
         track_members: bool = True,
         taken: Callable[[str], bool] | None = None,
+        closed: Callable[[], Iterable[StoryState]] | None = None,
     ) -> None:
         self.options = options or ClusterOptions()
+        self._load_closed = closed
+        self._closed: dict[str, _Live] = {}  # quiet stories an undated article may still join
+        self._closed_index: StoryIndex | None = None
         self._taken = taken
         self.collisions: list[tuple[str, str]] = []
         """(story id, article id): an article whose story id was already another story's;
@@ -162,20 +169,11 @@ class OnlineClusterer:
         self._retired: dict[str, StoryState] = {}
         self._gone: set[str] = set()  # merged away while this clusterer ran
         self._index = index
+        self._ndim: int | None = index.ndim if index is not None else None
         for state in states:
-            unit = _unit(state.vector_sum)
-            live = _Live(
-                state.story_id,
-                state.born,
-                state.size,
-                np.asarray(state.vector_sum, dtype=np.float32).copy(),
-                dict(state.keys),
-                utc(state.first),
-                utc(state.last),
-                utc(state.touched),
-                unit,
-                marked(state.keys),
-            )
+            if not self._fits(np.asarray(state.vector_sum, dtype=np.float32)):
+                continue  # a story of one article without a vector: nothing can join it
+            live = self._live_from(state)
             self.live[live.story_id] = live
             self.born = max(self.born, live.born + 1)
             self._schedule(live)
@@ -184,6 +182,11 @@ class OnlineClusterer:
                 self.clock = active
         if self._index is None and self.live:
             self._index = StoryIndex(len(next(iter(self.live.values())).vector_sum))
+            for live in self.live.values():
+                self._index.upsert(live.story_id, live.indexed)
+        elif self._index is not None and set(self.live) != self._index.ids():
+            # The saved index held a story skipped above: rebuild it from what is live.
+            self._index = StoryIndex(self._index.ndim)
             for live in self.live.values():
                 self._index.upsert(live.story_id, live.indexed)
 
@@ -197,7 +200,7 @@ class OnlineClusterer:
         """Assign ``item`` to the best active story, or open a new one; merge stories the
         article links strongly. Returns where it went."""
         opts = self.options
-        vector = _unit(item.embedding)
+        vector = np.asarray(item.embedding, dtype=np.float32)
         keys = participants(item)
         moment = utc(known_date(item))
         if moment is not None and (self.clock is None or moment > self.clock):
@@ -205,8 +208,15 @@ class OnlineClusterer:
                 self._stamp_unclocked(moment)
             self.clock = moment
             self._evict_quiet()
+        if not self._fits(vector):
+            return Assignment(item.article_id, self._alone(item, keys, moment), True)
+        vector = _unit(vector)
         scored = self._score(vector, keys, marked(keys), moment)
         merged: list[str] = []
+        if moment is None and (not scored or scored[0][0] < opts.threshold):
+            quiet = self._join_closed(item.article_id, vector, keys)
+            if quiet is not None:
+                return Assignment(item.article_id, quiet, False)
         if not scored or scored[0][0] < opts.threshold:
             best = self._open(item, vector, keys, moment)
             opened = best.story_id
@@ -236,6 +246,8 @@ class OnlineClusterer:
         for story_id in story_ids:
             if story_id in self.live:
                 out.append(self.live[story_id].state())
+            elif story_id in self._closed:
+                out.append(self._closed[story_id].state())
             elif story_id in self._retired:
                 out.append(self._retired[story_id])
         return out
@@ -329,6 +341,54 @@ class OnlineClusterer:
         self._touch(live)
         return live
 
+    def _live_from(self, state: StoryState) -> _Live:
+        return _Live(
+            state.story_id,
+            state.born,
+            state.size,
+            np.asarray(state.vector_sum, dtype=np.float32).copy(),
+            dict(state.keys),
+            utc(state.first),
+            utc(state.last),
+            utc(state.touched),
+            _unit(state.vector_sum),
+            marked(state.keys),
+        )
+
+    def _fits(self, vector: np.ndarray) -> bool:
+        """Whether ``vector`` can be compared with the stories: finite, not all zero, of the
+        stories' dimension (the first usable vector sets it)."""
+        if vector.ndim != 1 or not vector.size or not np.isfinite(vector).all():
+            return False
+        if not np.any(vector):
+            return False
+        if self._ndim is None:
+            self._ndim = int(vector.size)
+        return int(vector.size) == self._ndim
+
+    def _alone(
+        self, item: AnnotatedArticle, keys: dict[str, float], moment: datetime | None
+    ) -> str:
+        """A story of its own for an article without a usable vector (the embedder failed on
+        it, its annotations say why): nothing can be judged to join it, so it is saved at once
+        and never enters the active set or the index."""
+        story_id = self._new_id(item)
+        self.born += 1
+        if self.track_members:
+            self.members[story_id] = [item.article_id]
+        self._retired[story_id] = StoryState(
+            story_id,
+            self.born - 1,
+            1,
+            np.zeros(0, dtype=np.float32),
+            dict(keys),
+            moment,
+            moment,
+            self.clock,
+        )
+        self.changed.add(story_id)
+        return story_id
+
     def _new_id(self, item: AnnotatedArticle) -> str:
         """The founding article's story id; a derived one when that id is already taken by
         another story (recorded in :attr:`collisions`, never merged into that story)."""
@@ -342,6 +402,8 @@ class OnlineClusterer:
 
     def _is_taken(self, story_id: str) -> bool:
         if story_id in self.live or story_id in self.members or story_id in self._retired:
+            return True
+        if story_id in self._closed:
             return True
         return story_id in self._gone or (self._taken is not None and self._taken(story_id))
 
@@ -467,6 +529,73 @@ class OnlineClusterer:
                 self._retired[story_id] = live.state()
             if self._index is not None:
                 self._index.remove(story_id)
+            self._keep_closed(live)
+
+    # --- stories gone quiet ----------------------------------------------------------------
+
+    def _join_closed(
+        self, article_id: str, vector: np.ndarray, keys: dict[str, float]
+    ) -> str | None:
+        """An undated article that no active story takes, judged against the stories that
+        went quiet (the most recent ``closed_candidates``, from earlier runs and this one):
+        its date is unknown, so the story it reports may have closed before it arrived. It
+        joins the best one that scores at least ``threshold``, which stays quiet (its span
+        and activity are those of its dated reports). Returns that story's id, or None."""
+        opts = self.options
+        if opts.closed_candidates <= 0:
+            return None
+        if self._load_closed is not None:
+            load, self._load_closed = self._load_closed, None
+            for state in reversed(list(load())[: opts.closed_candidates]):
+                vector_sum = np.asarray(state.vector_sum, dtype=np.float32)
+                if state.story_id in self.live or not self._fits(vector_sum):
+                    continue
+                self._keep_closed(self._live_from(state))
+        if self._closed_index is None or not len(self._closed_index):
+            return None
+        marks = marked(keys)
+        best: tuple[float, int, _Live] | None = None
+        for story_id in self._closed_index.search(vector, opts.candidates):
+            quiet = self._closed[story_id]
+            score = combine(
+                opts,
+                float(quiet.vector_sum @ vector) / quiet.size,
+                weighted_jaccard(keys, quiet.profile()),
+                0.0,
+                contradictions(marks, quiet.marks),
+            )
+            if best is None or (score, -quiet.born) > (best[0], -best[1]):
+                best = (score, quiet.born, quiet)
+        if best is None or best[0] < opts.threshold:
+            return None
+        quiet = best[2]
+        quiet.size += 1
+        quiet.vector_sum += vector
+        for key, weight in keys.items():
+            quiet.keys[key] = quiet.keys.get(key, 0.0) + weight
+        quiet.marks.update(marks)
+        if self.track_members:
+            self.members.setdefault(quiet.story_id, []).append(article_id)
+        self._closed_index.upsert(quiet.story_id, quiet.vector_sum)
+        self.changed.add(quiet.story_id)
+        return quiet.story_id
+
+    def _keep_closed(self, live: _Live) -> None:
+        """Keep a story that left the active set among the closed candidates; the oldest
+        leaves when there are more than ``closed_candidates``."""
+        limit = self.options.closed_candidates
+        if limit <= 0:
+            return
+        if self._closed_index is None:
+            self._closed_index = StoryIndex(len(live.vector_sum))
+        self._closed[live.story_id] = live
+        self._closed_index.upsert(live.story_id, live.vector_sum)
+        while len(self._closed) > limit:
+            oldest = next(iter(self._closed))
+            gone = self._closed.pop(oldest)
+            self._closed_index.remove(oldest)
+            if oldest in self.changed:
+                self._retired[oldest] = gone.state()
 
 
 def cluster_online(
@@ -489,12 +618,14 @@ def open_clusterer(
     options: ClusterOptions,
     index_path: Path | None,
     taken: Callable[[str], bool] | None = None,
+    closed: Callable[[], Iterable[StoryState]] | None = None,
 ) -> OnlineClusterer:
     """A store-backed clusterer (members not tracked) over ``states``, reusing the index
     saved at ``index_path`` when it holds exactly those stories; ``taken`` tells which ids
-    the store already uses (see :class:`OnlineClusterer`)."""
+    the store already uses and ``closed`` loads the stories gone quiet (see
+    :class:`OnlineClusterer`)."""
     index = None
     if states:
         ndim = len(states[0].vector_sum)
         index = StoryIndex.load(index_path, ndim, [s.story_id for s in states])
-    return OnlineClusterer(options, states, index, track_members=False, taken=taken)
+    return OnlineClusterer(options, states, index, track_members=False, taken=taken, closed=closed)

@@ -75,13 +75,14 @@ def _placements(
 ) -> dict[int, datetime]:
     """For each undated article that resembles a dated one, the moment to place it at."""
     vectors = [np.asarray(items[n].embedding, dtype=np.float32) for _, n in dated]
-    ndim = len(vectors[0])
+    # The first usable vector sets the dimension: an article the embedder failed on has none.
+    ndim = next((len(v) for v in vectors if len(v) and np.isfinite(v).all() and v.any()), 0)
     if ndim == 0:
         return {}
     index = StoryIndex(ndim)
     when: dict[str, tuple[datetime, np.ndarray]] = {}
     for (moment, n), vector in zip(dated, vectors, strict=True):
-        if len(vector) != ndim:
+        if len(vector) != ndim or not np.isfinite(vector).all() or not vector.any():
             continue
         key = f"{n}"
         index.upsert(key, vector)
@@ -90,7 +91,7 @@ def _placements(
     out: dict[int, datetime] = {}
     for n in undated:
         vector = _unit(np.asarray(items[n].embedding, dtype=np.float32))
-        if len(vector) != ndim:
+        if len(vector) != ndim or not np.isfinite(vector).all():
             continue
         near = []
         for key in index.search(vector, options.candidates):

@@ -371,6 +371,19 @@ class MemoryStore:
             return states
         return [s for s in states if s.active_at is None or _utc(s.active_at) >= since]
 
+    def closed_stories(self, window: timedelta, limit: int) -> list[StoryState]:
+        states = self.story_states()
+        known = [s for s in states if s.active_at is not None]
+        if limit <= 0 or not known:
+            return []
+        try:
+            before = max(_utc(s.active_at) for s in known if s.active_at) - window
+        except OverflowError:  # latest activity in year 1: no story is older than that
+            return []
+        old = [s for s in known if s.active_at is not None and _utc(s.active_at) < before]
+        old.sort(key=lambda s: _utc(s.active_at) if s.active_at else before, reverse=True)
+        return old[:limit]
+
     def stateless_stories(self) -> list[str]:
         with self._use("read stories from"):
             return [sid for sid in self._stories if sid not in self._states]

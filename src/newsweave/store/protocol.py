@@ -177,6 +177,11 @@ class StoryPort(Protocol):
         store (``StoryState.active_at``), plus those with no date at all, in story order."""
         ...
 
+    def closed_stories(self, window: timedelta, limit: int) -> list[StoryState]:
+        """States of the stories that went quiet: last active more than ``window`` before
+        the latest activity in the store; the ``limit`` most recently active, newest first."""
+        ...
+
     def stateless_stories(self) -> list[str]:
         """Ids of stories with no saved state (written by :meth:`replace_stories`, or by a
         store from before incremental stories): the online clusterer rebuilds them."""

@@ -586,6 +586,24 @@ class SQLiteStore:
             return self._states("", ())
         return self._states("WHERE t.active_at IS NULL OR t.active_at >= ?", (since,))
 
+    def closed_stories(self, window: timedelta, limit: int) -> list[StoryState]:
+        if limit <= 0:
+            return []
+        with self._read("read the closed stories from") as conn:
+            latest = conn.execute("SELECT max(active_at) FROM story_state").fetchone()[0]
+            if latest is None:
+                return []
+            try:
+                before = _iso_utc(datetime.fromisoformat(latest) - window)
+            except OverflowError:  # latest activity in year 1: no story is older than that
+                return []
+            rows = conn.execute(
+                "SELECT t.* FROM story_state t JOIN stories s ON s.story_id = t.story_id "
+                "WHERE t.active_at < ? ORDER BY t.active_at DESC, s.position LIMIT ?",
+                (before, limit),
+            ).fetchall()
+        return [_state_from_row(row) for row in rows]
+
     def stateless_stories(self) -> list[str]:
         with self._read("read stories from") as conn:
             rows = conn.execute(
