@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from newsweave.annotate.sentences import quoted_share
 from newsweave.brief.headline import choose_headline
+from newsweave.errors import OptionError
 from newsweave.fuse.align import self_contained, similarity
 from newsweave.fuse.quality import CLEAN
 from newsweave.model import (
@@ -34,6 +35,10 @@ class BriefOptions:
     max_facts: key facts supported by two or more articles.
     max_single_source: facts only one article reports, listed after them.
     redundancy: TF-IDF cosine above which a candidate repeats a chosen summary sentence.
+    max_quoted_share: a sentence with this share of its characters in quotation marks or more
+        is no key fact of one source, nor summary (quotations belong to the quotes section).
+    max_summary_words: longer sentences are not summary sentences (when the fuse stage chose
+        no summary).
     """
 
     min_summary: int = 3
@@ -41,6 +46,14 @@ class BriefOptions:
     max_facts: int = 12
     max_single_source: int = 6
     redundancy: float = 0.30
+    max_quoted_share: float = 0.4
+    max_summary_words: int = 60
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.max_quoted_share <= 1.0:
+            raise OptionError(
+                f"brief.max_quoted_share is a share in 0..1; got {self.max_quoted_share}"
+            )
 
 
 def build_brief(analysis: StoryAnalysis, options: BriefOptions | None = None) -> Brief:
@@ -57,7 +70,7 @@ def build_brief(analysis: StoryAnalysis, options: BriefOptions | None = None) ->
         for g in analysis.facts
         if g.support.articles == 1
         and analysis.quality.get(g.representative.span.article_id, 1.0) >= CLEAN
-        and quoted_share(g.representative) < 0.4
+        and quoted_share(g.representative) < opts.max_quoted_share
         and self_contained(g.representative)
     ][: opts.max_single_source]
     facts = [
@@ -107,8 +120,8 @@ def _summary(
     candidates = [
         g
         for g in groups
-        if len(g.representative.text.split()) <= 60
-        and quoted_share(g.representative) < 0.4
+        if len(g.representative.text.split()) <= opts.max_summary_words
+        and quoted_share(g.representative) < opts.max_quoted_share
         and self_contained(g.representative)
     ]
     reps: list[Sentence] = [g.representative for g in candidates]

@@ -13,10 +13,10 @@ from newsweave.fuse.align import AlignOptions, align_facts
 from newsweave.fuse.context import build_context
 from newsweave.fuse.dates import infer_dates
 from newsweave.fuse.discrepancies import DiscrepancyOptions, find_discrepancies
-from newsweave.fuse.entities import normalise_entities, summarise_entities
-from newsweave.fuse.independence import CopyGraph, build_copy_graph, earlier
+from newsweave.fuse.entities import EntityOptions, normalise_entities, summarise_entities
+from newsweave.fuse.independence import CopyGraph, CopyOptions, build_copy_graph, earlier
 from newsweave.fuse.quality import QualityReport, assess_story
-from newsweave.fuse.quotes import merge_quotes
+from newsweave.fuse.quotes import QuoteOptions, merge_quotes
 from newsweave.fuse.summary import select_summary
 from newsweave.fuse.timeline import TimelineOptions, build_timeline
 from newsweave.model import (
@@ -28,14 +28,27 @@ from newsweave.model import (
     StoryAnalysis,
 )
 
-__all__ = ["AlignOptions", "DiscrepancyOptions", "FuseOptions", "TimelineOptions", "fuse"]
+__all__ = [
+    "AlignOptions",
+    "CopyOptions",
+    "DiscrepancyOptions",
+    "EntityOptions",
+    "FuseOptions",
+    "QuoteOptions",
+    "TimelineOptions",
+    "fuse",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class FuseOptions:
-    """The fuse stage's settings: fact alignment, discrepancy detection and the timeline."""
+    """The fuse stage's settings: fact alignment, copy detection, names, quotes, discrepancy
+    detection and the timeline."""
 
     align: AlignOptions = field(default_factory=AlignOptions)
+    copies: CopyOptions = field(default_factory=CopyOptions)
+    entities: EntityOptions = field(default_factory=EntityOptions)
+    quotes: QuoteOptions = field(default_factory=QuoteOptions)
     discrepancies: DiscrepancyOptions = field(default_factory=DiscrepancyOptions)
     timeline: TimelineOptions = field(default_factory=TimelineOptions)
 
@@ -48,7 +61,7 @@ def fuse(
     Args:
         story: the story (its ``article_ids`` decide the order of ``items``).
         items: the story's annotated articles.
-        options: thresholds of alignment, discrepancies and timeline
+        options: thresholds of alignment, copies, names, quotes, discrepancies and timeline
             (``fuse.*`` in :mod:`newsweave.config`).
 
     Returns:
@@ -59,18 +72,18 @@ def fuse(
     by_id = {i.article_id: i for i in items}
     ordered = [by_id[a] for a in story.article_ids if a in by_id]
     dated = infer_dates(ordered)
-    normalised, resolver = normalise_entities(dated)
+    normalised, resolver = normalise_entities(dated, opts.entities)
     reports = assess_story(normalised)
     quality = {aid: r.score for aid, r in reports.items()}
     ctx = build_context(normalised)
-    graph = build_copy_graph(ctx, opts.align.copy_ratio)
+    graph = build_copy_graph(ctx, opts.align.copy_ratio, opts.copies)
     facts = align_facts(ctx, graph, quality, opts.align)
     return StoryAnalysis(
         story=story,
         items=tuple(normalised),
         facts=tuple(facts),
-        entities=tuple(summarise_entities(normalised, resolver)),
-        quotes=tuple(merge_quotes(normalised, resolver, quality)),
+        entities=tuple(summarise_entities(normalised, resolver, opts.entities)),
+        quotes=tuple(merge_quotes(normalised, resolver, quality, opts.quotes)),
         timeline=tuple(build_timeline(normalised, graph, quality, opts.timeline, context=ctx)),
         discrepancies=tuple(find_discrepancies(ctx, graph, resolver, opts.discrepancies)),
         sources=tuple(_signals(normalised, facts, graph, reports)),

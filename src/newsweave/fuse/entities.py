@@ -11,11 +11,44 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from newsweave.annotate.entities import title_in_text
+from newsweave.errors import OptionError
 from newsweave.fuse.readable import merge_variants
 from newsweave.model import AnnotatedArticle, EntityMention, EntitySummary, Span
+
+
+@dataclass(frozen=True, slots=True)
+class EntityOptions:
+    """Args:
+    spelling_min_chars: names shorter than this must be spelled the same ("Joan" is not
+        "John"); longer ones may differ in spelling ("Gaddafi" / "Gadhafi")...
+    spelling_same_initial: ...when their ratio (0..100) reaches this and they start with the
+        same letter...
+    spelling: ...or their ratio reaches this.
+    max_entities: people and organisations listed in a brief.
+    max_citations: citations kept per listed name (those with a role first).
+    min_mentions: names other than people's are listed only with this many mentions.
+    """
+
+    spelling_min_chars: int = 5
+    spelling_same_initial: float = 70.0
+    spelling: float = 85.0
+    max_entities: int = 25
+    max_citations: int = 6
+    min_mentions: int = 2
+
+    def __post_init__(self) -> None:
+        for name in ("spelling_same_initial", "spelling"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 100.0:
+                raise OptionError(f"fuse.entities.{name} is a ratio in 0..100; got {value}")
+        if self.max_citations < 1:
+            raise OptionError(
+                f"fuse.entities.max_citations must be 1 or more; got {self.max_citations}"
+            )
+
 
 # Title words that make a following "He" a surname ("Vice Premier He").
 _TITLE_WORDS = frozenset(
@@ -141,19 +174,20 @@ def _given(first: str) -> str:
     return _GIVEN.get(first, first)
 
 
-def _spelled_alike(a: str, b: str) -> bool:
+def _spelled_alike(a: str, b: str, opts: EntityOptions) -> bool:
     """Transliterations and misspellings of one name ("Gaddafi" / "Gadhafi", "Moammar" /
     "Muammar"); short names must be equal ("Joan" is not "John")."""
     if a == b:
         return True
-    if min(len(a), len(b)) < 5:
+    if min(len(a), len(b)) < opts.spelling_min_chars:
         return False
     from rapidfuzz import fuzz
 
-    return (fuzz.ratio(a, b) >= 70 and a[0] == b[0]) or fuzz.ratio(a, b) >= 85
+    ratio = fuzz.ratio(a, b)
+    return (ratio >= opts.spelling_same_initial and a[0] == b[0]) or ratio >= opts.spelling
 
 
-def _same_person(a: str, b: str) -> bool:
+def _same_person(a: str, b: str, opts: EntityOptions) -> bool:
     """Written forms of one person: one is a word-suffix of the other ("Lifeng" aside), or the
     first and last names agree ("Regina M. Benjamin" / "Regina Benjamin"), up to a familiar
     form of the first name ("Dick" / "Richard") and the spelling of a long name."""
@@ -171,14 +205,14 @@ def _same_person(a: str, b: str) -> bool:
     last_a, last_b = wa[-1], wb[-1]
     if last_a in _GENERATIONS or last_b in _GENERATIONS:
         return False
-    if first_a == first_b and _spelled_alike(last_a, last_b):
+    if first_a == first_b and _spelled_alike(last_a, last_b, opts):
         return True
     if len(wa) != 2 or len(wb) != 2:
         return False
     if last_a == last_b:
-        return _spelled_alike(first_a, first_b)
-    return min(len(first_a), len(first_b)) >= 5 and (
-        _spelled_alike(first_a, first_b) and _spelled_alike(last_a, last_b)
+        return _spelled_alike(first_a, first_b, opts)
+    return min(len(first_a), len(first_b)) >= opts.spelling_min_chars and (
+        _spelled_alike(first_a, first_b, opts) and _spelled_alike(last_a, last_b, opts)
     )
 
 
@@ -191,12 +225,16 @@ class NameResolver:
 
     Args:
         items: the story's annotated articles.
+        options: how far two spellings of one name may differ (``fuse.entities``).
 
     Attributes learned from the story (read-only after construction):
         full_names_: canonical full names of people, most mentioned first.
     """
 
-    def __init__(self, items: Sequence[AnnotatedArticle]) -> None:
+    def __init__(
+        self, items: Sequence[AnnotatedArticle], options: EntityOptions | None = None
+    ) -> None:
+        self._opts = opts = options or EntityOptions()
         counts: Counter[str] = Counter()
         for item in items:
             for ent in item.entities:
@@ -206,7 +244,7 @@ class NameResolver:
         self._alias: dict[str, str] = {}
         representatives: list[str] = []
         for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0])):
-            rep = next((r for r in representatives if _same_person(r, name)), None)
+            rep = next((r for r in representatives if _same_person(r, name, opts)), None)
             if rep is None:
                 representatives.append(name)
                 rep = name
@@ -226,7 +264,7 @@ class NameResolver:
         if name in self._alias:
             return self._alias[name]
         if _is_full_name(name):
-            rep = next((r for r in self.full_names_ if _same_person(r, name)), None)
+            rep = next((r for r in self.full_names_ if _same_person(r, name, self._opts)), None)
             return rep or name
         key = name.lower()
         if key in self._by_last:
@@ -235,7 +273,10 @@ class NameResolver:
             return self._by_first[key][0]  # "Xi", "Li", "He": surname first
         if " " not in key:  # a surname spelled another way ("Gadhafi" for "Gaddafi")
             alike = [
-                n for last, ns in self._by_last.items() if _spelled_alike(key, last) for n in ns
+                n
+                for last, ns in self._by_last.items()
+                if _spelled_alike(key, last, self._opts)
+                for n in ns
             ]
             if len(alike) == 1:
                 return alike[0]
@@ -314,10 +355,10 @@ def _starts_clause(text: str, start: int) -> bool:
 
 
 def normalise_entities(
-    items: Sequence[AnnotatedArticle],
+    items: Sequence[AnnotatedArticle], options: EntityOptions | None = None
 ) -> tuple[list[AnnotatedArticle], NameResolver]:
     """Correct labels and canonical names across the story and add the mentions it reveals."""
-    resolver = NameResolver(items)
+    resolver = NameResolver(items, options)
     places = _place_words(items)
     orgs = _other_names(items)
     out: list[AnnotatedArticle] = []
@@ -387,9 +428,12 @@ def _role_key(role: str) -> str:
 
 
 def summarise_entities(
-    items: Sequence[AnnotatedArticle], resolver: NameResolver, limit: int = 25
+    items: Sequence[AnnotatedArticle],
+    resolver: NameResolver,
+    options: EntityOptions | None = None,
 ) -> list[EntitySummary]:
     """People first, then organisations and places; each with every distinct role seen."""
+    opts = options or EntityOptions()
     by_name: dict[str, list[EntityMention]] = defaultdict(list)
     for item in items:
         for ent in item.entities:
@@ -414,7 +458,9 @@ def summarise_entities(
                 roles.setdefault(key, m.role)
                 role_counts[key] += 1
         with_role = [m.span for m in mentions if m.role]
-        citations = tuple((with_role + [m.span for m in mentions if not m.role])[:6])
+        citations = tuple(
+            (with_role + [m.span for m in mentions if not m.role])[: opts.max_citations]
+        )
         summaries.append(
             EntitySummary(
                 name=name,
@@ -428,5 +474,5 @@ def summarise_entities(
     summaries = merge_variants(summaries)
     summaries.sort(key=lambda s: (order.get(s.type, 9), -s.mentions, s.name))
     people = [s for s in summaries if s.type == "PERSON"]
-    others = [s for s in summaries if s.type != "PERSON" and s.mentions >= 2]
-    return (people + others)[:limit]
+    others = [s for s in summaries if s.type != "PERSON" and s.mentions >= opts.min_mentions]
+    return (people + others)[: opts.max_entities]

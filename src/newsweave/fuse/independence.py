@@ -20,13 +20,59 @@ from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz
 
+from newsweave.errors import OptionError
 from newsweave.fuse.context import StoryContext
 from newsweave.model import CopyRef, Sentence, Span
 
 _WORDS = re.compile(r"[a-z0-9]+(?:[.%][0-9]+)?%?")
-COPY_RUN = 10
-REWRITE_SIMILARITY = 0.80
-REWRITE_SHARE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class CopyOptions:
+    """Args:
+    run: identical words in a row that make a sentence a copy of another (wire copy under
+        a new first clause).
+    run_share: ...or a run covering this share of the shorter sentence's words, when that
+        share is still ``min_run`` words or more.
+    min_words: sentences shorter than this are never called copies (too little to tell).
+    pair_similarity: TF-IDF cosine below which two sentences are not even compared.
+    wire_similarity: TF-IDF cosine of a lightly edited pair between two articles that already
+        share copied sentences ("its tariffs" / "their tariffs")...
+    wire_wording: ...and the token-sort ratio (0..100) that makes it a copy.
+    rewrite_similarity: MiniLM cosine at which a sentence is a paraphrase of another's.
+    rewrite_share: share of the shorter article's sentences that must be paraphrases for a
+        whole article to be a rewrite (a spun or machine-translated copy).
+    rewrite_min_words: sentences with fewer words are left out of the rewrite test.
+    rewrite_min_sentences: articles with fewer such sentences are never called rewrites.
+    """
+
+    run: int = 10
+    run_share: float = 0.8
+    min_run: int = 5
+    min_words: int = 5
+    pair_similarity: float = 0.3
+    wire_similarity: float = 0.35
+    wire_wording: float = 70.0
+    rewrite_similarity: float = 0.80
+    rewrite_share: float = 0.5
+    rewrite_min_words: int = 6
+    rewrite_min_sentences: int = 3
+
+    def __post_init__(self) -> None:
+        for name in ("run_share", "pair_similarity", "wire_similarity", "rewrite_similarity"):
+            _check(name, getattr(self, name), 1.0)
+        _check("rewrite_share", self.rewrite_share, 1.0)
+        _check("wire_wording", self.wire_wording, 100.0)
+        for name in ("run", "min_run", "min_words", "rewrite_min_sentences"):
+            if getattr(self, name) < 1:
+                raise OptionError(
+                    f"fuse.copies.{name} must be 1 or more; got {getattr(self, name)}"
+                )
+
+
+def _check(name: str, value: float, top: float) -> None:
+    if not 0.0 <= value <= top:
+        raise OptionError(f"fuse.copies.{name} must be in 0..{top:g}; got {value}")
 
 
 def words_of(text: str) -> list[str]:
@@ -41,21 +87,23 @@ def _unquoted(text: str) -> str:
     return _QUOTED.sub(" ", text)
 
 
-def copied(a: str, b: str, copy_ratio: float = 85.0) -> bool:
+def copied(a: str, b: str, copy_ratio: float = 85.0, options: CopyOptions | None = None) -> bool:
     """True when one text repeats the other's wording: a run of 10+ identical words (wire copy
-    under a new first clause) or near-identical characters overall.
+    under a new first clause) or near-identical characters overall (``options``: the run).
 
     Quotations are left out: two reporters who quote the same words have not copied each
     other.
     """
+    opts = options or CopyOptions()
     a, b = _unquoted(a), _unquoted(b)
     wa, wb = words_of(a), words_of(b)
-    if len(wa) < 5 or len(wb) < 5:
+    if len(wa) < opts.min_words or len(wb) < opts.min_words:
         return False
     if not wa or not wb:
         return False
     match = SequenceMatcher(None, wa, wb, autojunk=False).find_longest_match(0, len(wa), 0, len(wb))
-    if match.size >= COPY_RUN or match.size >= 0.8 * min(len(wa), len(wb)) >= 5:
+    shorter = min(len(wa), len(wb))
+    if match.size >= opts.run or match.size >= opts.run_share * shorter >= opts.min_run:
         return True
     return fuzz.ratio(a.lower(), b.lower()) >= copy_ratio
 
@@ -115,22 +163,27 @@ def earlier(a: str, b: str, order: dict[str, tuple[datetime | None, int]]) -> st
     return a if na < nb else b
 
 
-def build_copy_graph(ctx: StoryContext, copy_ratio: float = 85.0) -> CopyGraph:
+def build_copy_graph(
+    ctx: StoryContext, copy_ratio: float = 85.0, options: CopyOptions | None = None
+) -> CopyGraph:
+    """Who copied whom in one story; ``copy_ratio`` is ``fuse.align.copy_ratio``, ``options``
+    the rest of the copy tests (``fuse.copies``)."""
+    opts = options or CopyOptions()
     graph = CopyGraph()
     sents = ctx.sentences
     order = _order(ctx)
     shared: dict[tuple[str, str], list[tuple[Sentence, Sentence]]] = defaultdict(list)
     coo = ctx.tfidf.tocoo()
     for i, j, value in zip(coo.row, coo.col, coo.data, strict=True):
-        if i >= j or value < 0.3 or ctx.owner[i] == ctx.owner[j]:
+        if i >= j or value < opts.pair_similarity or ctx.owner[i] == ctx.owner[j]:
             continue
         a, b = sents[int(i)], sents[int(j)]
-        if copied(a.text, b.text, copy_ratio):
+        if copied(a.text, b.text, copy_ratio, opts):
             graph.pairs.add(((a.span.article_id, a.span.start), (b.span.article_id, b.span.start)))
             shared[(a.span.article_id, b.span.article_id)].append((a, b))
-    _promote_wire_edits(ctx, graph, shared)
+    _promote_wire_edits(ctx, graph, shared, opts)
     if ctx.vectors is not None:
-        _find_rewrites(ctx, graph)
+        _find_rewrites(ctx, graph, opts)
     # Each copied sentence is credited to the earliest article that has it.
     linked: dict[tuple[str, int], set[Sentence]] = defaultdict(set)
     by_key: dict[tuple[str, int], Sentence] = {}
@@ -168,6 +221,7 @@ def _promote_wire_edits(
     ctx: StoryContext,
     graph: CopyGraph,
     shared: dict[tuple[str, str], list[tuple[Sentence, Sentence]]],
+    opts: CopyOptions,
 ) -> None:
     """Articles that share two or more copied sentences carry the same wire story: their other
     close pairs are lightly edited copies ("its tariffs on US goods" / "their tariffs for the US
@@ -177,23 +231,23 @@ def _promote_wire_edits(
         return
     coo = ctx.tfidf.tocoo()
     for i, j, value in zip(coo.row, coo.col, coo.data, strict=True):
-        if i >= j or value < 0.35:
+        if i >= j or value < opts.wire_similarity:
             continue
         a, b = ctx.sentences[int(i)], ctx.sentences[int(j)]
         key = (a.span.article_id, b.span.article_id)
         if frozenset(key) not in related or graph.same_source(a, b):
             continue
-        if fuzz.token_sort_ratio(_unquoted(a.text), _unquoted(b.text)) >= 70:
+        if fuzz.token_sort_ratio(_unquoted(a.text), _unquoted(b.text)) >= opts.wire_wording:
             graph.pairs.add(((a.span.article_id, a.span.start), (b.span.article_id, b.span.start)))
             shared[key if key in shared else (key[1], key[0])].append((a, b))
 
 
-def _find_rewrites(ctx: StoryContext, graph: CopyGraph) -> None:
+def _find_rewrites(ctx: StoryContext, graph: CopyGraph, opts: CopyOptions) -> None:
     """Article pairs where most sentences of one are close paraphrases of the other's."""
     assert ctx.vectors is not None
     by_article: dict[str, list[int]] = defaultdict(list)
     for n, aid in enumerate(ctx.owner):
-        if len(ctx.sentences[n].text.split()) >= 6:
+        if len(ctx.sentences[n].text.split()) >= opts.rewrite_min_words:
             by_article[aid].append(n)
     ids = list(by_article)
     for x in range(len(ids)):
@@ -202,8 +256,11 @@ def _find_rewrites(ctx: StoryContext, graph: CopyGraph) -> None:
             if not rows or not cols:
                 continue
             sim = ctx.vectors[rows] @ ctx.vectors[cols].T
-            matched = int((sim.max(axis=1) >= REWRITE_SIMILARITY).sum())
-            matched_other = int((sim.max(axis=0) >= REWRITE_SIMILARITY).sum())
+            matched = int((sim.max(axis=1) >= opts.rewrite_similarity).sum())
+            matched_other = int((sim.max(axis=0) >= opts.rewrite_similarity).sum())
             smaller = min(len(rows), len(cols))
-            if min(matched, matched_other) >= REWRITE_SHARE * smaller and smaller >= 3:
+            if (
+                min(matched, matched_other) >= opts.rewrite_share * smaller
+                and smaller >= opts.rewrite_min_sentences
+            ):
                 graph.rewrites.add(frozenset((ids[x], ids[y])))

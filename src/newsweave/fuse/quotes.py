@@ -10,22 +10,46 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from newsweave.errors import OptionError
 from newsweave.fuse.entities import NameResolver
 from newsweave.fuse.quality import CLEAN
 from newsweave.model import AnnotatedArticle, CitedText, Quote, QuoteItem
 
-MIN_WORDS = 4
-SAME_WORDS = 92.0  # ratio (0..100) above which two renderings are the same wording
-VARIANT = 62.0  # ratio above which two renderings are one quotation
+
+@dataclass(frozen=True, slots=True)
+class QuoteOptions:
+    """Args:
+    min_words: quotations shorter than this many words are left out (a scare-quoted term).
+    same_words: ratio (0..100) at which two renderings have the same wording (one citation).
+    variant: ratio at which two renderings are one quotation (kept as a variant).
+    contained_chars: a rendering at least this long...
+    contained_ratio: ...whose partial ratio (0..100) with another reaches this is one quotation
+        with it (one source quotes more of it).
+    """
+
+    min_words: int = 4
+    same_words: float = 92.0
+    variant: float = 62.0
+    contained_chars: int = 30
+    contained_ratio: float = 90.0
+
+    def __post_init__(self) -> None:
+        for name in ("same_words", "variant", "contained_ratio"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 100.0:
+                raise OptionError(f"fuse.quotes.{name} is a ratio in 0..100; got {value}")
 
 
-def same_quotation(a: str, b: str) -> bool:
+def same_quotation(a: str, b: str, options: QuoteOptions | None = None) -> bool:
+    opts = options or QuoteOptions()
     a, b = a.lower(), b.lower()
-    return fuzz.ratio(a, b) >= VARIANT or (
-        min(len(a), len(b)) >= 30 and fuzz.partial_ratio(a, b) >= 90
+    return fuzz.ratio(a, b) >= opts.variant or (
+        min(len(a), len(b)) >= opts.contained_chars
+        and fuzz.partial_ratio(a, b) >= opts.contained_ratio
     )
 
 
@@ -33,17 +57,21 @@ def merge_quotes(
     items: Sequence[AnnotatedArticle],
     resolver: NameResolver,
     quality: dict[str, float] | None = None,
+    options: QuoteOptions | None = None,
 ) -> list[QuoteItem]:
     """Quotes by canonical speaker (most quoted first), each quotation once."""
+    opts = options or QuoteOptions()
     quality = quality or {}
     groups: list[tuple[str, list[Quote]]] = []
     for item in items:
         for quote in item.quotes:
-            if len(quote.text.split()) < MIN_WORDS:
+            if len(quote.text.split()) < opts.min_words:
                 continue
             speaker = resolver.canonical(quote.speaker) if quote.speaker else "unattributed"
             for name, members in groups:
-                if name == speaker and any(same_quotation(m.text, quote.text) for m in members):
+                if name == speaker and any(
+                    same_quotation(m.text, quote.text, opts) for m in members
+                ):
                     members.append(quote)
                     break
             else:
@@ -54,12 +82,17 @@ def merge_quotes(
         main = max(
             members, key=lambda q: (quality.get(q.span.article_id, 1.0) >= CLEAN, len(q.text))
         )
-        same = [q for q in members if fuzz.ratio(q.text.lower(), main.text.lower()) >= SAME_WORDS]
+        wording = main.text.lower()
+        same = [q for q in members if fuzz.ratio(q.text.lower(), wording) >= opts.same_words]
         variants: dict[str, list[Quote]] = defaultdict(list)
         for q in members:
             if q not in same:
                 key = next(
-                    (k for k in variants if fuzz.ratio(k.lower(), q.text.lower()) >= SAME_WORDS),
+                    (
+                        k
+                        for k in variants
+                        if fuzz.ratio(k.lower(), q.text.lower()) >= opts.same_words
+                    ),
                     q.text,
                 )
                 variants[key].append(q)

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from newsweave.errors import InputError
+from newsweave.errors import InputError, OptionError
 from newsweave.ingest.dates import placeholder_reason
 from newsweave.ingest.detect import detect_dateline, detect_language
 from newsweave.model import Article, DateOrigin, IngestOutcome, IngestStatus
@@ -34,12 +34,24 @@ class IngestOptions:
         max_record_bytes: an archive record is inflated at most this far to skip it (a page
             over ``max_bytes`` is rejected and skipped); one that inflates further is a
             decompression bomb or damage, and the records after it are not read.
+        navigation_share: a page whose extracted text is this share of link text or more is a
+            menu or a list of links, not an article.
+        min_feed_summary: a feed entry without full content is read from its summary only
+            when the summary has this many characters (a teaser is shorter).
     """
 
     max_bytes: int = 20_000_000
     min_chars: int = 80
     max_chars: int = 500_000
     max_record_bytes: int = 200_000_000
+    navigation_share: float = 0.5
+    min_feed_summary: int = 400
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.navigation_share <= 1.0:
+            raise OptionError(
+                f"ingest.navigation_share is a share in 0..1 (above 0); got {self.navigation_share}"
+            )
 
 
 # Lone surrogates (from a JSON "\ud800" escape) too: they cannot be encoded, hashed or stored.

@@ -27,6 +27,7 @@ _DATE_PARAMS = {
 }
 _PAGE = re.compile(r"<(html|body)\b", re.IGNORECASE)
 _INVISIBLE = ("script", "style", "noscript", "template", "head")
+# A page mostly of links is navigation (``ingest.navigation_share``; this is its default).
 NAVIGATION_SHARE = 0.5
 
 
@@ -89,7 +90,7 @@ def _fallback_date(markup: str) -> datetime | None:
     return parse_date(found)
 
 
-def measure_page(markup: str) -> str:
+def measure_page(markup: str, navigation_share: float = NAVIGATION_SHARE) -> str:
     """Why a page gave no article text, in measured terms a person can check."""
     tree = _parse(markup)
     if tree is None:
@@ -102,7 +103,7 @@ def measure_page(markup: str) -> str:
         return NO_VISIBLE_TEXT
     links = sum(len(" ".join(a.text_content().split())) for a in tree.iter("a"))
     share = links / len(visible)
-    if share >= NAVIGATION_SHARE:
+    if share >= navigation_share:
         return f"page is mostly navigation: {round(100 * min(share, 1.0))}% of its text is links"
     return f"the page has {len(visible)} characters of visible text but no article body"
 
@@ -137,7 +138,9 @@ _TAG = re.compile(r"<[^<>]*>")
 NO_VISIBLE_TEXT = "the page has no visible text"
 
 
-def extract_html(markup: str, min_chars: int = 0) -> Extracted | str:
+def extract_html(
+    markup: str, min_chars: int = 0, navigation_share: float = NAVIGATION_SHARE
+) -> Extracted | str:
     """The article in ``markup``, or the reason (measured) why there is none.
 
     Tries trafilatura's default (precise) extraction, then its recall mode when that kept less
@@ -145,15 +148,15 @@ def extract_html(markup: str, min_chars: int = 0) -> Extracted | str:
     removed afterwards. A page nested too deep for the parser (its text is gone from the
     tree but not from the markup) is read again without its layout tags.
     """
-    found = _extract_html(markup, min_chars)
+    found = _extract_html(markup, min_chars, navigation_share)
     if found == NO_VISIBLE_TEXT and len(_TAG.sub(" ", markup).split()) >= 3:
-        flat = _extract_html(_LAYOUT_TAGS.sub(" ", markup), min_chars)
+        flat = _extract_html(_LAYOUT_TAGS.sub(" ", markup), min_chars, navigation_share)
         if isinstance(flat, Extracted):
             return flat
     return found
 
 
-def _extract_html(markup: str, min_chars: int) -> Extracted | str:
+def _extract_html(markup: str, min_chars: int, navigation_share: float) -> Extracted | str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         tree = _parse(markup)
@@ -166,8 +169,8 @@ def _extract_html(markup: str, min_chars: int) -> Extracted | str:
             found_again = _extract(retry, favor_recall=True) if retry is not None else None
             if len(_clean(found_again)) > len(text):
                 found, text = found_again, _clean(found_again)
-        if not text or found is None or _link_share(text, markup) >= NAVIGATION_SHARE:
-            return measure_page(markup)
+        if not text or found is None or _link_share(text, markup) >= navigation_share:
+            return measure_page(markup, navigation_share)
         title = found.get("title") or None
         published = parse_date(found.get("date")) or _fallback_date(markup)
     return Extracted(
@@ -187,11 +190,11 @@ def _clean(found: dict[str, Any] | None) -> str:
 
 def read_html(markup: str, path: Path, where: str, options: IngestOptions) -> list[IngestOutcome]:
     """One article from the decoded contents of an HTML file."""
-    result = extract_html(markup, options.min_chars)
+    result = extract_html(markup, options.min_chars, options.navigation_share)
     if isinstance(result, str):
         return [rejected(where, f"no article text found ({result})")]
     if len(result.text) < options.min_chars:
-        measured = measure_page(markup)
+        measured = measure_page(markup, options.navigation_share)
         return [
             rejected(
                 where,

@@ -19,7 +19,6 @@ from newsweave.ingest.extract import extract_html
 from newsweave.model import DateOrigin, IngestOutcome
 
 # A summary at least this long is taken as the article text; shorter ones are teasers.
-MIN_SUMMARY_CHARS = 400
 _TITLE_CHARS = 60
 
 
@@ -36,26 +35,27 @@ def _entry_date(entry: Any) -> datetime | None:
     return None
 
 
-def _as_text(value: str, min_chars: int) -> str:
+def _as_text(value: str, options: IngestOptions) -> str:
     if not looks_like_html(value):
         return normalise_text(value)
-    extracted = extract_html(value, min_chars)
+    extracted = extract_html(value, options.min_chars, options.navigation_share)
     return "" if isinstance(extracted, str) else extracted.text
 
 
-def _entry_text(entry: Any, min_chars: int) -> tuple[str, int]:
+def _entry_text(entry: Any, options: IngestOptions) -> tuple[str, int]:
     """The entry's article text ("" when it has none) and the length of its summary."""
     for content in entry.get("content") or []:
         value = content.get("value") if isinstance(content, dict) else None
         if isinstance(value, str) and value.strip():
-            text = _as_text(value, min_chars)
+            text = _as_text(value, options)
             if text:
                 return text, 0
     summary = entry.get("summary")
     if not isinstance(summary, str):
         return "", 0
-    text = _as_text(summary, min_chars)
-    return (text, len(text)) if len(text) >= max(MIN_SUMMARY_CHARS, min_chars) else ("", len(text))
+    text = _as_text(summary, options)
+    enough = max(options.min_feed_summary, options.min_chars)
+    return (text, len(text)) if len(text) >= enough else ("", len(text))
 
 
 def read_feed(data: bytes, path: Path, where: str, options: IngestOptions) -> list[IngestOutcome]:
@@ -86,7 +86,7 @@ def read_feed(data: bytes, path: Path, where: str, options: IngestOptions) -> li
         if len(label) > _TITLE_CHARS:
             label = label[: _TITLE_CHARS - 1] + "…"
         entry_where = f"{where} entry {number}" + (f' ("{label}")' if label else "")
-        text, summary_chars = _entry_text(entry, options.min_chars)
+        text, summary_chars = _entry_text(entry, options)
         if not text:
             teaser = f" and a {summary_chars}-character summary" if summary_chars else ""
             outcomes.append(

@@ -44,7 +44,7 @@ def read_record(record: object, path: Path, where: str, options: IngestOptions) 
     date_origin = DateOrigin.HEADER if published else DateOrigin.UNKNOWN
     input_format = "jsonl"
     if looks_like_html(text):
-        extracted = extract_html(text, options.min_chars)
+        extracted = extract_html(text, options.min_chars, options.navigation_share)
         if isinstance(extracted, str):
             return rejected(where, f'no article text found in the HTML of "text" ({extracted})')
         text = extracted.text
