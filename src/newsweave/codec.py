@@ -393,7 +393,7 @@ _BRIEF_KEYS = (
 def coverage_out(brief: Brief) -> Json:
     """Fact x source matrix: which article supports which key fact, and, where its wording is
     copied from another article, which one (``copied_from``, null where it is its own)."""
-    from newsweave.brief.render_md import coverage
+    from newsweave.brief.view import coverage
 
     ids = [a.article_id for a in brief.articles]
     table = coverage(brief)

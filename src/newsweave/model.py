@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from newsweave.brief.render_md import Coverage
+    from newsweave.brief.view import Coverage
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,7 +399,7 @@ class Brief:
     @property
     def coverage(self) -> Coverage:
         """Which source reports which key fact, copies marked (the JSON ``coverage``)."""
-        from newsweave.brief.render_md import coverage
+        from newsweave.brief.view import coverage
 
         return coverage(self)
 

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsweave.brief.render_md import REPRINT_SHARE
+from newsweave.brief.view import REPRINT_SHARE
 from newsweave.fuse.readable import reader_names
 from newsweave.model import AnnotatedArticle, DateOrigin
 from newsweave.store import Store
@@ -70,7 +70,7 @@ class StoryEntry:
 
 def _independent(brief: dict[str, Any], lengths: dict[str, int]) -> int:
     """Articles that are not reprints: at most half their text repeats other sources
-    (``newsweave.brief.render_md.REPRINT_SHARE``, as the brief's renderers count it)."""
+    (``newsweave.brief.view.REPRINT_SHARE``, as the brief's renderers count it)."""
     reprints = 0
     for source in brief.get("sources") or ():
         copied = sum(int(c.get("chars", 0)) for c in source.get("copies") or ())

@@ -12,13 +12,8 @@ import pytest
 from lxml import html as lxml_html
 
 from newsweave.brief.render_html import passage_in_context, render_html, safe_href
-from newsweave.brief.render_md import (
-    RenderError,
-    copied_from,
-    coverage,
-    render_markdown,
-    short_text,
-)
+from newsweave.brief.render_md import RenderError, render_markdown
+from newsweave.brief.view import copied_from, coverage, short_text
 from newsweave.codec import coverage_out
 from newsweave.errors import OptionError
 from newsweave.model import (

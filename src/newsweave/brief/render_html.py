@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from urllib.parse import urlsplit
 
-from newsweave.brief.render_md import (
+from newsweave.brief.view import (
     QUALITY_NOTE_BELOW,
+    characters_text,
     citation_markers,
     cited_passage,
     copied_from,
@@ -35,6 +36,7 @@ from newsweave.brief.render_md import (
     first_reports_text,
     group_quotes,
     one_line,
+    plural,
     reprints,
     short_text,
     source_numbers,
@@ -43,6 +45,7 @@ from newsweave.brief.render_md import (
     support_text,
     timeline_date,
 )
+from newsweave.fuse.quality import CLEAN
 from newsweave.model import Brief, SourceRef, SourceSignal, Span, Support
 
 __all__ = ["passage_in_context", "render_html", "safe_href"]
@@ -66,10 +69,6 @@ _SENTENCE_END = re.compile(rf"(?:(?<!\b[A-Z]){_NOT_AFTER}\.|[!?])[\"'”’)\]]*
 
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def safe_href(url: str | None) -> str | None:
@@ -235,7 +234,7 @@ def _section(title: str, body: str, cls: str = "") -> str:
 def _badge(support: Support) -> str:
     """``2 articles · 1 independent`` as a badge; one independent source is highlighted."""
     cls = "badge weak" if support.independent <= 1 else "badge"
-    text = f"{_plural(support.articles, 'article')} · {support.independent} independent"
+    text = f"{plural(support.articles, 'article')} · {support.independent} independent"
     return f' <span class="{cls}">{_e(text)}</span>'
 
 
@@ -373,7 +372,7 @@ def _entities(brief: Brief, notes: _Notes) -> str:
         items.append(
             f'<li><strong>{_e(one_line(entity.name))}</strong> <span class="tag">{_e(kind)}</span>'
             + (f" {_e(roles)}" if roles else "")
-            + f' <span class="muted">· {_plural(entity.mentions, "mention")}</span>'
+            + f' <span class="muted">· {plural(entity.mentions, "mention")}</span>'
             + f"{notes.markers(entity.citations)}</li>"
         )
     return _section("People and organisations", "<ul>" + "".join(items) + "</ul>")
@@ -435,7 +434,8 @@ def _source_card(brief: Brief, signal: SourceSignal, prefix: str) -> str:
     score = min(1.0, max(0.0, signal.quality.score))
     low = " low" if score < QUALITY_NOTE_BELOW else ""
     parts = [
-        f'<div class="quality{low}"><meter min="0" max="1" low="0.5" high="0.8" '
+        f'<div class="quality{low}"><meter min="0" max="1" low="{CLEAN:g}" '
+        f'high="{QUALITY_NOTE_BELOW:g}" '
         f'optimum="1" value="{score:.2f}">{score:.2f}</meter> '
         f"<span>Quality {score:.2f}</span></div>"
     ]
@@ -448,7 +448,7 @@ def _source_card(brief: Brief, signal: SourceSignal, prefix: str) -> str:
     copies = []
     for ref in signal.copies:
         number = numbers.get(ref.from_article_id)
-        chars = f"{ref.chars:,} {'character' if ref.chars == 1 else 'characters'}"
+        chars = characters_text(ref.chars)
         if number is None:
             origin = f"unlisted article {_e(one_line(ref.from_article_id))}"
         else:
@@ -492,7 +492,7 @@ def _brief(brief: Brief, prefix: str) -> str:
 def _toc(briefs: Sequence[Brief]) -> str:
     items = []
     for index, brief in enumerate(briefs, start=1):
-        details = _plural(len(brief.articles), "article")
+        details = plural(len(brief.articles), "article")
         if brief.discrepancies:
             count = len(brief.discrepancies)
             details += f", {count} discrepanc{'y' if count == 1 else 'ies'}"
@@ -529,7 +529,7 @@ def render_html(briefs: Sequence[Brief], *, title: str = "newsweave briefs") -> 
         >>> Path("briefs.html").write_text(render_html(briefs))  # doctest: +SKIP
     """
     body = [_brief(brief, f"b{index}") for index, brief in enumerate(briefs, start=1)]
-    lead = _plural(len(briefs), "brief") if briefs else "No briefs to show."
+    lead = plural(len(briefs), "brief") if briefs else "No briefs to show."
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
