@@ -121,7 +121,10 @@ def test_an_article_linking_two_stories_merges_them_into_the_older() -> None:
     left = article("left", "flood", 0, ("Dee Marr",), direction=(np.cos(half), np.sin(half)))
     right = article("right", "flood", 0.2, ("Dee Marr",), direction=(np.cos(half), -np.sin(half)))
     bridge = article("bridge", "flood", 0.5, ("Dee Marr",), direction=(1.0, 0.0))
-    clusterer = OnlineClusterer(ClusterOptions(threshold=0.75, merge_threshold=0.75, review_size=0))
+    # Names agree fully; vectors 60 degrees apart score 0.6 * 0.5 + 0.4 = 0.7 < 0.75.
+    clusterer = OnlineClusterer(
+        ClusterOptions(threshold=0.75, merge_threshold=0.75, review_size=0, embedding_weight=0.6)
+    )
     a, b = clusterer.add(left), clusterer.add(right)
     assert a.story_id != b.story_id
     c = clusterer.add(bridge)
@@ -137,7 +140,9 @@ def test_a_merge_in_the_store_redirects_the_younger_id(tmp_path: Path) -> None:
     right = article("right", "flood", 0.2, ("Dee Marr",), direction=(np.cos(half), -np.sin(half)))
     bridge = article("bridge", "flood", 0.5, ("Dee Marr",), direction=(1.0, 0.0))
     opts = PipelineOptions(
-        cluster=ClusterOptions(threshold=0.75, merge_threshold=0.75, review_size=0)
+        cluster=ClusterOptions(
+            threshold=0.75, merge_threshold=0.75, review_size=0, embedding_weight=0.6
+        )
     )
     with SQLiteStore(tmp_path / "m.db") as store:
         for item in (left, right):
@@ -234,3 +239,28 @@ def test_evidence_that_tells_two_sides_apart() -> None:
     # Nothing to set against: the other side names no central people.
     assert contradictions({"@vale"}, marked({"vale": 1.0, "#2009": 1.2})) == 0
     assert contradictions({"@vale", "@orr"}, {"@orr"}) == 0
+
+
+def test_capitalised_words_and_numbers_of_the_start_are_evidence() -> None:
+    item = article("word keys", "flood", None, ("Dee Marr",))
+    text = "The aide Fred Lowe, 75, died on Tuesday in Biloxi. " + "x " * 900 + "Late 99"
+    item = replace(item, article=replace(item.article, text=text))
+    words = {k for k in participants(item) if k.startswith("~")}
+    # Read from the start only; a capital that only starts a sentence is no evidence.
+    assert words == {"~fred", "~lowe", "~75", "~tuesday", "~biloxi"}
+    assert not any(k.startswith("~") for k in participants(item, ClusterOptions(lexical_weight=0)))
+
+
+def test_a_story_keeps_a_bounded_number_of_keys() -> None:
+    opts = ClusterOptions(story_keys_max=40, threshold=0.3, review_size=0)
+    clusterer = OnlineClusterer(opts)
+    for n in range(30):
+        item = article(f"report {n}", "strike", n * 0.1, ("Ada Vale",), noise=0.05)
+        words = " ".join(f"Word{chr(97 + n)}{chr(97 + k)}" for k in range(8))
+        text = f"Ada Vale spoke in 2026. {words} {n}"
+        clusterer.add(replace(item, article=replace(item.article, text=text)))
+    (live,) = clusterer.live.values()
+    assert live.size == 30
+    assert len(live.keys) <= 40
+    # Names, central people and years are never dropped; words that many reports share stay.
+    assert {"vale", "@vale", "#2026", "~ada", "~vale", "~2026"} <= set(live.keys)

@@ -29,7 +29,7 @@ def similarity_matrix(items: Sequence[AnnotatedArticle], options: ClusterOptions
     n = len(items)
     vectors = np.stack([i.embedding for i in items]).astype(np.float32)
     cosine = np.clip(vectors @ vectors.T, 0.0, 1.0)
-    keys = [participants(i) for i in items]
+    keys = [participants(i, options) for i in items]
     overlap = np.zeros((n, n), dtype=np.float32)
     for i in range(n):
         for j in range(i + 1, n):

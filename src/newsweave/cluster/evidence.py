@@ -43,13 +43,21 @@ class ClusterOptions:
         ``review_threshold`` with each other (0 turns the second look off).
     review_threshold: minimum story-to-story score for that merge.
     review_rounds: at most this many such merges per arriving article.
+    lexical_weight: weight of a word of the article's start among its evidence keys: a
+        capitalised word or a number in its first ``lexical_chars`` characters (names the
+        cheap pass did not tag, ages, scores, counts: what two reports of one event share
+        and two similar events do not); 0 leaves them out.
+    lexical_chars: how much of the text those words are read from (the cheap pass's lead).
+    story_keys_max: a story keeps at most about this many evidence keys; past it, the words
+        fewest of its articles share are dropped (names, people and years are always kept),
+        so judging an article against a story stays bounded however large it grows.
     closed_candidates: an undated article that no active story takes is also compared with
         up to this many of the stories that went quiet most recently (its date is unknown:
         the story it reports may have closed before it arrived); 0 turns that off.
     """
 
     threshold: float = 0.5
-    embedding_weight: float = 0.6
+    embedding_weight: float = 0.5
     max_days_apart: float = 10.0
     time_penalty: float = 0.6
     window_days: float = 7.0
@@ -59,6 +67,9 @@ class ClusterOptions:
     review_size: int = 3
     review_threshold: float = 0.55
     review_rounds: int = 2
+    lexical_weight: float = 0.6
+    lexical_chars: int = 1500
+    story_keys_max: int = 3000
     closed_candidates: int = 2000
 
     def __post_init__(self) -> None:
@@ -78,6 +89,12 @@ class ClusterOptions:
                 raise OptionError(
                     f"The {name!r} option must be positive; got {getattr(self, name)}."
                 )
+        if self.lexical_weight < 0 or self.lexical_chars < 0 or self.story_keys_max < 1:
+            raise OptionError(
+                "The 'lexical_weight' and 'lexical_chars' options must be 0 or more and "
+                f"'story_keys_max' at least 1; got {self.lexical_weight}, "
+                f"{self.lexical_chars} and {self.story_keys_max}."
+            )
         if self.closed_candidates < 0:
             raise OptionError(
                 f"The 'closed_candidates' option must be 0 or more; got {self.closed_candidates}."
@@ -120,6 +137,14 @@ CORE = "@"
 """Key prefix of an article's central people: named in its lead or more than once."""
 YEAR = "#"
 """Key prefix of a year the article's dates fall in."""
+WORD = "~"
+"""Key prefix of a capitalised word or a number of the article's start."""
+_WORD = re.compile(r"\b[A-Z][a-z]{2,}\b|\b\d+\b")
+# Capitalised because they start a sentence, not because they name anything.
+_COMMON = frozenset(
+    "the and but for with that this his her its they their she was were said after when "
+    "who will not from one two has have had there then also while some many more most".split()
+)
 LEAD_CHARS = 400
 LEAD_TEXT = 1500
 _YEAR = re.compile(r"(?<![\d.,:/-])((?:19|20)\d\d)(?![\d.,:/-]?\d)")
@@ -128,11 +153,13 @@ CORE_WEIGHT = 1.0
 YEAR_WEIGHT = 0.6
 
 
-def participants(item: AnnotatedArticle) -> dict[str, float]:
+def participants(item: AnnotatedArticle, options: ClusterOptions | None = None) -> dict[str, float]:
     """Weighted evidence keys of an article: surnames of people and names of organisations,
     places and events (weighted by kind); its central people again as ``@surname`` (named in
-    the lead or more than once: two rehab stories share the clinic, not the patient); and the
-    years its resolved dates fall in as ``#year``."""
+    the lead or more than once: two rehab stories share the clinic, not the patient); the
+    years its resolved dates fall in as ``#year``; and the capitalised words and numbers of
+    its start as ``~word`` (see ``ClusterOptions.lexical_weight``)."""
+    opts = options or _DEFAULT
     keys: dict[str, float] = {}
     seen: dict[str, int] = {}
     for ent in item.entities:
@@ -156,7 +183,26 @@ def participants(item: AnnotatedArticle) -> dict[str, float]:
         years.update(int(m) for m in _YEAR.findall(item.article.text[:LEAD_TEXT]))
     for year in years:
         keys[f"{YEAR}{year}"] = YEAR_WEIGHT
+    if opts.lexical_weight > 0:
+        for word in _WORD.findall(item.article.text[: opts.lexical_chars]):
+            word = word.lower()
+            if word not in _COMMON:
+                keys[WORD + word] = opts.lexical_weight
     return keys
+
+
+def prune(keys: dict[str, float], limit: int) -> None:
+    """Drop the words (``~`` keys) of least weight from a story's summed ``keys`` until at
+    most ``limit`` keys are left, or no word is; to 90% of ``limit``, so it runs seldom."""
+    if len(keys) <= limit:
+        return
+    words = sorted((w, k) for k, w in keys.items() if k[:1] == WORD)
+    excess = len(keys) - int(limit * 0.9)
+    for _, key in words[:excess]:
+        del keys[key]
+
+
+_DEFAULT = ClusterOptions()
 
 
 def marked(keys: Iterable[str]) -> set[str]:

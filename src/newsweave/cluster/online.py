@@ -32,6 +32,7 @@ from newsweave.cluster.evidence import (
     known_date,
     marked,
     participants,
+    prune,
     story_id_for,
     weighted_jaccard,
 )
@@ -201,7 +202,7 @@ class OnlineClusterer:
         article links strongly. Returns where it went."""
         opts = self.options
         vector = np.asarray(item.embedding, dtype=np.float32)
-        keys = participants(item)
+        keys = participants(item, opts)
         moment = utc(known_date(item))
         if moment is not None and (self.clock is None or moment > self.clock):
             if self.clock is None:
@@ -420,6 +421,7 @@ class OnlineClusterer:
         for key, weight in keys.items():
             live.keys[key] = live.keys.get(key, 0.0) + weight
         live.marks.update(marked(keys))
+        prune(live.keys, self.options.story_keys_max)
         if moment is not None:
             live.first = moment if live.first is None else min(live.first, moment)
             live.last = moment if live.last is None else max(live.last, moment)
@@ -471,6 +473,7 @@ class OnlineClusterer:
         for key, weight in gone.keys.items():
             keep.keys[key] = keep.keys.get(key, 0.0) + weight
         keep.marks |= gone.marks
+        prune(keep.keys, self.options.story_keys_max)
         spans = [t for t in (keep.first, gone.first) if t is not None]
         keep.first = min(spans) if spans else None
         ends = [t for t in (keep.last, gone.last) if t is not None]
@@ -574,6 +577,7 @@ class OnlineClusterer:
         for key, weight in keys.items():
             quiet.keys[key] = quiet.keys.get(key, 0.0) + weight
         quiet.marks.update(marks)
+        prune(quiet.keys, opts.story_keys_max)
         if self.track_members:
             self.members.setdefault(quiet.story_id, []).append(article_id)
         self._closed_index.upsert(quiet.story_id, quiet.vector_sum)
