@@ -328,3 +328,23 @@ def test_dates_and_enums_are_written_as_strings() -> None:
             "scheduled": False,
         }
     ]
+
+
+def test_text_with_a_lone_surrogate_is_written_as_it_is() -> None:
+    # A file name that was not UTF-8 reaches the model through surrogateescape.
+    article = Article("a1", "text", "h1", path="caf\udce9.txt", title="x")
+    data = codec.article_to_dict(article)
+    assert data["path"] == "caf\udce9.txt" and data["title"] == "x"
+    assert codec.article_from_dict(data) == article
+    item = AnnotatedArticle(
+        Article("a1", "caf\udce9 said", "h1"),
+        (Sentence(Span("a1", 0, 10), "caf\udce9 said"),),
+        (),
+        (),
+        (),
+        (),
+        np.zeros(1, dtype=np.float32),
+    )
+    assert codec.annotations_to_dict(item)["sentences"] == [
+        {"span": [0, 10], "text": "caf\udce9 said"}
+    ]

@@ -89,9 +89,23 @@ _DECODER = msgspec.json.Decoder()
 def _builtins(value: object) -> Any:
     """``value`` (model dataclasses, tuples, enums, dates) as JSON types: dicts, lists, str.
 
-    Through msgspec's JSON bytes rather than ``msgspec.to_builtins``, which keeps tuples.
+    Through msgspec's JSON bytes rather than ``msgspec.to_builtins``, which keeps tuples; a
+    lone surrogate (a file name that was not UTF-8) cannot be UTF-8 encoded, so text holding
+    one takes the slower way.
     """
-    return _DECODER.decode(_ENCODER.encode(value))
+    try:
+        return _DECODER.decode(_ENCODER.encode(value))
+    except UnicodeEncodeError:
+        return _lists(msgspec.to_builtins(value))
+
+
+def _lists(value: Any) -> Any:
+    """``value`` from ``msgspec.to_builtins`` with every tuple a list."""
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_lists(v) for v in value]
+    return value
 
 
 def _decode(kind: str, data: object, into: type[T]) -> T:
