@@ -70,7 +70,7 @@ class ClusterOptions:
     lexical_weight: float = 0.6
     lexical_chars: int = 1500
     story_keys_max: int = 3000
-    closed_candidates: int = 2000
+    closed_candidates: int = 1000
 
     def __post_init__(self) -> None:
         for name in (
