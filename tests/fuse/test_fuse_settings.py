@@ -120,6 +120,8 @@ def test_feed_summary_length_threshold() -> None:
         ("fuse.entities.max_citations=0", "fuse.entities.max_citations must be 1 or more"),
         ("brief.max_quoted_share=2", "brief.max_quoted_share is a share in 0..1"),
         ("ingest.navigation_share=0", "ingest.navigation_share is a share in 0..1"),
+        ("fuse.quality.zero_at=0", "fuse.quality.zero_at must be above 0"),
+        ("fuse.context.large_story_statements=41", "must be in 1..40"),
     ],
 )
 def test_out_of_range_values_are_refused_by_name(override: str, message: str) -> None:
@@ -143,3 +145,22 @@ def test_new_sections_are_shown_and_key_the_brief_cache() -> None:
     for override in ("fuse.quotes.min_words=5", "fuse.copies.run=12", "brief.max_summary_words=40"):
         changed = load_settings(None, None, [override], environ={})
         assert brief_settings_hash(changed) != base, override
+
+
+def test_quality_scale(default: StoryAnalysis) -> None:
+    flagged = {a: s for a, s in default.quality.items() if s < 1.0}
+    assert flagged, "the example corpus has a garbled copy"
+    # Twice the signals needed to reach 0: each flagged score moves halfway back towards 1.
+    lenient = _fuse("fuse.quality.zero_at=4.0").quality
+    for article_id, score in flagged.items():
+        assert lenient[article_id] == pytest.approx(min(1.0, 1 - (1 - score) / 2), abs=1e-3)
+
+
+def test_large_story_limits() -> None:
+    # A story "large" from two articles on weighs only each article's first statement.
+    few = _fuse("fuse.context.large_story=1", "fuse.context.large_story_statements=1")
+    per_article: dict[str, int] = {}
+    for group in few.facts:
+        for member in group.members:
+            per_article[member.span.article_id] = per_article.get(member.span.article_id, 0) + 1
+    assert per_article and max(per_article.values()) == 1

@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newsweave.fuse.align import AlignOptions, align_facts
-from newsweave.fuse.context import build_context
+from newsweave.fuse.context import ContextOptions, build_context
 from newsweave.fuse.dates import infer_dates
 from newsweave.fuse.discrepancies import DiscrepancyOptions, find_discrepancies
 from newsweave.fuse.entities import EntityOptions, normalise_entities, summarise_entities
 from newsweave.fuse.independence import CopyGraph, CopyOptions, build_copy_graph, earlier
-from newsweave.fuse.quality import QualityReport, assess_story
+from newsweave.fuse.quality import QualityOptions, QualityReport, assess_story
 from newsweave.fuse.quotes import QuoteOptions, merge_quotes
 from newsweave.fuse.summary import select_summary
 from newsweave.fuse.timeline import TimelineOptions, build_timeline
@@ -30,10 +30,12 @@ from newsweave.model import (
 
 __all__ = [
     "AlignOptions",
+    "ContextOptions",
     "CopyOptions",
     "DiscrepancyOptions",
     "EntityOptions",
     "FuseOptions",
+    "QualityOptions",
     "QuoteOptions",
     "TimelineOptions",
     "fuse",
@@ -42,9 +44,11 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class FuseOptions:
-    """The fuse stage's settings: fact alignment, copy detection, names, quotes, discrepancy
-    detection and the timeline."""
+    """The fuse stage's settings: the sentence index, text quality, fact alignment, copy
+    detection, names, quotes, discrepancy detection and the timeline."""
 
+    context: ContextOptions = field(default_factory=ContextOptions)
+    quality: QualityOptions = field(default_factory=QualityOptions)
     align: AlignOptions = field(default_factory=AlignOptions)
     copies: CopyOptions = field(default_factory=CopyOptions)
     entities: EntityOptions = field(default_factory=EntityOptions)
@@ -73,9 +77,9 @@ def fuse(
     ordered = [by_id[a] for a in story.article_ids if a in by_id]
     dated = infer_dates(ordered)
     normalised, resolver = normalise_entities(dated, opts.entities)
-    reports = assess_story(normalised)
+    reports = assess_story(normalised, opts.quality)
     quality = {aid: r.score for aid, r in reports.items()}
-    ctx = build_context(normalised)
+    ctx = build_context(normalised, options=opts.context)
     graph = build_copy_graph(ctx, opts.align.copy_ratio, opts.copies)
     facts = align_facts(ctx, graph, quality, opts.align)
     return StoryAnalysis(

@@ -1,10 +1,11 @@
 """What every fuse step needs about a story's sentences, computed once.
 
 Sentences of all articles with their TF-IDF similarity (sparse, so a story of hundreds of
-articles stays cheap) and, for stories of up to ``MAX_EMBEDDED`` sentences, MiniLM vectors that
-recognise paraphrases TF-IDF misses ("the talks began on Saturday" / "the first day of talks
-ended on Saturday"). The vectors are the ones the deep pass stored with each article: fuse
-never loads a model; a story with an article that has none falls back to TF-IDF.
+articles stays cheap) and, for stories of up to ``fuse.context.max_vectors`` sentences,
+MiniLM vectors that recognise paraphrases TF-IDF misses ("the talks began on Saturday" /
+"the first day of talks ended on Saturday"). The vectors are the ones the deep pass stored
+with each article: fuse never loads a model; a story with an article that has none falls
+back to TF-IDF.
 """
 
 from __future__ import annotations
@@ -16,10 +17,32 @@ import numpy as np
 from scipy import sparse
 
 from newsweave.annotate.sentences import VECTOR_STATEMENTS, leading_sentences
+from newsweave.errors import OptionError
 from newsweave.model import AnnotatedArticle, Sentence, Span
 
-MAX_EMBEDDED = 1500
 MAX_STATEMENTS_PER_ARTICLE = VECTOR_STATEMENTS
+
+
+@dataclass(frozen=True, slots=True)
+class ContextOptions:
+    """Args:
+    max_vectors: a story with more statements than this is aligned on words only (its
+        sentence-vector similarities would not fit in memory and time).
+    large_story: a story with more articles than this...
+    large_story_statements: ...weighs only this many leading statements of each article
+        (otherwise all those the deep pass embedded, up to 40).
+    """
+
+    max_vectors: int = 1500
+    large_story: int = 50
+    large_story_statements: int = 12
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.large_story_statements <= VECTOR_STATEMENTS:
+            raise OptionError(
+                f"fuse.context.large_story_statements must be in 1..{VECTOR_STATEMENTS} (the "
+                f"statements the deep pass embeds); got {self.large_story_statements}"
+            )
 
 
 @dataclass
@@ -92,9 +115,13 @@ def _tfidf(texts: list[str]) -> sparse.csr_matrix:
     return sim
 
 
-def build_context(items: Sequence[AnnotatedArticle], embed: bool = True) -> StoryContext:
+def build_context(
+    items: Sequence[AnnotatedArticle], embed: bool = True, options: ContextOptions | None = None
+) -> StoryContext:
     """Index the sentences of ``items``; vectors only when the story is small enough."""
-    cap = MAX_STATEMENTS_PER_ARTICLE if len(items) <= 50 else 12
+    opts = options or ContextOptions()
+    large = len(items) > opts.large_story
+    cap = opts.large_story_statements if large else MAX_STATEMENTS_PER_ARTICLE
     sentences: list[Sentence] = []
     counts: list[int] = []
     for item in items:
@@ -105,7 +132,7 @@ def build_context(items: Sequence[AnnotatedArticle], embed: bool = True) -> Stor
     index = {(s.span.article_id, s.span.start): n for n, s in enumerate(sentences)}
     vectors = None
     # One article alone has nothing to align or copy: its vectors would go unused.
-    if embed and len(items) >= 2 and 0 < len(sentences) <= MAX_EMBEDDED:
+    if embed and len(items) >= 2 and 0 < len(sentences) <= opts.max_vectors:
         vectors = _stored_vectors(items, counts)
     return StoryContext(
         items, sentences, owner, _tfidf([s.text for s in sentences]), vectors, index

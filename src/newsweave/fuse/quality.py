@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from newsweave.errors import OptionError
 from newsweave.model import AnnotatedArticle
 
 CLEAN = 0.5
@@ -26,6 +27,24 @@ represent a fact, head the brief or carry a single-source claim."""
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _TITLES = ("premier", "minister", "president", "secretary", "representative", "chancellor")
+
+
+@dataclass(frozen=True, slots=True)
+class QualityOptions:
+    """Args:
+    zero_at: signals per 100 words at which the score reaches 0 (it falls linearly from 1).
+    joined_min_chars: a lower-case token this long or longer may be two words run together.
+    ending_min_chars: a word repeated with another ending counts when it is longer than this
+        ("negotiating negotiations"; not "the they").
+    """
+
+    zero_at: float = 2.0
+    joined_min_chars: int = 9
+    ending_min_chars: int = 4
+
+    def __post_init__(self) -> None:
+        if self.zero_at <= 0:
+            raise OptionError(f"fuse.quality.zero_at must be above 0; got {self.zero_at}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +58,10 @@ def _stem(word: str) -> str:
     return re.sub(r"(ing|ions?|ed|es|s)$", "", word.lower())
 
 
-def assess(item: AnnotatedArticle, story_vocabulary: Counter[str]) -> QualityReport:
+def assess(
+    item: AnnotatedArticle, story_vocabulary: Counter[str], options: QualityOptions | None = None
+) -> QualityReport:
+    opts = options or QualityOptions()
     text = item.article.text
     words = _WORD.findall(text)
     if not words:
@@ -49,7 +71,7 @@ def assess(item: AnnotatedArticle, story_vocabulary: Counter[str]) -> QualityRep
     repeated = [
         f"{a} {b}"
         for a, b in pairwise(words)
-        if a.lower() != b.lower() and len(a) > 4 and _stem(a) == _stem(b)
+        if a.lower() != b.lower() and len(a) > opts.ending_min_chars and _stem(a) == _stem(b)
     ]
     if repeated:
         hits += len(repeated)
@@ -57,7 +79,7 @@ def assess(item: AnnotatedArticle, story_vocabulary: Counter[str]) -> QualityRep
     joined = []
     for w in set(words):
         lw = w.lower()
-        if len(lw) < 9 or not lw.isalpha() or story_vocabulary[lw] > 1:
+        if len(lw) < opts.joined_min_chars or not lw.isalpha() or story_vocabulary[lw] > 1:
             continue
         for cut in range(3, len(lw) - 2):
             left, right = lw[:cut], lw[cut:]
@@ -98,12 +120,14 @@ def assess(item: AnnotatedArticle, story_vocabulary: Counter[str]) -> QualityRep
         hits += len(fragments)
         reasons.append(f"sentence fragment: {fragments[0].strip('. ')!r}")
     rate = hits * 100.0 / len(words)
-    score = max(0.0, 1.0 - rate / 2.0)
+    score = max(0.0, 1.0 - rate / opts.zero_at)
     return QualityReport(item.article_id, round(score, 3), tuple(reasons))
 
 
-def assess_story(items: Sequence[AnnotatedArticle]) -> dict[str, QualityReport]:
+def assess_story(
+    items: Sequence[AnnotatedArticle], options: QualityOptions | None = None
+) -> dict[str, QualityReport]:
     vocabulary: Counter[str] = Counter()
     for item in items:
         vocabulary.update(w.lower() for w in _WORD.findall(item.article.text))
-    return {item.article_id: assess(item, vocabulary) for item in items}
+    return {item.article_id: assess(item, vocabulary, options) for item in items}
