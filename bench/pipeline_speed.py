@@ -9,8 +9,9 @@ order, ``date`` as ``published``, written to a temporary JSONL file and read bac
 newsweave's reader. Beyond the 1,1xx articles there are, the corpus repeats: copy k of an
 article gets the line "(repeat k)" appended to its text (a new content hash, the same story).
 
-Each (N, engine) runs in its own process, models loaded before the clock starts (shown apart),
-so peak RSS is that configuration's (process tree, workers included). Stages, as
+Each (N, engine) runs in its own process, models loaded before the clock starts (shown apart:
+in this process for local1, in the engine's workers for local2 and dask2, whose main process
+loads none), so peak RSS is that configuration's (process tree, workers included). Stages, as
 ``pipeline.ingest`` runs them: read; cheap pass (lead NER + title/lead vector, on the engine);
 store + cluster (store.add per article, then online assignment). Their sum is "ingest into
 stories". Then the deep pass (full parse, annotators, sentence vectors) of the cheap articles
@@ -127,12 +128,14 @@ def cheap_parts(articles: list[Any]) -> dict[str, float]:
     """CPU seconds of the cheap pass's parts, in this process, over ``articles``."""
     from newsweave.annotate.embed import embed_articles
     from newsweave.annotate.entities import extract_entities
-    from newsweave.annotate.models import LEAD_COMPONENTS, load_nlp
+    from newsweave.annotate.models import LEAD_COMPONENTS, load_nlp, skipped
     from newsweave.annotate.pipeline import lead_text
 
     out: dict[str, float] = {}
+    nlp = load_nlp(LEAD_COMPONENTS)
+    off = skipped(nlp, LEAD_COMPONENTS)
     start = time.process_time()
-    docs = list(load_nlp(LEAD_COMPONENTS).pipe((lead_text(a) for a in articles), batch_size=32))
+    docs = list(nlp.pipe((lead_text(a) for a in articles), batch_size=32, disable=off))
     out["  lead NER (spaCy)"] = time.process_time() - start
     start = time.process_time()
     for doc, article in zip(docs, articles, strict=True):
@@ -168,9 +171,9 @@ def naive_peer(articles: list[Any]) -> float:
 
 
 def run_one(n: int, engine_name: str, deep_n: int, peer_n: int) -> dict[str, Any]:
-    from newsweave.annotate.models import LEAD_COMPONENTS, load_embedder, load_nlp
+    from newsweave.annotate.models import load_embedder, load_nlp
     from newsweave.annotate.pipeline import CHEAP
-    from newsweave.engines import get_engine
+    from newsweave.engines import LocalEngine, get_engine
     from newsweave.model import Depth
     from newsweave.pipeline import (
         PipelineOptions,
@@ -182,12 +185,14 @@ def run_one(n: int, engine_name: str, deep_n: int, peer_n: int) -> dict[str, Any
 
     meter = TreeMeter()
     start = time.perf_counter()
-    load_nlp(LEAD_COMPONENTS)
-    load_nlp()
-    load_embedder()
     workers = 2 if engine_name != "local1" else 1
     kind = "dask" if engine_name.startswith("dask") else "local"
     engine = get_engine(kind, workers=workers)
+    if isinstance(engine, LocalEngine) and workers > 1:
+        engine.start()  # the workers load the models; this process loads none
+    elif kind == "local":
+        load_nlp()
+        load_embedder()
     startup = time.perf_counter() - start
     opts = PipelineOptions()
     rows: dict[str, tuple[float, float]] = {}

@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
@@ -142,14 +143,24 @@ def deepen(
         return list(items)
     done: dict[str, AnnotatedArticle] = {}
     shallow = {i.article_id: i for i in todo}
-    runner = engine or LocalEngine()
-    for chunk in runner.annotate([i.article for i in todo], options.annotate, DEEP):
-        deep = [deepened(shallow[d.article_id], d) for d in chunk]
-        if save is not None:
-            save(deep)
-        done.update((d.article_id, d) for d in deep)
-        progress("deep", len(chunk), len(todo))
+    with _engine(engine) as runner:
+        for chunk in runner.annotate([i.article for i in todo], options.annotate, DEEP):
+            deep = [deepened(shallow[d.article_id], d) for d in chunk]
+            if save is not None:
+                save(deep)
+            done.update((d.article_id, d) for d in deep)
+            progress("deep", len(chunk), len(todo))
     return [done.get(i.article_id, i) for i in items]
+
+
+@contextmanager
+def _engine(engine: Engine | None) -> Iterator[Engine]:
+    """``engine``, or a local one that this call starts and closes (the caller closes its own)."""
+    if engine is not None:
+        yield engine
+        return
+    with LocalEngine() as own:
+        yield own
 
 
 def brief_stories(
@@ -257,32 +268,32 @@ def ingest_outcomes(
         final.append(outcome)
     added: list[AnnotatedArticle] = []
     done = 0
-    runner = engine or LocalEngine()
-    for items in runner.annotate(fresh, opts.annotate, CHEAP):
-        for item in items:
-            slot = slots[done]
-            done += 1
-            if store.add(item):
-                added.append(item)
-                continue
-            # Report what the store did, not what this run tried: an article that another
-            # ingest (or an earlier input of this one) stored first is a duplicate here.
-            final[slot] = IngestOutcome(
-                final[slot].where,
-                IngestStatus.DUPLICATE,
-                None,
-                store.find_hash(item.article.content_hash),
-                "stored meanwhile by another ingest",
-            )
-        progress("annotate", len(items), len(fresh))
-    in_stories = sum(len(story.article_ids) for story in store.stories())
-    if store.stateless_stories() or store.article_count() - in_stories > len(added):
-        # Stories from before incremental clustering, or articles an interrupted run left
-        # outside any story: form them all again, once.
-        touched = [s.story_id for s in restory(store, opts)]
-    else:
-        touched = assign_stories(store, added, opts)
-    deep = deepen_stories(store, touched, opts, progress, runner)
+    with _engine(engine) as runner:
+        for items in runner.annotate(fresh, opts.annotate, CHEAP):
+            for item in items:
+                slot = slots[done]
+                done += 1
+                if store.add(item):
+                    added.append(item)
+                    continue
+                # Report what the store did, not what this run tried: an article that another
+                # ingest (or an earlier input of this one) stored first is a duplicate here.
+                final[slot] = IngestOutcome(
+                    final[slot].where,
+                    IngestStatus.DUPLICATE,
+                    None,
+                    store.find_hash(item.article.content_hash),
+                    "stored meanwhile by another ingest",
+                )
+            progress("annotate", len(items), len(fresh))
+        in_stories = sum(len(story.article_ids) for story in store.stories())
+        if store.stateless_stories() or store.article_count() - in_stories > len(added):
+            # Stories from before incremental clustering, or articles an interrupted run left
+            # outside any story: form them all again, once.
+            touched = [s.story_id for s in restory(store, opts)]
+        else:
+            touched = assign_stories(store, added, opts)
+        deep = deepen_stories(store, touched, opts, progress, runner)
     # The log says what became of each input in this run, deep-pass failures included.
     final = with_annotation_errors(final, [*added, *deep])
     for outcome in final:

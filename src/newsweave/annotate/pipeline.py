@@ -27,7 +27,7 @@ import numpy as np
 
 from newsweave.annotate.embed import embed_articles, embed_sentences
 from newsweave.annotate.entities import extract_entities
-from newsweave.annotate.models import LEAD_COMPONENTS, load_nlp
+from newsweave.annotate.models import LEAD_COMPONENTS, load_nlp, skipped
 from newsweave.annotate.quantities import extract_quantities
 from newsweave.annotate.quotes import extract_quotes
 from newsweave.annotate.sentences import VECTOR_STATEMENTS, leading_sentences, split_sentences
@@ -201,6 +201,7 @@ def annotate_stream(
     """
     lead = which.depth == Depth.LEAD
     nlp = load_nlp(LEAD_COMPONENTS) if lead else load_nlp()
+    off = skipped(nlp, LEAD_COMPONENTS) if lead else []
     read = lead_text if lead else (lambda a: a.text)
 
     def one(doc: Doc, article: Article) -> AnnotatedArticle:
@@ -211,7 +212,8 @@ def annotate_stream(
     while done < len(articles):
         rest = articles[done:]
         try:
-            for doc in nlp.pipe((read(a) for a in rest), batch_size=size, n_process=n_process):
+            texts = (read(a) for a in rest)
+            for doc in nlp.pipe(texts, batch_size=size, disable=off, n_process=n_process):
                 item = one(doc, articles[done])
                 done += 1
                 yield item
@@ -219,7 +221,7 @@ def annotate_stream(
         except Exception:  # some article of the current batch broke the parser
             for article in articles[done : done + size]:
                 try:
-                    item = one(nlp(read(article)), article)
+                    item = one(nlp(read(article), disable=off), article)
                 except Exception as exc:
                     item = unparsed(article, exc, which.depth)
                 done += 1

@@ -48,10 +48,9 @@ def _distributed() -> Any:
 
 def _load_models() -> None:
     """Load the models of both passes in this (worker) process; later tasks find them cached."""
-    from newsweave.annotate.models import LEAD_COMPONENTS, load_embedder, load_nlp
+    from newsweave.annotate.models import load_embedder, load_nlp
 
-    load_nlp(LEAD_COMPONENTS)
-    load_nlp()
+    load_nlp()  # one pipeline serves both passes
     load_embedder()
 
 

@@ -1,22 +1,31 @@
-"""The in-process engine: spaCy ``nlp.pipe`` over all articles, annotators, batched vectors.
+"""The in-process engine: chunks of articles annotated here, or on a pool of local processes.
 
 Articles are cut into chunks of ``AnnotateOptions.batch_size``; each chunk's vectors are
 computed together, so every engine that keeps these chunk boundaries gives the same vectors
-(padding inside a MiniLM batch changes the last bits of a vector). With ``n_process=2`` spaCy
-parses in two worker processes (started once per call, for all its chunks) while this
-process runs the annotators and the embedding model. Either pass (``AnnotateOptions.depth``)
-runs the same way.
+(padding inside a MiniLM batch changes the last bits of a vector).
+
+With ``n_process`` of 2 or more, each chunk goes whole (spaCy and MiniLM) to one of
+``n_process`` worker processes, a few chunks per worker in flight, results in input order.
+The pool starts on first use and lives as long as the engine, for every call and both passes,
+so each worker loads its models once per run; this process loads none and is left to store
+and cluster. One worker, one thread: on a 2-core machine two workers use both cores. A
+call with no more than one chunk runs here, without starting the pool.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+from collections import deque
 from collections.abc import Iterator, Sequence
-from itertools import islice
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 
 from newsweave.annotate.pipeline import WHOLE, AnnotateOptions, Pass, annotate_stream, with_vectors
-from newsweave.errors import OptionError
+from newsweave.errors import NewsweaveError, OptionError
 from newsweave.model import AnnotatedArticle, Article
+
+IN_FLIGHT_PER_WORKER = 2
 
 
 def chunks(articles: Sequence[Article], size: int) -> list[Sequence[Article]]:
@@ -30,21 +39,30 @@ def annotate_chunk(
 ) -> list[AnnotatedArticle]:
     """The annotations and vectors (``which``) of one chunk, in order, in this process.
 
-    This is the unit of work the distributed engine sends to a worker; models are loaded once
-    per process (:mod:`newsweave.annotate.models`).
+    This is the unit of work the pool and the distributed engine send to a worker; models are
+    loaded once per process (:mod:`newsweave.annotate.models`).
     """
     items = annotate_stream(articles, options.batch_size, 1, options.max_sentences, which)
     return with_vectors(list(items), which)
 
 
+def warm_up() -> None:
+    """Load the models in this (worker) process, so a run's first chunk does not wait."""
+    from newsweave.annotate.models import load_embedder, load_nlp
+
+    load_nlp()
+    load_embedder()
+
+
 class LocalEngine:
-    """Annotate in this process (and, with ``n_process=2``, two spaCy worker processes).
+    """Annotate in this process, or on ``n_process`` local worker processes.
 
     Args:
-        n_process: spaCy parser processes; ``None`` takes ``AnnotateOptions.n_process``.
+        n_process: worker processes; ``None`` takes ``AnnotateOptions.n_process``; 1 works in
+            this process.
 
     Example:
-        >>> with LocalEngine() as engine:  # doctest: +SKIP
+        >>> with LocalEngine(n_process=2) as engine:  # doctest: +SKIP
         ...     for items in engine.annotate(articles, AnnotateOptions()):
         ...         store_them(items)
     """
@@ -55,6 +73,28 @@ class LocalEngine:
         if n_process is not None and n_process < 1:
             raise OptionError(f"n_process must be 1 or more; got {n_process}.")
         self.n_process = n_process
+        self._pool: ProcessPoolExecutor | None = None
+        self._size = 0
+
+    def start(self, n_process: int | None = None) -> None:
+        """Start the worker pool and load the models in each worker now, rather than on the
+        first large call (a long-running service or a benchmark)."""
+        workers = n_process or self.n_process or 1
+        if workers > 1:
+            pool = self._workers(workers)
+            # Workers start on demand, one per task that finds none idle: one task each.
+            for future in [pool.submit(warm_up) for _ in range(workers)]:
+                future.result()
+
+    def _workers(self, workers: int) -> ProcessPoolExecutor:
+        if self._pool is None or self._size != workers:
+            self.close()
+            # A fresh interpreter per worker: nothing inherited from this process (threads,
+            # ONNX Runtime sessions, open stores) can deadlock or leak into it.
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(workers, mp_context=context)
+            self._size = workers
+        return self._pool
 
     def annotate(
         self,
@@ -71,12 +111,44 @@ class LocalEngine:
             for chunk in chunks(articles, size):
                 yield annotate_chunk(chunk, opts, which)
             return
-        stream = annotate_stream(articles, size, n_process, opts.max_sentences, which)
-        for chunk in chunks(articles, size):
-            yield with_vectors(list(islice(stream, len(chunk))), which)
+        yield from self._on_pool(self._workers(n_process), chunks(articles, size), opts, which)
+
+    def _on_pool(
+        self,
+        pool: ProcessPoolExecutor,
+        parts: list[Sequence[Article]],
+        opts: AnnotateOptions,
+        which: Pass,
+    ) -> Iterator[list[AnnotatedArticle]]:
+        window = max(1, self._size) * IN_FLIGHT_PER_WORKER
+        pending: deque[Future[list[AnnotatedArticle]]] = deque()
+        todo = iter(parts)
+        try:
+            while True:
+                while len(pending) < window:
+                    chunk = next(todo, None)
+                    if chunk is None:
+                        break
+                    pending.append(pool.submit(annotate_chunk, list(chunk), opts, which))
+                if not pending:
+                    return
+                yield pending.popleft().result()
+        except BrokenProcessPool as exc:
+            self.close()
+            raise NewsweaveError(
+                "A worker process died while annotating (out of memory?); the articles "
+                "annotated so far are kept; run the same ingest again to add the rest, with "
+                "fewer workers if it happens again."
+            ) from exc
+        finally:
+            for future in pending:
+                future.cancel()
 
     def close(self) -> None:
-        """Nothing to release: spaCy's worker processes end with each call."""
+        """Stop the worker pool, if one was started."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> LocalEngine:
         return self

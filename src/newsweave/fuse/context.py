@@ -18,6 +18,7 @@ from scipy import sparse
 
 from newsweave.annotate.sentences import VECTOR_STATEMENTS, leading_sentences
 from newsweave.errors import OptionError
+from newsweave.fuse.tfidf import similarity
 from newsweave.model import AnnotatedArticle, Sentence, Span
 
 MAX_STATEMENTS_PER_ARTICLE = VECTOR_STATEMENTS
@@ -94,25 +95,8 @@ class StoryContext:
 
 
 def _tfidf(texts: list[str]) -> sparse.csr_matrix:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    n = len(texts)
-    if n < 2:
-        return sparse.csr_matrix((n, n))
-    vectorizer = TfidfVectorizer(
-        ngram_range=(1, 2),
-        stop_words="english",
-        sublinear_tf=True,
-        token_pattern=r"(?u)\b\w[\w%.-]*\b",
-    )
-    try:
-        matrix = vectorizer.fit_transform(texts)
-    except ValueError:  # only stop words
-        return sparse.csr_matrix((n, n))
-    sim = (matrix @ matrix.T).tocsr()
-    sim.setdiag(0.0)
-    sim.eliminate_zeros()
-    return sim
+    """Sentence-to-sentence TF-IDF cosine (:mod:`newsweave.fuse.tfidf`)."""
+    return similarity(texts)
 
 
 def build_context(
