@@ -43,8 +43,8 @@ import random
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -56,9 +56,15 @@ from newsweave.annotate.pipeline import annotate_doc
 from newsweave.fuse.context import build_context
 from newsweave.fuse.dates import infer_dates
 from newsweave.fuse.entities import normalise_entities
-from newsweave.fuse.independence import build_copy_graph
+from newsweave.fuse.independence import CopyGraph, build_copy_graph
 from newsweave.fuse.quality import assess_story
-from newsweave.fuse.timeline import TimelineOptions, build_timeline
+from newsweave.fuse.timeline import (
+    DaySignals,
+    TimelineOptions,
+    build_timeline,
+    day_score,
+    day_signals,
+)
 from newsweave.ingest import make_article
 from newsweave.model import AnnotatedArticle, Article, DateOrigin, Precision, TimelineEntry
 
@@ -124,33 +130,56 @@ def annotate_collection(rows: Sequence[dict], cache: Path | None = None) -> list
         article = to_article(row)
         unique.setdefault(article.article_id, article)  # a few texts appear twice
     articles = list(unique.values())
-    docs: Iterable[Doc]
-    path = None
+    docs: list[Doc | None] = [None] * len(articles)
+    paths: list[Path | None] = [None] * len(articles)
     if cache is not None:
-        key = hashlib.sha256("".join(a.article_id for a in articles).encode()).hexdigest()[:16]
-        path = cache / f"t17-{key}.spacy"
-    if path is not None and path.exists():
-        docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
-    else:
-        docs = list(nlp.pipe((a.text for a in articles), batch_size=16))
+        # one file per article, so a sample of a collection reuses the parses of another
+        cache.mkdir(parents=True, exist_ok=True)
+        for i, a in enumerate(articles):
+            key = hashlib.sha256(a.article_id.encode()).hexdigest()[:20]
+            paths[i] = path = cache / f"t17-{key}.spacy"
+            if path.exists():
+                docs[i] = next(iter(DocBin().from_disk(path).get_docs(nlp.vocab)))
+    todo = [i for i, d in enumerate(docs) if d is None]
+    for i, doc in zip(todo, nlp.pipe((articles[i].text for i in todo), batch_size=16), strict=True):
+        docs[i] = doc
+        path = paths[i]
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            DocBin(store_user_data=False, docs=docs).to_disk(path)
-    return [annotate_doc(doc, a) for doc, a in zip(docs, articles, strict=True)]
+            DocBin(store_user_data=False, docs=[doc]).to_disk(path)
+    return [annotate_doc(doc, a) for doc, a in zip(docs, articles, strict=True) if doc is not None]
 
 
-def timelines(
-    items: Sequence[AnnotatedArticle], options: Sequence[TimelineOptions]
-) -> list[list[TimelineEntry]]:
-    """The fuse steps in front of the timeline, as ``newsweave.fuse.fuse`` runs them, then one
-    timeline per options."""
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A collection after the fuse steps in front of the timeline."""
+
+    items: list[AnnotatedArticle]
+    graph: CopyGraph
+    quality: dict[str, float]
+
+    def timeline(self, options: TimelineOptions) -> list[TimelineEntry]:
+        return build_timeline(self.items, graph=self.graph, quality=self.quality, options=options)
+
+
+def prepare(items: Sequence[AnnotatedArticle]) -> Prepared:
+    """The fuse steps in front of the timeline, as ``newsweave.fuse.fuse`` runs them."""
     dated = infer_dates(items)
     normalised, _ = normalise_entities(dated)
     quality = {aid: r.score for aid, r in assess_story(normalised).items()}
     graph = build_copy_graph(build_context(normalised, embed=False))
-    return [
-        build_timeline(normalised, graph=graph, quality=quality, options=opts) for opts in options
-    ]
+    return Prepared(list(normalised), graph, quality)
+
+
+def capped(n: int, k: int, base: TimelineOptions | None = None) -> TimelineOptions:
+    """N days, k events each, nothing reserved beyond them for what is scheduled."""
+    return replace(
+        base or TimelineOptions(),
+        max_days=n,
+        max_entries=n * k,
+        max_per_day=k,
+        max_scheduled=0,
+        only_days=True,
+    )
 
 
 def _rank(entry: TimelineEntry) -> tuple[int, int]:
@@ -239,6 +268,125 @@ def _row(label: str, values: dict[str, float]) -> str:
     return f"   {label:<32}" + " ".join(cells)
 
 
+# --- choosing the day weights: a small grid, leave one collection out ----------------------
+
+# The written-date back reference is the unit (weight 1); the rest are set against it.
+GRID: dict[str, tuple[float, ...]] = {
+    "weight_refs_back": (0.0, 0.25, 0.5, 1.0),
+    "weight_published_after": (0.0, 0.25, 0.5, 1.0, 2.0),
+    "weight_published": (0.0, 0.25, 0.5, 1.0),
+    "weight_refs_same": (0.0, 0.25, 0.5),
+    "weight_refs_ahead": (0.0, 0.25, 0.5),
+    "weight_support": (0.0, 0.25, 0.5),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """A collection's candidate days (those with a day entry), what ranks them, the gold."""
+
+    collection: str
+    days: list[tuple[date, int, int]]  # day, best independent support, its entry's articles
+    signals: dict[date, DaySignals]
+    gold: frozenset[date]
+
+    def f1(self, opts: TimelineOptions) -> float:
+        """Date F1 of the N days ``build_timeline(max_days=N)`` keeps (its day order)."""
+
+        def rank(day: tuple[date, int, int]) -> tuple[float, int, date]:
+            signals = self.signals.get(day[0], DaySignals())
+            return (-day_score(signals, day[1], opts), -day[2], day[0])
+
+        picked = {d for d, _, _ in sorted(self.days, key=rank)[: len(self.gold)]}
+        hits = len(picked & self.gold)
+        return 2 * hits / (len(picked) + len(self.gold)) if hits else 0.0
+
+
+def candidates(prepared: Prepared, uncapped: Sequence[TimelineEntry], gold: Gold) -> Candidates:
+    best: dict[date, tuple[int, int]] = {}
+    for e in uncapped:
+        if e.precision == Precision.DAY:
+            day = date.fromisoformat(e.date)
+            ranked = (e.support.independent, e.support.articles)
+            best[day] = max(best.get(day, ranked), ranked)
+    return Candidates(
+        gold.collection,
+        [(d, ind, arts) for d, (ind, arts) in best.items()],
+        day_signals(prepared.items),
+        frozenset(gold.timeline),
+    )
+
+
+def grid() -> list[TimelineOptions]:
+    base = TimelineOptions()
+    names = list(GRID)
+    combos: list[dict[str, float]] = [{}]
+    for name in names:
+        combos = [c | {name: v} for c in combos for v in GRID[name]]
+    # the simplest first (fewest and smallest weights): it wins a tie
+    combos.sort(key=lambda c: (sum(v > 0 for v in c.values()), sum(c.values())))
+    return [replace(base, **c) for c in combos]
+
+
+def _weights(opts: TimelineOptions) -> str:
+    return ", ".join(
+        f"{f.name.removeprefix('weight_')}={getattr(opts, f.name):g}"
+        for f in fields(opts)
+        if f.name.startswith("weight_") and f.name != "weight_refs"
+    )
+
+
+def tune(cands: Sequence[Candidates], pub: dict[str, float]) -> dict[str, TimelineOptions]:
+    """Prints the defaults, the in-sample best and leave-one-collection-out; returns, per
+    collection, the weights chosen without it."""
+    options = grid()
+    table = [[c.f1(o) for c in cands] for o in options]
+    names = [c.collection for c in cands]
+
+    def mean(values: Sequence[float]) -> float:
+        return sum(values) / len(values)
+
+    def best(exclude: int | None) -> int:
+        def fit(i: int) -> float:
+            return mean([v for j, v in enumerate(table[i]) if j != exclude])
+
+        return max(range(len(options)), key=lambda i: (fit(i), -i))
+
+    print(f"\n== day weights: {len(options)} on a grid, date F1 of build_timeline(max_days=N)")
+    print(f"   {'':<28}" + " ".join(f"{n[:16]:>16}" for n in names) + f" {'mean':>7}")
+    print(
+        f"   {'publication-date baseline':<28}"
+        + " ".join(f"{pub[n]:>16.3f}" for n in names)
+        + f" {mean([pub[n] for n in names]):>7.3f}"
+    )
+    defaults = [c.f1(TimelineOptions()) for c in cands]
+    print(
+        f"   {'defaults (config.py)':<28}"
+        + " ".join(f"{v:>16.3f}" for v in defaults)
+        + f" {mean(defaults):>7.3f}"
+    )
+    inside = best(None)
+    print(
+        f"   {'best in-sample':<28}"
+        + " ".join(f"{v:>16.3f}" for v in table[inside])
+        + f" {mean(table[inside]):>7.3f}"
+    )
+    print(f"     weights: {_weights(options[inside])}")
+    chosen: dict[str, TimelineOptions] = {}
+    loo: list[float] = []
+    for j, name in enumerate(names):
+        i = best(j)
+        chosen[name] = options[i]
+        loo.append(table[i][j])
+        print(f"     without {name}: {_weights(options[i])} -> {table[i][j]:.3f}")
+    print(
+        f"   {'leave one collection out':<28}"
+        + " ".join(f"{v:>16.3f}" for v in loo)
+        + f" {mean(loo):>7.3f}"
+    )
+    return chosen
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -246,6 +394,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--show", type=int, default=5, help="our entries to print per topic")
     parser.add_argument("--cache", type=Path, help="folder to keep the spaCy parses in")
+    parser.add_argument(
+        "--tune", action="store_true", help="also the day weights' grid, in-sample and LOO"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     articles, golds = load(args.data, args.max_articles, args.seed)
@@ -256,21 +407,19 @@ def main() -> None:
         f"seed {args.seed}"
     )
     results: dict[str, dict[str, list[dict[str, float]]]] = defaultdict(lambda: defaultdict(list))
+    table: dict[str, dict[str, dict[str, float]]] = defaultdict(dict)
+    kept: dict[str, tuple[Prepared, Gold, int, int]] = {}
+    cands: list[Candidates] = []
     for gold in golds:
         rows = articles[gold.collection]
         t0 = time.perf_counter()
         items = annotate_collection(rows, args.cache)
         n, k = len(gold.timeline), max(1, round(gold.mean_sentences))
-        built, uncapped = timelines(
-            items,
-            (
-                # N days, k events each, nothing reserved beyond them for what is scheduled
-                TimelineOptions(
-                    max_days=n, max_entries=n * k, max_per_day=k, max_scheduled=0, only_days=True
-                ),
-                TimelineOptions(max_entries=10**6, max_scheduled=0),
-            ),
-        )
+        prepared = prepare(items)
+        built = prepared.timeline(capped(n, k))
+        uncapped = prepared.timeline(TimelineOptions(max_entries=10**6, max_scheduled=0))
+        kept[gold.collection] = (prepared, gold, n, k)
+        cands.append(candidates(prepared, uncapped, gold))
         dropped = sum(e.precision != Precision.DAY for e in built)
         systems = {
             "newsweave (max_days=N)": ours_as_built(built, k),
@@ -287,6 +436,7 @@ def main() -> None:
         print(header)
         for label, summary in systems.items():
             values = score(summary, gold)
+            table[gold.collection][label] = values
             results[gold.topic][label].append(values)
             results["all"][label].append(values)
             print(_row(label, values))
@@ -303,7 +453,51 @@ def main() -> None:
         for label, runs in results[topic].items():
             mean = {c: sum(run[c] for run in runs) / len(runs) for c in COLUMNS}
             print(_row(label, mean))
+    print_table(table)
+    if args.tune:
+        pub = {c: v[PUB]["date F1"] for c, v in table.items()}
+        chosen = tune(cands, pub)
+        print("\n== leave one collection out, as built (each with the weights chosen without it)")
+        print(header)
+        runs = []
+        for name, (prepared, gold, n, k) in kept.items():
+            values = score(ours_as_built(prepared.timeline(capped(n, k, chosen[name])), k), gold)
+            runs.append(values)
+            print(_row(name, values))
+        print(_row("mean", {c: sum(r[c] for r in runs) / len(runs) for c in COLUMNS}))
     print(f"\n{time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+OURS, PUB, RANDOM = (
+    "newsweave (max_days=N)",
+    "baseline: publication dates",
+    "baseline: random days (seed)",
+)
+
+
+def print_table(table: dict[str, dict[str, dict[str, float]]]) -> None:
+    """One line per collection: date F1 and align+ m:1 ROUGE-1/2 of newsweave (as built)
+    and of the two baselines."""
+    print("\n== per collection: date F1 / AR1 F1 / AR2 F1")
+    systems = (("newsweave", OURS), ("publication dates", PUB), ("random days", RANDOM))
+    print(
+        f"   {'collection':<18}" + "".join(f"{label:>24}" for label, _ in systems) + "  above pub"
+    )
+    for name, values in [*table.items(), ("mean", _mean_table(table))]:
+        cells = [
+            "".join(f"{values[key][c]:>8.3f}" for c in ("date F1", "AR1 F1", "AR2 F1"))
+            for _, key in systems
+        ]
+        above = values[OURS]["date F1"] > values[PUB]["date F1"]
+        print(f"   {name:<18}" + "".join(cells) + f"  {'yes' if above else 'NO'}")
+
+
+def _mean_table(table: dict[str, dict[str, dict[str, float]]]) -> dict[str, dict[str, float]]:
+    keys = next(iter(table.values())).keys()
+    return {
+        key: {c: sum(v[key][c] for v in table.values()) / len(table) for c in COLUMNS}
+        for key in keys
+    }
 
 
 if __name__ == "__main__":

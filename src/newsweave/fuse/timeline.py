@@ -16,9 +16,14 @@ events of its own bucket and of the few days a coarse date covers, at most
 ``max_compared`` of them; at most ``max_events`` expressions are read per story (the earliest
 articles first, as stored), the rest are not considered (see :func:`build_timeline`).
 
-Which days matter ("the days that matter" of a long-running story) is decided per day:
-how many articles refer to the day, how many independent sources tell its events, and how
-many articles were published on it or the day after (news reports yesterday's events).
+Which days matter ("the days that matter" of a long-running story) is decided per day
+(:class:`DaySignals`, :func:`day_score`): how many articles published *later* refer back to
+the day (the days later reports keep returning to are the ones that mattered; a written date,
+"on Feb. 17", counts more than a weekday or "yesterday", which mostly tell the news cycle),
+how many articles were published on the day after (news reports yesterday's events), and
+how many independent sources tell its best event. References are counted per article, not
+per sentence; references to a day from articles published before it (what is scheduled) and
+month-level references do not make a day matter.
 """
 
 from __future__ import annotations
@@ -57,9 +62,14 @@ class TimelineOptions:
     max_events: time expressions read per story; beyond it the rest are not considered.
     max_compared: events of one date an event is compared with before it opens its own.
     only_days: keep day-precise entries only (to compare with day-level timelines).
-    weight_support / weight_refs / weight_published / weight_published_after: how a day is
-        ranked: independent sources of its best event, articles referring to the day,
-        articles published on the day, and on the day after.
+    weight_support / weight_refs_back_dated / weight_refs_back / weight_refs_same /
+        weight_refs_ahead / weight_published / weight_published_after / weight_refs: how a
+        day is ranked (:func:`day_score`), per article: the independent sources of its best
+        event; articles published after the day that refer back to it with a written date
+        ("on Feb. 17") or only relatively (a weekday, "yesterday"); articles referring to
+        their own publication day; articles published before the day that refer ahead to
+        it; articles published on the day and on the day after. A coarse date (month, week,
+        range) is ranked by ``weight_refs`` per article that refers to it.
     """
 
     merge_overlap: float = 0.5
@@ -71,11 +81,15 @@ class TimelineOptions:
     max_events: int = 20_000
     max_compared: int = 40
     only_days: bool = False
-    # Set on Timeline17 (bench/timeline_t17.py), a coarse grid; see the note of issue 12.
-    weight_support: float = 1.0
+    # Set on Timeline17 with leave-one-collection-out (bench/timeline_t17.py --tune).
+    weight_support: float = 0.0
+    weight_refs_back_dated: float = 1.0
+    weight_refs_back: float = 0.5
+    weight_refs_same: float = 0.0
+    weight_refs_ahead: float = 0.0
+    weight_published: float = 0.0
+    weight_published_after: float = 0.5
     weight_refs: float = 0.5
-    weight_published: float = 1.0
-    weight_published_after: float = 2.0
 
 
 def date_key(expr: TimeExpr) -> str | None:
@@ -194,13 +208,63 @@ def _content(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@dataclass(slots=True)
+class DaySignals:
+    """What says a day matters: articles (each counted once per signal) that refer to it,
+    by when they were published, and articles published on it and on the day after."""
+
+    back_dated: set[str] = field(default_factory=set)  # later articles, a written date
+    back: set[str] = field(default_factory=set)  # later articles, a weekday, "yesterday"
+    same: set[str] = field(default_factory=set)  # articles of that very day
+    ahead: set[str] = field(default_factory=set)  # earlier articles: scheduled
+    published: int = 0
+    published_after: int = 0
+
+
+def day_score(signals: DaySignals, support: int, opts: TimelineOptions) -> float:
+    """How much a day matters: the weighted signals (see :class:`TimelineOptions`)."""
+    return (
+        opts.weight_support * support
+        + opts.weight_refs_back_dated * len(signals.back_dated)
+        + opts.weight_refs_back * len(signals.back - signals.back_dated)
+        + opts.weight_refs_same * len(signals.same)
+        + opts.weight_refs_ahead * len(signals.ahead)
+        + opts.weight_published * signals.published
+        + opts.weight_published_after * signals.published_after
+    )
+
+
+def _refer(days: dict[date, DaySignals], expr: TimeExpr, item: AnnotatedArticle) -> None:
+    """Count ``item``'s reference ``expr`` to a day by when the item was published."""
+    day, published = expr.start, item.article.published
+    if day is None or published is None:
+        return
+    signals = days.setdefault(day, DaySignals())
+    if day < published.date():
+        # a written date is a deliberate reference back; "on Tuesday" tells the news cycle
+        dated = any(ch.isdigit() for ch in expr.text)
+        (signals.back_dated if dated else signals.back).add(item.article_id)
+    elif day == published.date():
+        signals.same.add(item.article_id)
+    else:
+        signals.ahead.add(item.article_id)
+
+
+def day_signals(
+    items: Sequence[AnnotatedArticle], options: TimelineOptions | None = None
+) -> dict[date, DaySignals]:
+    """Per day the story refers to, its signals (as :func:`build_timeline` ranks days)."""
+    return _events(items, options or TimelineOptions())[2]
+
+
 def _events(
     items: Sequence[AnnotatedArticle], opts: TimelineOptions
-) -> tuple[list[_Event], dict[str, set[str]]]:
-    """The events of every article (one per sentence) and, per date key, the articles that
-    mention the date at all."""
+) -> tuple[list[_Event], dict[str, set[str]], dict[date, DaySignals]]:
+    """The events of every article (one per sentence), per date key the articles that
+    mention the date at all, and per day its signals."""
     events: list[_Event] = []
     refs: dict[str, set[str]] = defaultdict(set)
+    days: dict[date, DaySignals] = {}
     budget = opts.max_events
     for item in items:
         if budget <= 0:
@@ -220,6 +284,8 @@ def _events(
             if cursor >= len(sentences) or sentences[cursor].span.start > expr.span.start:
                 continue
             refs[key].add(item.article_id)
+            if expr.precision == Precision.DAY or expr.start == expr.end:
+                _refer(days, expr, item)
             by_sentence[cursor].append(expr)
         for index, in_sentence in by_sentence.items():
             sentence = sentences[index]
@@ -232,7 +298,13 @@ def _events(
                 by_clause[(part.start, part.end)].append(expr)
             for exprs in by_clause.values():
                 events.append(_event(item.article_id, text, sentence, exprs))
-    return events, refs
+    published = [i.article.published.date() for i in items if i.article.published]
+    for day in published:
+        if day in days:
+            days[day].published += 1
+        if day - timedelta(days=1) in days:
+            days[day - timedelta(days=1)].published_after += 1
+    return events, refs, days
 
 
 def _event(article_id: str, text: str, sentence: Sentence, exprs: list[TimeExpr]) -> _Event:
@@ -387,13 +459,10 @@ def build_timeline(
     opts = options or TimelineOptions()
     quality = quality or {}
     graph = graph or CopyGraph()
-    events, refs = _events(items, opts)
+    events, refs, days = _events(items, opts)
     drafts = _merge(events, opts, context)
     published = [i.article.published.date() for i in items if i.article.published]
     now = max(published) if published else None
-    pubs: dict[date, int] = defaultdict(int)
-    for day in published:
-        pubs[day] += 1
 
     entries: list[tuple[TimelineEntry, float]] = []
     for draft in drafts:
@@ -421,12 +490,12 @@ def build_timeline(
             support=support,
             citations=tuple(dict.fromkeys([rep.clause.span, *others])),
         )
-        weight = (
-            opts.weight_support * support.independent
-            + opts.weight_refs * len(refs.get(key, ()))
-            + opts.weight_published * pubs.get(start, 0)
-            + opts.weight_published_after * pubs.get(start + timedelta(1), 0)
-        )
+        if start == end:
+            weight = day_score(days.get(start, DaySignals()), support.independent, opts)
+        else:
+            weight = opts.weight_support * support.independent + opts.weight_refs * len(
+                refs.get(key, ())
+            )
         entries.append((entry, weight))
     return _select(entries, opts)
 
