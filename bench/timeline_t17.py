@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import pickle
 import random
 import sys
 import time
@@ -171,13 +172,15 @@ def prepare(items: Sequence[AnnotatedArticle]) -> Prepared:
 
 
 def capped(n: int, k: int, base: TimelineOptions | None = None) -> TimelineOptions:
-    """N days, k events each, nothing reserved beyond them for what is scheduled."""
+    """N days, k events each, nothing reserved beyond them (for what is scheduled, for the
+    latest day): the N days are the ranking's alone."""
     return replace(
         base or TimelineOptions(),
         max_days=n,
         max_entries=n * k,
         max_per_day=k,
         max_scheduled=0,
+        max_latest=0,
         only_days=True,
     )
 
@@ -312,7 +315,7 @@ def candidates(prepared: Prepared, uncapped: Sequence[TimelineEntry], gold: Gold
     return Candidates(
         gold.collection,
         [(d, ind, arts) for d, (ind, arts) in best.items()],
-        day_signals(prepared.items),
+        day_signals(prepared.items, prepared.graph),
         frozenset(gold.timeline),
     )
 
@@ -455,6 +458,10 @@ def main() -> None:
             print(_row(label, mean))
     print_table(table)
     if args.tune:
+        if args.cache is not None:
+            # the candidate days and their signals, to try other weights without a rerun
+            dump = args.cache / f"t17-candidates-{args.max_articles}-{args.seed}.pickle"
+            dump.write_bytes(pickle.dumps(cands))
         pub = {c: v[PUB]["date F1"] for c, v in table.items()}
         chosen = tune(cands, pub)
         print("\n== leave one collection out, as built (each with the weights chosen without it)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import numpy as np
@@ -10,7 +11,7 @@ from spacy.language import Language
 
 from newsweave.annotate.pipeline import annotate_doc
 from newsweave.fuse.clauses import clause_around, clean
-from newsweave.fuse.timeline import TimelineOptions, build_timeline
+from newsweave.fuse.timeline import TimelineOptions, build_timeline, day_signals
 from newsweave.ingest import make_article
 from newsweave.model import (
     AnnotatedArticle,
@@ -148,3 +149,116 @@ def test_events_beyond_the_cap_are_not_read() -> None:
     entries = build_timeline([blog], options=TimelineOptions(max_events=10, max_entries=100))
     # only the first ten updates (days 1..10 of January) can appear
     assert entries and all(date.fromisoformat(e.date) <= date(2026, 1, 10) for e in entries)
+
+
+# Invented reports of one invented strike over a week and a half: the walkout (6 April) is
+# what the later reports keep returning to with a written date; the council vote (9 April)
+# is announced ahead (three times in one article) and is the day with most reports, all of
+# them of that very day.
+STRIKE_REPORTS = (
+    (
+        date(2026, 4, 6),
+        "Harbour Post",
+        "Crews at the Lanner ferry terminal walked out on Monday over a pay freeze. "
+        "The union's council will vote on Thursday on whether to widen the strike. "
+        "Union leaders said the vote on Thursday would be decisive. "
+        "Members will be balloted again before the vote on Thursday.",
+    ),
+    (
+        date(2026, 4, 9),
+        "Coast Wire",
+        "The union's council voted on Thursday to widen the strike to the freight berths.",
+    ),
+    (
+        date(2026, 4, 9),
+        "Ferry Times",
+        "Delegates gathered in Lanner on Thursday for the council vote on the strike.",
+    ),
+    (
+        date(2026, 4, 9),
+        "Port Daily",
+        "Freight operators said on Thursday that they feared a longer stoppage.",
+    ),
+    (
+        date(2026, 4, 13),
+        "Strait Herald",
+        "The strike that began on April 6 has cancelled more than 300 sailings.",
+    ),
+    (
+        date(2026, 4, 16),
+        "Lanner Gazette",
+        "Crews walked out on April 6 after the operator froze pay for a second year.",
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def strike(nlp: Language) -> list[AnnotatedArticle]:
+    return [_annotated(nlp, text, day, source) for day, source, text in STRIKE_REPORTS]
+
+
+def test_day_signals_count_articles_by_when_they_refer(strike: list[AnnotatedArticle]) -> None:
+    ids = [a.article_id for a in strike]
+    walkout = day_signals(strike)[date(2026, 4, 6)]
+    assert walkout.back_dated == {ids[4], ids[5]}  # later reports, written dates
+    assert walkout.same == {ids[0]}
+    vote = day_signals(strike)[date(2026, 4, 9)]
+    assert vote.ahead == {ids[0]}  # one article, three sentences: counted once
+    assert vote.same == {ids[1], ids[2], ids[3]}
+    assert not vote.back_dated and not vote.back
+
+
+def test_the_day_later_reports_refer_back_to_is_the_one_kept(
+    strike: list[AnnotatedArticle],
+) -> None:
+    kept = build_timeline(
+        strike, options=TimelineOptions(max_days=1, max_scheduled=0, only_days=True)
+    )
+    assert kept and {e.date for e in kept} == {"2026-04-06"}
+    assert all("walked out" in e.event or "began" in e.event for e in kept)
+
+
+def test_a_wire_reprint_does_not_refer_back_a_second_time(nlp: Language) -> None:
+    from newsweave.fuse.context import build_context
+    from newsweave.fuse.independence import build_copy_graph
+
+    wire = (
+        "The strike that began on April 6 has cancelled more than 300 sailings, the operator "
+        "said. Freight has piled up at the terminal and hauliers have been told to wait. "
+        "The union said its members would not return until the pay freeze was lifted."
+    )
+    original = _annotated(nlp, wire, date(2026, 4, 13), "Coast Wire")
+    reprint = _annotated(nlp, wire + " Talks are not planned.", date(2026, 4, 14), "Strait Herald")
+    own = _annotated(nlp, STRIKE_REPORTS[-1][2], date(2026, 4, 16), "Lanner Gazette")
+    items = [original, reprint, own]
+    graph = build_copy_graph(build_context(items, embed=False))
+    walkout = day_signals(items, graph)[date(2026, 4, 6)]
+    assert walkout.back_dated == {original.article_id, own.article_id}
+    assert len(day_signals(items)[date(2026, 4, 6)].back_dated) == 3  # no copy graph: 3
+
+
+def test_the_latest_day_keeps_places_though_nothing_refers_back_to_it_yet(
+    strike: list[AnnotatedArticle], nlp: Language
+) -> None:
+    back = _annotated(
+        nlp, "Ferry crews voted on Friday to return to work.", date(2026, 4, 17), "Coast Wire"
+    )
+    items = [*strike, back]
+    small = TimelineOptions(max_days=2, max_scheduled=0, max_per_day=1)
+    assert "2026-04-17" in {e.date for e in build_timeline(items, options=small)}
+    unreserved = replace(small, max_latest=0)
+    assert "2026-04-17" not in {e.date for e in build_timeline(items, options=unreserved)}
+
+
+def test_a_state_since_a_year_is_not_an_event_of_that_year(nlp: Language) -> None:
+    report = _annotated(
+        nlp,
+        "The minister said she would refer the dispute to the Labour Court, a step no "
+        "government has taken in a port dispute since 1998. "
+        "It was the fifth round of talks since May, the mediator said on Tuesday.",
+        date(2026, 3, 12),
+        "Harbour Post",
+    )
+    entries = build_timeline([report])
+    assert not any(e.date == "1998" or "since 1998" in e.event for e in entries)
+    assert any("fifth round" in e.event for e in entries)  # its other dates still count

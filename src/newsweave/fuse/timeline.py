@@ -58,6 +58,8 @@ class TimelineOptions:
     max_entries: entries kept; the best days first, then shown in date order.
     max_days: distinct dates kept (``None``: as many as ``max_entries`` allows).
     max_scheduled: places kept for scheduled events beyond the best days.
+    max_latest: places kept for the events of the latest publication day (where the story
+        stands now; no later report can have referred back to it yet), best supported first.
     max_per_day: events kept for one date, best supported first.
     max_events: time expressions read per story; beyond it the rest are not considered.
     max_compared: events of one date an event is compared with before it opens its own.
@@ -70,6 +72,9 @@ class TimelineOptions:
         their own publication day; articles published before the day that refer ahead to
         it; articles published on the day and on the day after. A coarse date (month, week,
         range) is ranked by ``weight_refs`` per article that refers to it.
+    reprint_share: share of an article's characters (0..1) copied from one earlier article
+        above which its references to days count as that article's (a wire reprint is not
+        another report referring back).
     """
 
     merge_overlap: float = 0.5
@@ -77,19 +82,21 @@ class TimelineOptions:
     max_entries: int = 30
     max_days: int | None = None
     max_scheduled: int = 6
+    max_latest: int = 2
     max_per_day: int = 3
     max_events: int = 20_000
     max_compared: int = 40
     only_days: bool = False
     # Set on Timeline17 with leave-one-collection-out (bench/timeline_t17.py --tune).
-    weight_support: float = 0.0
+    weight_support: float = 0.25
     weight_refs_back_dated: float = 1.0
     weight_refs_back: float = 0.5
     weight_refs_same: float = 0.0
     weight_refs_ahead: float = 0.0
     weight_published: float = 0.0
     weight_published_after: float = 0.5
-    weight_refs: float = 0.5
+    weight_refs: float = 0.1
+    reprint_share: float = 0.5
 
 
 def date_key(expr: TimeExpr) -> str | None:
@@ -234,8 +241,8 @@ def day_score(signals: DaySignals, support: int, opts: TimelineOptions) -> float
     )
 
 
-def _refer(days: dict[date, DaySignals], expr: TimeExpr, item: AnnotatedArticle) -> None:
-    """Count ``item``'s reference ``expr`` to a day by when the item was published."""
+def _refer(days: dict[date, DaySignals], expr: TimeExpr, item: AnnotatedArticle, who: str) -> None:
+    """Count ``item``'s reference ``expr`` to a day (as ``who``'s) by when it was published."""
     day, published = expr.start, item.article.published
     if day is None or published is None:
         return
@@ -243,25 +250,41 @@ def _refer(days: dict[date, DaySignals], expr: TimeExpr, item: AnnotatedArticle)
     if day < published.date():
         # a written date is a deliberate reference back; "on Tuesday" tells the news cycle
         dated = any(ch.isdigit() for ch in expr.text)
-        (signals.back_dated if dated else signals.back).add(item.article_id)
+        (signals.back_dated if dated else signals.back).add(who)
     elif day == published.date():
-        signals.same.add(item.article_id)
+        signals.same.add(who)
     else:
-        signals.ahead.add(item.article_id)
+        signals.ahead.add(who)
+
+
+def _reprints(
+    items: Sequence[AnnotatedArticle], graph: CopyGraph, opts: TimelineOptions
+) -> dict[str, str]:
+    """Article -> the earlier article it mostly reprints (copied share above the option)."""
+    sizes = {i.article_id: max(1, len(i.article.text)) for i in items}
+    out: dict[str, str] = {}
+    for copier, refs in graph.copies.items():
+        best = max(refs, key=lambda r: r.chars, default=None)
+        if best is not None and best.chars / sizes.get(copier, 1) > opts.reprint_share:
+            out[copier] = best.from_article_id
+    return out
 
 
 def day_signals(
-    items: Sequence[AnnotatedArticle], options: TimelineOptions | None = None
+    items: Sequence[AnnotatedArticle],
+    graph: CopyGraph | None = None,
+    options: TimelineOptions | None = None,
 ) -> dict[date, DaySignals]:
     """Per day the story refers to, its signals (as :func:`build_timeline` ranks days)."""
-    return _events(items, options or TimelineOptions())[2]
+    opts = options or TimelineOptions()
+    return _events(items, opts, _reprints(items, graph or CopyGraph(), opts))[2]
 
 
 def _events(
-    items: Sequence[AnnotatedArticle], opts: TimelineOptions
+    items: Sequence[AnnotatedArticle], opts: TimelineOptions, reprints: dict[str, str]
 ) -> tuple[list[_Event], dict[str, set[str]], dict[date, DaySignals]]:
     """The events of every article (one per sentence), per date key the articles that
-    mention the date at all, and per day its signals."""
+    mention the date at all, and per day its signals (a reprint's as its original's)."""
     events: list[_Event] = []
     refs: dict[str, set[str]] = defaultdict(set)
     days: dict[date, DaySignals] = {}
@@ -285,7 +308,7 @@ def _events(
                 continue
             refs[key].add(item.article_id)
             if expr.precision == Precision.DAY or expr.start == expr.end:
-                _refer(days, expr, item)
+                _refer(days, expr, item, reprints.get(item.article_id, item.article_id))
             by_sentence[cursor].append(expr)
         for index, in_sentence in by_sentence.items():
             sentence = sentences[index]
@@ -297,7 +320,9 @@ def _events(
                 part = clause_around(sentence, expr.span).span
                 by_clause[(part.start, part.end)].append(expr)
             for exprs in by_clause.values():
-                events.append(_event(item.article_id, text, sentence, exprs))
+                event = _event(item.article_id, text, sentence, exprs)
+                if event is not None:
+                    events.append(event)
     published = [i.article.published.date() for i in items if i.article.published]
     for day in published:
         if day in days:
@@ -307,9 +332,26 @@ def _events(
     return events, refs, days
 
 
-def _event(article_id: str, text: str, sentence: Sentence, exprs: list[TimeExpr]) -> _Event:
+_SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.I)
+
+
+def _since_long_ago(expr: TimeExpr, text: str) -> bool:
+    """ "no government has taken that step since 1998", "closed since last year": a state
+    that has lasted, not an event of that year ("the fifth round since May" still tells of
+    talks in May)."""
+    if expr.precision != Precision.YEAR:
+        return False
+    lead = expr.text.split(maxsplit=1)[0].lower()
+    return lead == "since" or bool(
+        _SINCE.search(text[max(0, expr.span.start - 12) : expr.span.start])
+    )
+
+
+def _event(article_id: str, text: str, sentence: Sentence, exprs: list[TimeExpr]) -> _Event | None:
     chosen = _main_expression(exprs, sentence, text)
     assert chosen.start is not None
+    if _since_long_ago(chosen, text):
+        return None
     start, end, precision = chosen.start, chosen.end or chosen.start, chosen.precision
     when_span = chosen.span
     pair = _day_pair(exprs, chosen, text)
@@ -459,7 +501,7 @@ def build_timeline(
     opts = options or TimelineOptions()
     quality = quality or {}
     graph = graph or CopyGraph()
-    events, refs, days = _events(items, opts)
+    events, refs, days = _events(items, opts, _reprints(items, graph, opts))
     drafts = _merge(events, opts, context)
     published = [i.article.published.date() for i in items if i.article.published]
     now = max(published) if published else None
@@ -497,14 +539,14 @@ def build_timeline(
                 refs.get(key, ())
             )
         entries.append((entry, weight))
-    return _select(entries, opts)
+    return _select(entries, opts, now)
 
 
 def _select(
-    scored: list[tuple[TimelineEntry, float]], opts: TimelineOptions
+    scored: list[tuple[TimelineEntry, float]], opts: TimelineOptions, now: date | None
 ) -> list[TimelineEntry]:
-    """The best days first (their best few events each), a few places kept for what is
-    scheduled, then date order."""
+    """The best days first (their best few events each), a few places kept for the latest
+    day's events and for what is scheduled, then date order."""
     by_day: dict[str, list[tuple[TimelineEntry, float]]] = defaultdict(list)
     for entry, weight in scored:
         by_day[entry.date].append((entry, weight))
@@ -519,11 +561,17 @@ def _select(
     days = sorted(by_day, key=lambda d: (day_rank(d), d))
     max_days = opts.max_days if opts.max_days is not None else len(days)
     reserved = min(opts.max_scheduled, opts.max_entries // 3)
-    kept: list[TimelineEntry] = []
+    # The newest day cannot have been referred back to yet: it keeps a few places anyway.
+    latest = [e for e, _ in by_day.get(now.isoformat(), [])] if now is not None else []
+    latest = latest[: min(opts.max_latest, opts.max_per_day, opts.max_entries // 3)]
+    kept: list[TimelineEntry] = list(latest)
+    taken = {id(e) for e in kept}
+    room = opts.max_entries - reserved
     for day in days[:max_days]:
-        if len(kept) >= opts.max_entries - reserved:
+        if len(kept) >= room:
             break
-        kept += [e for e, _ in by_day[day][: opts.max_per_day]][: opts.max_entries - len(kept)]
+        fresh = [e for e, _ in by_day[day][: opts.max_per_day] if id(e) not in taken]
+        kept += fresh[: room - len(kept)]
     taken = {id(e) for e in kept}
     ahead = [
         e
