@@ -98,3 +98,23 @@ def test_ingest_stores_counts_and_places_the_article_without_a_vector(
         assert len(home) == 5 and home[later.article_id] == fire
         brief = stored_brief(store, alone)
         assert brief.story_id == alone
+
+
+def test_a_sentence_vector_failure_costs_only_that_articles_vectors(
+    nlp: object, embedder: object
+) -> None:
+    from newsweave.annotate.pipeline import WHOLE, with_sentence_vectors
+
+    good = [make_article(t) for t in TEXTS[:3]]
+    items = annotate(good, AnnotateOptions(batch_size=4), which=WHOLE)
+    bare = [replace(i, sentence_vectors=np.zeros((0, 384), np.float16)) for i in items]
+    # One sentence text changed by hand to hold a lone surrogate: the tokenizer refuses it.
+    first = bare[1].sentences[0]
+    broken = replace(bare[1], sentences=(replace(first, text=first.text + " \udce9"),))
+    out = with_sentence_vectors([bare[0], broken, bare[2]])
+    assert out[1].errors and out[1].errors[-1].startswith("sentence vectors: ")
+    assert out[1].sentence_vectors.shape[0] == 0
+    for done, item in zip((out[0], out[2]), (items[0], items[2]), strict=True):
+        assert done.errors == ()
+        assert done.sentence_vectors.shape == item.sentence_vectors.shape
+        assert np.allclose(done.sentence_vectors, item.sentence_vectors, atol=2e-3)
