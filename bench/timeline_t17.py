@@ -5,10 +5,14 @@ articles are one newsweave story: detokenised text (bench/_common.py), ``make_ar
 the publication ``date`` as a header date, one spaCy pass and ``annotate_doc`` (no
 embeddings), then the fuse steps the timeline needs, as ``newsweave.fuse.fuse`` runs them:
 ``infer_dates``, ``normalise_entities``, ``assess_story``, ``build_context(embed=False)``,
-``build_copy_graph``, ``build_timeline``. Large collections are sampled (``--max-articles``
-per collection, fixed seed) to keep the run short.
+``build_copy_graph``, ``build_timeline``. Every article of a collection is used, as in the
+usual Timeline17 setup (``--max-articles`` samples a collection, fixed seed, for a quicker run:
+a sample thins out exactly what ranks days, the later reports that refer back to them). With
+``--cache`` the parses are kept per article, so a rerun (or a sample of a parsed collection)
+parses nothing.
 
-Systems, each asked for as many dates as the gold timeline has (N):
+Systems, each asked for as many dates as the gold timeline has (N; the usual TLS setup gives
+every system the reference timeline's number of dates):
 - newsweave: ``build_timeline`` as built, asked for N days of day-precise entries (the gold
   dates are all days), k entries per day (``max_days=N, max_per_day=k, only_days=True``).
 - newsweave, N best days: ``build_timeline`` with no cap, day entries only, days ranked by the
@@ -29,7 +33,11 @@ Predicted sentences are re-tokenised in the corpus' style before scoring.
 
 Usage:
     .venv/bin/python bench/timeline_t17.py [--data ../shared/data/timeline17]
-        [--max-articles 100] [--seed 0] [--show 5]
+        [--max-articles 0] [--seed 0] [--show 5] [--cache DIR] [--tune]
+
+``--tune`` adds the day weights' grid (:data:`GRID`): the defaults', the in-sample best and
+leave-one-collection-out figures (the weights chosen on the other collections), and the
+held-out collections' timelines as built with those weights, scored like the rest.
 
 Prints figures; it is not a pass/fail test.
 """
@@ -393,7 +401,7 @@ def tune(cands: Sequence[Candidates], pub: dict[str, float]) -> dict[str, Timeli
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--max-articles", type=int, default=100, help="per collection; 0: all")
+    parser.add_argument("--max-articles", type=int, default=0, help="per collection; 0: all")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--show", type=int, default=5, help="our entries to print per topic")
     parser.add_argument("--cache", type=Path, help="folder to keep the spaCy parses in")
