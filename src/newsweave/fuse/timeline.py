@@ -73,7 +73,7 @@ class TimelineOptions:
         it; articles published on the day and on the day after. A coarse date (month, week,
         range) is ranked by ``weight_refs`` per article that refers to it.
     reprint_share: share of an article's characters (0..1) copied from one earlier article
-        above which its references to days count as that article's (a wire reprint is not
+        above which its references to days count as the original's (a wire reprint is not
         another report referring back).
     """
 
@@ -87,7 +87,8 @@ class TimelineOptions:
     max_events: int = 20_000
     max_compared: int = 40
     only_days: bool = False
-    # Set on Timeline17 with leave-one-collection-out (bench/timeline_t17.py --tune).
+    # Set on Timeline17; bench/timeline_t17.py --tune prints them against a grid, in-sample
+    # and leave-one-collection-out (see the note of issue 12).
     weight_support: float = 0.25
     weight_refs_back_dated: float = 1.0
     weight_refs_back: float = 0.5
