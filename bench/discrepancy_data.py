@@ -41,6 +41,9 @@ LABELS = Path(__file__).resolve().parent / "discrepancy_labels"
 CACHE = Path("/tmp/newsweave-discrepancy-bench")
 T17_MAX_CHARS = 6000
 T17_DAYS_PER_TOPIC = 14
+# Days added later, round by round (seed, days per topic): each round draws from the days
+# no earlier round took, so the stories frozen from earlier rounds stay what they were.
+T17_EXTRA_ROUNDS = ((18, 22), (19, 24), (20, 40))
 T17_MAX_PER_DAY = 10
 MAX_STORY = 14
 
@@ -69,33 +72,74 @@ def _t17_text(raw: str) -> str:
     return "\n".join(out)
 
 
-def timeline17_docs() -> list[Doc]:
+def _t17_by_day() -> dict[tuple[str, str], list[dict]]:
     by_day: dict[tuple[str, str], list[dict]] = defaultdict(list)
     with (DATA / "timeline17" / "articles.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
             if len(row["text"].strip()) >= 200:
                 by_day[(row["topic"], row["date"])].append(row)
+    return by_day
+
+
+def _t17_doc(row: dict, topic: str, day: str) -> Doc:
+    article = make_article(
+        _t17_text(row["text"]),
+        source=row["source"],
+        path=row["id"],
+        published=datetime.fromisoformat(row["date"]).replace(tzinfo=UTC),
+        date_origin=DateOrigin.HEADER,
+        language="en",
+        dateline="",
+    )
+    return Doc("timeline17", row["id"], f"t17:{topic}:{day}", article)
+
+
+def _t17_days(by_day: dict[tuple[str, str], list[dict]]) -> dict[str, list[str]]:
+    """Per topic, the days on which at least two outlets published."""
+    topics = sorted({t for t, _ in by_day})
+    return {
+        topic: sorted(d for t, d in by_day if t == topic and len(_sources(by_day[(t, d)])) >= 2)
+        for topic in topics
+    }
+
+
+def timeline17_docs(extra: bool = False) -> list[Doc]:
+    """The sampled days (``T17_DAYS_PER_TOPIC`` per topic, seed 17); with ``extra``, the days
+    of ``T17_EXTRA_ROUNDS`` too; at most ``T17_MAX_PER_DAY`` articles a day either way."""
+    by_day = _t17_by_day()
     rng = random.Random(17)
     docs: list[Doc] = []
-    for topic in sorted({t for t, _ in by_day}):
-        days = sorted(d for t, d in by_day if t == topic and len(_sources(by_day[(t, d)])) >= 2)
+    first: set[tuple[str, str]] = set()
+    for topic, days in _t17_days(by_day).items():
         for day in sorted(rng.sample(days, min(T17_DAYS_PER_TOPIC, len(days)))):
+            first.add((topic, day))
             rows = sorted(by_day[(topic, day)], key=lambda r: r["id"])
             if len(rows) > T17_MAX_PER_DAY:
                 rows = sorted(rng.sample(rows, T17_MAX_PER_DAY), key=lambda r: r["id"])
-            for row in rows:
-                article = make_article(
-                    _t17_text(row["text"]),
-                    source=row["source"],
-                    path=row["id"],
-                    published=datetime.fromisoformat(row["date"]).replace(tzinfo=UTC),
-                    date_origin=DateOrigin.HEADER,
-                    language="en",
-                    dateline="",
-                )
-                docs.append(Doc("timeline17", row["id"], f"t17:{topic}:{day}", article))
+            docs += [_t17_doc(row, topic, day) for row in rows]
+    if not extra:
+        return docs
+    for seed, count in T17_EXTRA_ROUNDS:
+        more = random.Random(seed)
+        for topic, days in _t17_days(by_day).items():
+            rest = [d for d in days if (topic, d) not in first]
+            for day in sorted(more.sample(rest, min(count, len(rest)))):
+                first.add((topic, day))
+                rows = sorted(by_day[(topic, day)], key=lambda r: r["id"])
+                if len(rows) > T17_MAX_PER_DAY:
+                    rows = sorted(more.sample(rows, T17_MAX_PER_DAY), key=lambda r: r["id"])
+                docs += [_t17_doc(row, topic, day) for row in rows]
     return docs
+
+
+def timeline17_every_doc() -> list[Doc]:
+    """Every Timeline17 article (frozen stories are read back from these)."""
+    return [
+        _t17_doc(row, topic, day)
+        for (topic, day), rows in sorted(_t17_by_day().items())
+        for row in rows
+    ]
 
 
 def _sources(rows: Sequence[dict]) -> set[str]:
@@ -199,8 +243,8 @@ def polnear_docs() -> list[Doc]:
     return docs
 
 
-def all_docs() -> list[Doc]:
-    return timeline17_docs() + ecbplus_docs() + polnear_docs()
+def all_docs(extra: bool = False) -> list[Doc]:
+    return timeline17_docs(extra) + ecbplus_docs() + polnear_docs()
 
 
 # --- annotation cache ----------------------------------------------------------------------
@@ -386,7 +430,7 @@ def load_stories() -> list[BenchStory]:
     rows = list(frozen_stories())
     wanted = {r["corpus"] for r in rows}
     docs: dict[tuple[str, str], Doc] = {}
-    readers = {"timeline17": timeline17_docs, "ecbplus": ecbplus_docs, "polnear": polnear_docs}
+    readers = {"timeline17": timeline17_every_doc, "ecbplus": ecbplus_docs, "polnear": polnear_docs}
     for corpus in sorted(wanted):
         for doc in readers[corpus]():
             docs[(corpus, doc.doc_id)] = doc

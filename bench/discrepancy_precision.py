@@ -132,7 +132,9 @@ def hits(flag: Flag, label: dict) -> int:
     return hits
 
 
-def score(flags: Sequence[Flag], labels: Sequence[dict], n_stories: dict[bool, int]) -> None:
+def score(
+    flags: Sequence[Flag], labels: Sequence[dict], n_stories: dict[bool, int], listing: bool = False
+) -> None:
     verdicts: list[tuple[Flag, str | None]] = []
     found_labels: set[int] = set()
     for f in flags:
@@ -150,6 +152,14 @@ def score(flags: Sequence[Flag], labels: Sequence[dict], n_stories: dict[bool, i
             found_labels.add(best[1])
             verdict = "TRUE" if labels[best[1]]["label"] in ("TRUE", "MISSED") else "FALSE"
         verdicts.append((f, verdict))
+    if listing:
+        # Every flag with its verdict, most confident first: where a threshold would cut.
+        for f, v in sorted(verdicts, key=lambda fv: -fv[0].discrepancy.confidence):
+            d = f.discrepancy
+            print(
+                f"  {d.confidence:5.3f} {v or '?':5} {'held' if f.held_out else 'dev ':4} "
+                f"{f.kind:14} {d.reason[:110]}"
+            )
     for part, name in ((False, "dev"), (True, "held-out"), (None, "all")):
         rows: dict[str, Counter[str]] = defaultdict(Counter)
         for f, v in verdicts:
@@ -244,10 +254,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--build", action="store_true", help="cluster again and freeze stories")
     parser.add_argument(
-        "--extend", action="store_true", help="add stories of corpus groups not frozen yet"
+        "--extend",
+        action="store_true",
+        help="add stories of corpus groups not frozen yet (more Timeline17 days too)",
     )
     parser.add_argument("--dump", type=Path, help="write unlabelled flags with context here")
     parser.add_argument("--all", action="store_true", help="--dump every flag, labelled too")
+    parser.add_argument(
+        "--list", action="store_true", help="print every flag with its confidence and verdict"
+    )
     parser.add_argument(
         "--threshold",
         type=float,
@@ -258,6 +273,9 @@ def main() -> None:
         "--first", type=int, default=0, help="only the first N frozen stories (93: the first set)"
     )
     parser.add_argument(
+        "--skip", type=int, default=0, help="leave out the first N frozen stories (127: the added)"
+    )
+    parser.add_argument(
         "--every-kind", action="store_true", help="also the kinds that are off by default"
     )
     args = parser.parse_args()
@@ -265,7 +283,11 @@ def main() -> None:
         sys.exit(f"no corpus data at {data.DATA}: this benchmark reads ../shared/data")
     began = time.perf_counter()
     if args.build or args.extend or not (data.LABELS / "stories.jsonl").exists():
-        docs = data.all_docs()
+        docs = data.all_docs(extra=args.extend)
+        if args.extend and (data.LABELS / "stories.jsonl").exists():
+            # Only corpus groups without frozen stories need parsing and clustering.
+            known = {data.group_of(r) for r in data.frozen_stories()}
+            docs = [d for d in docs if d.group not in known]
         items = data.annotated(docs)
         stories = data.group_stories(docs, items)
         data.freeze(stories, extend=args.extend)
@@ -273,6 +295,7 @@ def main() -> None:
     stories = data.load_stories()
     if args.first:
         stories = stories[: args.first]
+    stories = stories[args.skip :]
     for s in stories:
         _HELD[s.key] = s.held_out
     analyses = fuse_stories(stories, args.threshold, args.every_kind)
@@ -287,7 +310,7 @@ def main() -> None:
         f"# {len(stories)} stories ({dict(by_corpus)}), "
         f"{sum(len(s.docs) for s in stories)} articles, {len(labels)} labels"
     )
-    score(flags, labels, n_stories)
+    score(flags, labels, n_stories, args.list)
     if args.dump:
         dump(flags, labels, analyses, args.dump, args.all)
     print(f"# {time.perf_counter() - began:.0f} s")

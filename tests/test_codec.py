@@ -109,7 +109,7 @@ EXPECTED_SHAPE = {
     "summary": {"text", "citations"},
     "facts": {"text", "support", "citations"},
     "entities": {"name", "type", "kind", "roles", "mentions", "citations"},
-    "quotes": {"speaker", "text", "cue", "citations", "variants"},
+    "quotes": {"speaker", "text", "cue", "citations", "variants", "note"},
     "timeline": {"date", "precision", "event", "when", "scheduled", "support", "citations"},
     "discrepancies": {"topic", "kind", "reason", "claims", "confidence", "evidence"},
     "articles": {"article_id", "source", "title", "published", "date_origin", "url", "path"},

@@ -257,13 +257,15 @@ class EntitySummary:
 @dataclass(frozen=True, slots=True)
 class QuoteItem:
     """One quotation as the story's sources render it: the clearest rendering in ``text``, the
-    others in ``variants`` (each with its own citations)."""
+    others in ``variants`` (each with its own citations). ``note`` says how the renderings
+    differ when they differ only in minor wording (one quotation, not a discrepancy)."""
 
     speaker: str
     text: str
     cue: str | None
     citations: tuple[Span, ...]
     variants: tuple[CitedText, ...] = ()
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -598,3 +598,323 @@ def test_new_kinds(kind: str, reports: list[tuple[str, str]], kinds: list[str], 
     assert sorted(d.kind for d in analysis.discrepancies) == sorted(kinds), [
         (d.kind, d.topic, d.reason, d.confidence) for d in analysis.discrepancies
     ]
+
+
+# --- one table per kind: must-flag and must-not-flag pairs, shaped like real coverage --------
+# Each row: the kind under test (enabled alone, shown from the default threshold), reports, the
+# kinds that must be flagged. Rows of the failure categories above are not repeated here.
+
+KIND_TABLE = [
+    pytest.param(  # the same day, the same count of one group, two values
+        "figure",
+        [
+            (
+                "2026-04-27",
+                "In Varnholm, health officials say about 75 students at a secondary school have "
+                "fallen ill with flu-like symptoms and tests are under way.",
+            ),
+            (
+                "2026-04-27",
+                "Health officials are testing samples at a Varnholm secondary school where about "
+                "200 students fell ill with flu-like symptoms.",
+            ),
+        ],
+        ["figure"],
+        id="figure-same-group-two-values",
+    ),
+    pytest.param(  # one toll from one authority, two values on one day
+        "figure",
+        [
+            (
+                "2026-05-16",
+                "At least 72 people have died of the Varnholm fever, the regional health "
+                "agency says.",
+            ),
+            (
+                "2026-05-16",
+                "The Varnholm fever has now killed 65 people, the regional health agency said.",
+            ),
+        ],
+        ["figure"],
+        id="figure-toll-two-values",
+    ),
+    pytest.param(  # two clauses of one poll: who backs it and who wants it cancelled
+        "figure",
+        [
+            (
+                "2026-03-06",
+                "A council poll found on Friday that 64 percent of voters in Varnholm back the "
+                "harbour contract.",
+            ),
+            (
+                "2026-03-06",
+                "A council poll found on Friday that 31 percent of voters in Varnholm want the "
+                "harbour contract cancelled.",
+            ),
+        ],
+        [],
+        id="figure-two-clauses",
+    ),
+    pytest.param(  # deaths in one country and cases in another are different referents
+        "figure",
+        [
+            (
+                "2026-04-27",
+                "The fever has killed 20 people in Varnholm, where 1,004 cases have been "
+                "reported, officials said.",
+            ),
+            (
+                "2026-04-27",
+                "Officials in Nordhaven said 40 cases of the fever had been reported there, "
+                "none of them fatal.",
+            ),
+        ],
+        [],
+        id="figure-two-places",
+    ),
+    pytest.param(  # the same trip, two lengths, on one day
+        "duration",
+        [
+            (
+                "2026-04-13",
+                "Mayor Kara Holt leaves on Monday for a five-day trade trip to Japan, the "
+                "council said.",
+            ),
+            (
+                "2026-04-13",
+                "On Monday the council said Mayor Kara Holt starts a three-day trade trip to "
+                "Japan with business leaders from Varnholm.",
+            ),
+        ],
+        ["duration"],
+        id="duration-one-trip-two-lengths",
+    ),
+    pytest.param(  # a strike that grows: its length on two days is no conflict
+        "duration",
+        [
+            (
+                "2026-04-10",
+                "The Varnholm dock strike has lasted nine days, the union said on Friday.",
+            ),
+            (
+                "2026-04-13",
+                "The Varnholm dock strike has lasted 12 days, the union said on Monday.",
+            ),
+        ],
+        [],
+        id="duration-growing-two-days",
+    ),
+    pytest.param(  # two trips of one tour: different referents
+        "duration",
+        [
+            (
+                "2026-04-13",
+                "Mayor Kara Holt begins a three-day trip to Japan on Monday, followed by a "
+                "five-day trip to Korea.",
+            ),
+            (
+                "2026-04-13",
+                "Mayor Kara Holt begins a five-day trip to Korea next week after her visit "
+                "to Japan.",
+            ),
+        ],
+        [],
+        id="duration-two-trips",
+    ),
+    pytest.param(  # a number changed inside the quoted words
+        "quote wording",
+        [
+            (
+                "2026-04-13",
+                "“We lost 40 jobs at the harbour this year,” Mayor Tomas Elling said in "
+                "Varnholm on Monday.",
+            ),
+            (
+                "2026-04-13",
+                "“We lost 400 jobs at the harbour this year,” Mayor Tomas Elling said in "
+                "Varnholm on Monday.",
+            ),
+        ],
+        ["quote wording"],
+        id="quote-number-changed",
+    ),
+    pytest.param(  # "wanted" / "had wanted": minor wording, one quotation
+        "quote wording",
+        [
+            (
+                "2026-04-13",
+                "“I felt we were not progressing the way we wanted to progress,” coach Piet "
+                "Varga said in Varnholm on Monday.",
+            ),
+            (
+                "2026-04-13",
+                "“I felt we were not progressing the way we had wanted to progress,” coach "
+                "Piet Varga said in Varnholm on Monday.",
+            ),
+        ],
+        [],
+        id="quote-minor-wording",
+    ),
+    pytest.param(  # the negation moves to another verb: the same meaning
+        "quote wording",
+        [
+            (
+                "2026-04-13",
+                "“I feel on the court we weren't executing the plan we want,” coach Piet "
+                "Varga said in Varnholm on Monday.",
+            ),
+            (
+                "2026-04-13",
+                "“I didn't feel on the court we were executing the plan we wanted,” coach "
+                "Piet Varga said in Varnholm on Monday.",
+            ),
+        ],
+        [],
+        id="quote-negation-moved",
+    ),
+    pytest.param(  # a description that the story resolves to the named speaker
+        "attribution",
+        [
+            (
+                "2026-03-02",
+                "“The harbour contract was signed in good faith,” President Kara Holt said in "
+                "Varnholm on Monday.",
+            ),
+            (
+                "2026-03-02",
+                "“The harbour contract was signed in good faith,” the president said in "
+                "Varnholm on Monday, answering questions from the council.",
+            ),
+        ],
+        [],
+        id="attribution-description",
+    ),
+    pytest.param(  # "The statement" / "the statement": case is no second speaker
+        "attribution",
+        [
+            (
+                "2026-03-02",
+                "“The harbour will stay open through the winter,” the statement said on Monday.",
+            ),
+            (
+                "2026-03-02",
+                "The statement said on Monday: “The harbour will stay open through the winter.”",
+            ),
+        ],
+        [],
+        id="attribution-case",
+    ),
+    pytest.param(  # a person and their lawyer are one voice
+        "attribution",
+        [
+            (
+                "2026-03-02",
+                "“Senator Holt has never met the contractor,” Kara Holt's lawyer said on "
+                "Monday in Varnholm.",
+            ),
+            (
+                "2026-03-02",
+                "“Senator Holt has never met the contractor,” Senator Kara Holt said on "
+                "Monday in Varnholm.",
+            ),
+        ],
+        [],
+        id="attribution-lawyer",
+    ),
+    pytest.param(  # a person and their office are one voice
+        "attribution",
+        [
+            (
+                "2026-03-02",
+                "“The harbour contract will be published in full next week,” Mayor Tomas "
+                "Elling's office said in a statement on Monday.",
+            ),
+            (
+                "2026-03-02",
+                "“The harbour contract will be published in full next week,” Mayor Tomas "
+                "Elling said on Monday.",
+            ),
+        ],
+        [],
+        id="attribution-office",
+    ),
+    pytest.param(  # the name in the previous sentence is not the unnamed quotation's speaker
+        "attribution",
+        [
+            (
+                "2026-03-02",
+                "Kara Holt left the town hall before the vote on Monday. “We will appeal the "
+                "ruling on the harbour contract before the summer,” a council official said.",
+            ),
+            (
+                "2026-03-02",
+                "“We will appeal the ruling on the harbour contract before the summer,” Tomas "
+                "Elling said on Monday.",
+            ),
+        ],
+        [],
+        id="attribution-name-previous-sentence",
+    ),
+    pytest.param(  # a committee chairman is also a Representative
+        "role",
+        [
+            (
+                "2026-03-02",
+                "Representative Piet Varga asked the port authority for the harbour contract "
+                "on Monday.",
+            ),
+            (
+                "2026-03-02",
+                "House Transport Committee chairman Piet Varga asked the port authority for "
+                "the harbour contract on Monday.",
+            ),
+        ],
+        [],
+        id="role-chairman-and-representative",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "reports", "kinds"), KIND_TABLE)
+def test_kind_table(kind: str, reports: list[tuple[str, str]], kinds: list[str], nlp, embedder):  # type: ignore[no-untyped-def]
+    options = DiscrepancyOptions(kinds=(kind,))
+    analysis = _story(*reports, options=options)
+    assert sorted(d.kind for d in analysis.discrepancies) == sorted(kinds), [
+        (d.kind, d.topic, d.reason, d.confidence, d.evidence) for d in analysis.discrepancies
+    ]
+
+
+def test_minor_wording_is_one_quote_with_a_note(nlp, embedder) -> None:  # type: ignore[no-untyped-def]
+    # A date and a number written two ways, a word dropped: one quotation, not a conflict.
+    analysis = _story(
+        (
+            "2026-06-15",
+            "“My son was born on the first of June, eleven weeks early, and he fought so "
+            "bravely for his life,” Piet Varga said in a statement in Varnholm on Monday.",
+        ),
+        (
+            "2026-06-15",
+            "“My son was born on 1st June, 11 weeks early, and he fought bravely for his "
+            "life,” Piet Varga said in a statement in Varnholm on Monday.",
+        ),
+    )
+    assert not analysis.discrepancies
+    (quote,) = [q for q in analysis.quotes if "born" in q.text]
+    assert len(quote.variants) == 1 and quote.note and "no change of meaning" in quote.note
+
+
+def test_a_changed_meaning_gets_no_minor_wording_note(nlp, embedder) -> None:  # type: ignore[no-untyped-def]
+    analysis = _story(
+        (
+            "2026-05-06",
+            "“The tunnel is safe for the rescue teams,” mine director Olaf Brenn told reporters "
+            "at the Dalby pit on Wednesday.",
+        ),
+        (
+            "2026-05-06",
+            "Mine director Olaf Brenn told reporters on Wednesday at Dalby: “The tunnel is not "
+            "safe for the rescue teams.”",
+        ),
+    )
+    assert [d.kind for d in analysis.discrepancies] == ["quote wording"]
+    assert all(q.note is None for q in analysis.quotes)

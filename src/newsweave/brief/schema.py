@@ -62,6 +62,10 @@ class QuoteOut(_Shape):
     cue: str | None
     citations: list[Citation]
     variants: list[CitedText] = Field(description="Other renderings of the same quotation.")
+    note: str | None = Field(
+        default=None,
+        description="How the renderings differ when only in minor wording (no change of meaning).",
+    )
 
 
 class TimelineOut(_Shape):

@@ -3,7 +3,10 @@
 Renderings of one quotation (the same words, or one contained in the other) are merged into one
 item citing every source. Exact repeats join the item's citations; renderings worded
 differently are kept as variants (a variant that changes the meaning is also reported as a
-discrepancy by :mod:`newsweave.fuse.discrepancies`).
+discrepancy by :mod:`newsweave.fuse.discrepancies`). When every variant lines up with the main
+rendering except for minor wording (:mod:`newsweave.fuse.quote_align`: no negation, tense or
+number changed), the item carries a note saying so: one quotation, worded slightly
+differently by its sources, not a conflict.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from rapidfuzz import fuzz
 from newsweave.errors import OptionError
 from newsweave.fuse.entities import NameResolver
 from newsweave.fuse.quality import CLEAN
+from newsweave.fuse.quote_align import align, meaning_change
 from newsweave.model import AnnotatedArticle, CitedText, Quote, QuoteItem
 
 
@@ -29,6 +33,9 @@ class QuoteOptions:
     contained_chars: a rendering at least this long...
     contained_ratio: ...whose partial ratio (0..100) with another reaches this is one quotation
         with it (one source quotes more of it).
+    minor_wording: share (0..1) of the shorter rendering's content words aligned in order
+        with the main rendering, no meaning changed, for a variant to be minor wording (the
+        item gets a note).
     """
 
     min_words: int = 4
@@ -36,12 +43,17 @@ class QuoteOptions:
     variant: float = 62.0
     contained_chars: int = 30
     contained_ratio: float = 90.0
+    minor_wording: float = 0.8
 
     def __post_init__(self) -> None:
         for name in ("same_words", "variant", "contained_ratio"):
             value = getattr(self, name)
             if not 0.0 <= value <= 100.0:
                 raise OptionError(f"fuse.quotes.{name} is a ratio in 0..100; got {value}")
+        if not 0.0 <= self.minor_wording <= 1.0:
+            raise OptionError(
+                f"fuse.quotes.minor_wording is a share in 0..1; got {self.minor_wording}"
+            )
 
 
 def same_quotation(a: str, b: str, options: QuoteOptions | None = None) -> bool:
@@ -50,6 +62,27 @@ def same_quotation(a: str, b: str, options: QuoteOptions | None = None) -> bool:
     return fuzz.ratio(a, b) >= opts.variant or (
         min(len(a), len(b)) >= opts.contained_chars
         and fuzz.partial_ratio(a, b) >= opts.contained_ratio
+    )
+
+
+def minor_wording_note(main: str, variants: Sequence[str], share: float = 0.8) -> str | None:
+    """A note when every variant is ``main`` in slightly other words (at least ``share`` of the
+    shorter one's content words aligned in order, no change of meaning), else None.
+
+    Example:
+        >>> minor_wording_note("We will not stop until every miner is out",
+        ...                    ["We won't stop until every single miner is out"])
+        'sources word this quotation slightly differently (2 renderings); no change of meaning'
+    """
+    if not variants:
+        return None
+    for text in variants:
+        al = align(main, text)
+        if al is None or al.share < share or meaning_change(al):
+            return None
+    return (
+        f"sources word this quotation slightly differently ({len(variants) + 1} renderings); "
+        "no change of meaning"
     )
 
 
@@ -107,6 +140,7 @@ def merge_quotes(
                     variants=tuple(
                         CitedText(text, tuple(q.span for q in qs)) for text, qs in variants.items()
                     ),
+                    note=minor_wording_note(main.text, list(variants), opts.minor_wording),
                 ),
             )
         )

@@ -122,6 +122,47 @@ def head_of(measure: str | None) -> str:
     return str(_SYNONYMS.get(word, word))
 
 
+# "72 people have died", "killed 65 people": a count of people that is a death toll.
+_DIED_AFTER = re.compile(
+    r"^[^.;,]{0,40}?\b(?:died|dead|killed|perished|lost their lives)\b", re.IGNORECASE
+)
+_KILLED_BEFORE = re.compile(
+    r"\b(?:killed|kills|killing|claimed the lives of|death toll (?:of|to|at))"
+    r"(?:\s+(?:at least|more than|about|some|nearly|almost|around|over))?\s*$",
+    re.IGNORECASE,
+)
+
+
+_INFECTED_AFTER = re.compile(
+    r"^[^.;,]{0,30}?\b(?:infected|ill|sick|sickened|contracted)\b", re.IGNORECASE
+)
+_INFECTED_BEFORE = re.compile(
+    r"\b(?:infected|infecting|sickened|made)"
+    r"(?:\s+(?:at least|more than|about|some|nearly|almost|around|over))?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _toll(sentence: Sentence, span: Span, head: str) -> str:
+    """ "people" counted as dead is the measured thing "death"; as infected, "infection"."""
+    if head not in ("people", "person"):
+        return head
+    local_start = span.start - sentence.span.start
+    local_end = span.end - sentence.span.start
+    after = sentence.text[local_end : local_end + 60]
+    before = sentence.text[max(0, local_start - 40) : local_start]
+    if _KILLED_BEFORE.search(before):
+        return "death"
+    if _INFECTED_BEFORE.search(before):
+        return "infection"
+    died, ill = _DIED_AFTER.search(after), _INFECTED_AFTER.search(after)
+    if died and (not ill or died.end() < ill.end()):
+        return "death"
+    if ill:
+        return "infection"
+    return head
+
+
 def _inside_quote(sentence: Sentence, offset: int) -> bool:
     before = sentence.text[:offset]
     return before.count("“") > before.count("”") or before.count('"') % 2 == 1
@@ -182,6 +223,7 @@ def _from_quantity(ctx: StoryContext, item: AnnotatedArticle, q: Quantity) -> Ob
     head = head_of(q.measure)
     if not head:
         return None
+    head = _toll(sentence, q.span, head)
     return Observation(
         item.article_id,
         sentence,

@@ -10,9 +10,10 @@ slot ("30% of adults and 55% of children") makes every comparison of its values 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from newsweave.fuse.context import StoryContext
 from newsweave.fuse.discrepancies.common import (
@@ -60,6 +61,12 @@ class _Referent:
     names: set[str]
     years: set[str]
     crowded: bool  # the sentence gives other values of the same slot
+    status: str = ""  # "confirmed" | "unconfirmed" | "" (not said)
+    added: bool = False  # a count of new ones ("five new cases"), not a total
+    earlier: bool = False  # an earlier state ("had been", "initial reports")
+    places: set[str] = field(default_factory=set)
+    authorities: set[str] = field(default_factory=set)  # organisations in the sentence
+    home: set[str] = field(default_factory=set)  # places the article's lead names
 
 
 def agree(a: Observation, b: Observation, tolerance: float, approx: float) -> bool:
@@ -89,11 +96,22 @@ def _equal(a: Observation, b: Observation, approx: float) -> bool:
 def _referents(ctx: StoryContext, obs: Sequence[Observation]) -> list[_Referent]:
     names_by_article = {
         item.article_id: [
-            (e.span.start, e.span.end, e.canonical.lower())
+            (e.span.start, e.span.end, e.canonical.lower(), e.label)
             for e in item.entities
             if e.label in _NAMED
         ]
         for item in ctx.items
+    }
+    home = {
+        item.article_id: {
+            e.canonical.lower()
+            for e in item.entities
+            if e.label == "GPE" and e.span.start < _LEAD_CHARS
+        }
+        for item in ctx.items
+    }
+    orgs_by_article = {
+        item.article_id: [e for e in item.entities if e.label == "ORG"] for item in ctx.items
     }
     per_sentence = Counter(
         (o.sentence.span.article_id, o.sentence.span.start, o.head, o.unit) for o in obs
@@ -113,14 +131,111 @@ def _referents(ctx: StoryContext, obs: Sequence[Observation]) -> list[_Referent]
         seg_lo = max(lo, text.rfind(",", 0, o.span.start - base) + 1)
         comma = text.find(",", o.span.end - base)
         seg_hi = min(hi, comma if comma >= 0 else hi)
-        names = {
-            name
-            for s, e, name in names_by_article.get(o.article_id, ())
-            if base + seg_lo <= s and e <= base + seg_hi
-        }
+        # Near the number only: a name at the far end of a long clause is seldom its referent.
+        local_start, local_end = o.span.start - base, o.span.end - base
+        spans = [(max(seg_lo, local_start - _NEAR), min(seg_hi, local_end + _NEAR))]
+        # The place a list line or a sentence opens with is every figure's place: "Canada:
+        # 140 confirmed cases", "In New York City, officials say about 75 students ...".
+        colon = text.rfind(":", 0, o.span.start - base)
+        if colon >= 0 and len(text[:colon].split()) <= _LABEL_WORDS:
+            spans.append((0, colon))
+        opening = _OPENING_PLACE.match(text)
+        if opening and opening.end() <= o.span.start - base:
+            spans.append((0, opening.end()))
+        # "... in Mexico, which also has 1,112 cases": the relative clause's antecedent;
+        # "Australia has five new cases, raising its total to six": the main clause's subject.
+        if _RELATIVE.match(text, seg_lo) and seg_lo > 0:
+            spans.append((max(lo, text.rfind(",", 0, seg_lo - 1) + 1), seg_lo))
+        elif _PARTICIPLE.match(text, seg_lo) and seg_lo > lo:
+            spans.append((lo, seg_lo))
+        named = [
+            (name, label)
+            for s, e, name, label in names_by_article.get(o.article_id, ())
+            if any(base + x <= s and e <= base + y for x, y in spans)
+        ]
+        names = {name for name, _ in named}
+        places = {name for name, label in named if label == "GPE"}
         key = (o.sentence.span.article_id, o.sentence.span.start, o.head, o.unit)
-        out.append(_Referent(content_words(local), names, years(local), per_sentence[key] > 1))
+        words = {_SAME_WORD.get(w, w) for w in content_words(local)}
+        clause = text[lo:hi].lower()
+        # Confirmed or not: said in the number's own comma-separated part ("of the 101
+        # suspected deaths, 19 have been confirmed" gives one of each).
+        segment = text[seg_lo:seg_hi].lower()
+        status = ""
+        if _CONFIRMED.search(segment):
+            status = "confirmed"
+        elif _UNCONFIRMED.search(segment):
+            status = "unconfirmed"
+        authorities = {
+            form
+            for e in orgs_by_article.get(o.article_id, ())
+            if o.sentence.span.start <= e.span.start < o.sentence.span.end
+            for form in _forms(e.canonical)
+        }
+        before = text[max(lo, o.span.start - base - 14) : o.span.start - base]
+        added = bool(_ADDED.search(before + " " + o.measure))
+        out.append(
+            _Referent(
+                words,
+                names,
+                years(local),
+                per_sentence[key] > 1,
+                status,
+                added,
+                bool(_EARLIER.search(clause)),
+                places,
+                authorities,
+                home.get(o.article_id, set()),
+            )
+        )
     return out
+
+
+_LABEL_WORDS = 4
+SHARED_REFERENT = 0.5
+_LEAD_CHARS = 400  # the lead, where an article says which place it is about
+_NEAR = 80  # characters around the number where its people and places are named
+# Bounded, linear patterns (one sentence at a time).
+_OPENING_PLACE = re.compile(r"\s*(?:In|At|Across|Outside)\s+[^,]{2,40},")
+_RELATIVE = re.compile(r"\s*(?:which|where|whose)\b")
+_PARTICIPLE = re.compile(
+    r"\s*(?:raising|bringing|taking|pushing|lifting|leaving|putting|increasing)\b"
+)
+_CONFIRMED = re.compile(r"\bconfirm")
+_UNCONFIRMED = re.compile(r"\b(?:suspect|estimat|probable|possible|presum|unconfirm)")
+_ADDED = re.compile(r"\b(?:new|additional|further|another|other)\b", re.IGNORECASE)
+_EARLIER = re.compile(
+    r"\bhad (?:already |now |so far |just )?(?:been|died|killed)\b|\binitial(?:ly)?\b"
+    r"|\boriginally\b|\bat first\b|\bfirst reports?\b"
+)
+
+
+# Words of one predicate in news writing: "died", "were killed", "the dead", "deaths".
+_SAME_WORD = {w: "death" for w in ("die", "died", "dead", "kill", "death", "fatal", "perish")}
+
+
+def _forms(name: str) -> set[str]:
+    """An organisation's name and its acronym: "World Health Organization" -> {..., "who"}
+    ("Centers for Disease Control and Prevention" -> "cdcp" and "cdc")."""
+    words = [w for w in re.findall(r"[a-z]+", name.lower()) if w not in ("of", "for", "and", "the")]
+    forms = {name.lower()}
+    if len(words) >= 2:
+        initials = "".join(w[0] for w in words)
+        forms.add(initials)
+        if len(initials) >= 4:
+            forms.add(initials[:-1])
+    return forms
+
+
+def _elsewhere(a: _Referent, b: _Referent) -> bool:
+    """``a`` names where, ``b`` does not, and ``b``'s lead is not about ``a``'s place."""
+    return bool(a.places) and not b.places and not a.places <= b.home
+
+
+def pinned(a: _Referent, b: _Referent) -> bool:
+    """Both figures are the same authority's count ("the WHO says" / "according to the
+    WHO") or the same place's ("Canada: 140 cases" / "Canada has reported 165 cases")."""
+    return bool(a.authorities & b.authorities or a.places) and a.places == b.places
 
 
 def same_referent(a: _Referent, b: _Referent) -> float:
@@ -129,12 +244,26 @@ def same_referent(a: _Referent, b: _Referent) -> float:
         return 0.0  # different years are different slots
     if a.names and b.names and not a.names & b.names:
         return 0.0  # different groups, people, places
+    if a.status and b.status and a.status != b.status:
+        return 0.0  # confirmed deaths and suspected deaths are two counts
+    if a.added != b.added:
+        return 0.0  # "five new cases" is not the total
+    if a.earlier != b.earlier:
+        return 0.0  # "initial reports", "had been": the figure of an earlier day
     shared = len(a.words & b.words)
     if not shared:
         return 0.0
     score = float(shared) / math.sqrt(len(a.words) * len(b.words))
+    if _elsewhere(a, b) or _elsewhere(b, a) or (a.places and b.places and a.places != b.places):
+        # One side says where ("in Mexico") and the other's article is not about that place,
+        # or one place against two: perhaps the same count, perhaps one country's against
+        # the world's.
+        score *= 0.5
     if shared < 2:
         score *= 0.5
+    if pinned(a, b):
+        # The wording says less than the shared source or subject of the figure.
+        score = max(score, SHARED_REFERENT)
     if a.crowded or b.crowded:
         score *= 0.5
     return score
@@ -179,11 +308,32 @@ def figure_discrepancies(
     for members in slots.values():
         for x in members:
             for y in members:
-                if obs[x].value != obs[y].value and same_referent(refs[x], refs[y]) >= 0.3:
+                # A rival is a value for the same place (or for no place named): "Canada:
+                # 140" is no rival of "Spain: 57" nor of the world's count in the same list.
+                if (
+                    obs[x].value != obs[y].value
+                    and refs[x].places == refs[y].places
+                    and same_referent(refs[x], refs[y]) >= 0.3
+                ):
                     rivalled.add(x)
 
     def single(k: int) -> bool:
         return k not in rivalled
+
+    # The values each article gives per measured thing: a value of one article that another
+    # article also gives (for some referent) explains that article's other value as the
+    # figure of another referent ("a three-day trip to Japan, then five days in Korea").
+    given: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for k, o in enumerate(obs):
+        given[(o.article_id, o.head, o.unit)].append(k)
+
+    def explained(x: int, y: int) -> bool:
+        """Article of ``x`` also gives ``y``'s value for the same measured thing."""
+        ox, oy = obs[x], obs[y]
+        return any(
+            k != x and obs[k].mode == oy.mode and _equal(obs[k], oy, tolerance)
+            for k in given[(ox.article_id, ox.head, ox.unit)]
+        )
 
     conflict: dict[int, dict[int, float]] = defaultdict(dict)
     agree_with: dict[int, set[int]] = defaultdict(set)
@@ -204,6 +354,8 @@ def figure_discrepancies(
                     agree_with[i].add(j)
                     agree_with[j].add(i)
             elif not same_value and _comparable(a, b, graph):
+                if explained(i, j) or explained(j, i):
+                    continue
                 sem = ctx.semantic(a.sentence, b.sentence)
                 if sem < same_topic - 0.1:
                     continue
@@ -216,8 +368,12 @@ def figure_discrepancies(
                 unique_slot = single(i) and single(j) and ref >= 0.3
                 conf = 0.1 + 0.6 * ref + 0.3 * closeness
                 conf = min(1.0, conf + 0.3) if unique_slot else 0.6 * conf
+                # An open count ("cases") is pinned down by a shared authority or place; a
+                # count of "people" never is (infected, evacuated, polled...).
+                open_count = a.head in _GENERIC and not _qualified(a, b)
+                pin = pinned(refs[i], refs[j]) and a.head not in ("people", "person")
                 if (a.duration and a.head not in _EVENTS) or (
-                    not a.duration and a.head in _GENERIC and not _qualified(a, b)
+                    not a.duration and open_count and not pin
                 ):
                     conf = min(conf, 0.5)  # "people", "cases": whose? too open to show
                 conflict[i][j] = conflict[j][i] = conf

@@ -88,8 +88,8 @@ def role_discrepancies(ctx: StoryContext, graph: CopyGraph) -> list[Discrepancy]
         for x in range(len(keys)):
             for y in range(x + 1, len(keys)):
                 a, b = keys[x], keys[y]
-                if a <= b or b <= a:
-                    continue  # "Foreign Minister" / "Foreign and Trade Minister"
+                if a & b:
+                    continue  # "Foreign Minister" / "Foreign and Trade Minister": one post
                 arts_a = {sp.article_id for _, sp in portfolios[a]}
                 arts_b = {sp.article_id for _, sp in portfolios[b]}
                 if arts_a & arts_b:
