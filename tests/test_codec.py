@@ -109,7 +109,7 @@ EXPECTED_SHAPE = {
     "summary": {"text", "citations"},
     "facts": {"text", "support", "citations"},
     "entities": {"name", "type", "kind", "roles", "mentions", "citations"},
-    "quotes": {"speaker", "text", "cue", "citations", "variants", "note"},
+    "quotes": {"speaker", "text", "cue", "citations", "variants"},
     "timeline": {"date", "precision", "event", "when", "scheduled", "support", "citations"},
     "discrepancies": {"topic", "kind", "reason", "claims", "confidence", "evidence"},
     "articles": {"article_id", "source", "title", "published", "date_origin", "url", "path"},
@@ -348,3 +348,18 @@ def test_text_with_a_lone_surrogate_is_written_as_it_is() -> None:
     assert codec.annotations_to_dict(item)["sentences"] == [
         {"span": [0, 10], "text": "caf\udce9 said"}
     ]
+
+
+def test_a_quote_note_is_written_only_when_there_is_one() -> None:
+    noted = QuoteItem(
+        "Ada Vale",
+        "We made progress",
+        "said",
+        (Span(A, 50, 66),),
+        (CitedText("We made some progress", (Span(A, 0, 16),)),),
+        note="sources word this quotation slightly differently (2 renderings)",
+    )
+    brief = replace(BRIEF, quotes=(noted, *BRIEF.quotes))
+    data = codec.brief_to_dict(brief)
+    assert data["quotes"][0]["note"] == noted.note and "note" not in data["quotes"][1]
+    assert codec.brief_from_dict(json.loads(json.dumps(data))).quotes == brief.quotes

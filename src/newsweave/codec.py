@@ -459,6 +459,8 @@ def brief_to_dict(brief: Brief) -> Json:
     data["entities"] = cited([_with_kind(e) for e in data["entities"]])
     for quote in cited(data["quotes"]):
         cited(quote["variants"])
+        if quote.get("note", 0) is None:
+            del quote["note"]  # written only when the renderings differ in minor wording
     cited(data["timeline"])
     for discrepancy in data["discrepancies"]:
         cited(discrepancy["claims"])

@@ -196,10 +196,11 @@ SHARED_REFERENT = 0.5
 _LEAD_CHARS = 400  # the lead, where an article says which place it is about
 _NEAR = 80  # characters around the number where its people and places are named
 # Bounded, linear patterns (one sentence at a time).
-_OPENING_PLACE = re.compile(r"\s*(?:In|At|Across|Outside)\s+[^,]{2,40},")
-_RELATIVE = re.compile(r"\s*(?:which|where|whose)\b")
+# One optional space, not a run of them: a run would be retried at each of its spaces.
+_OPENING_PLACE = re.compile(r"(?:In|At|Across|Outside) [^,]{2,40},")
+_RELATIVE = re.compile(r" ?(?:which|where|whose)\b")
 _PARTICIPLE = re.compile(
-    r"\s*(?:raising|bringing|taking|pushing|lifting|leaving|putting|increasing)\b"
+    r" ?(?:raising|bringing|taking|pushing|lifting|leaving|putting|increasing)\b"
 )
 _CONFIRMED = re.compile(r"\bconfirm")
 _UNCONFIRMED = re.compile(r"\b(?:suspect|estimat|probable|possible|presum|unconfirm)")
