@@ -66,3 +66,23 @@ def test_annotated_articles_survive_pickling(annotated: list[list[AnnotatedArtic
     assert back == item
     assert back.embedding.dtype == np.float32 and back.embedding.shape == (384,)
     np.testing.assert_array_equal(back.embedding, item.embedding)
+
+
+def test_one_worker_pool_serves_both_passes_until_closed(articles: list[Article]) -> None:
+    from multiprocessing import active_children
+
+    from newsweave.annotate.pipeline import CHEAP, DEEP
+
+    before = {p.pid for p in active_children()}
+    options = AnnotateOptions(batch_size=4)
+    with LocalEngine(n_process=2) as engine:
+        cheap = [i for c in engine.annotate(articles, options, CHEAP) for i in c]
+        workers = {p.pid for p in active_children()} - before
+        deep = [i for c in engine.annotate(articles[:6], options, DEEP) for i in c]
+        assert {p.pid for p in active_children()} - before == workers
+    assert len(workers) == 2
+    assert not workers & {p.pid for p in active_children()}
+    assert [i.article_id for i in cheap] == [a.article_id for a in articles]
+    assert all(i.embedding.shape == (384,) for i in cheap)
+    assert [i.article_id for i in deep] == [a.article_id for a in articles[:6]]
+    assert all(i.sentences and i.sentence_vectors.shape[0] > 0 for i in deep)

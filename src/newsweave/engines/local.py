@@ -5,7 +5,7 @@ computed together, so every engine that keeps these chunk boundaries gives the s
 (padding inside a MiniLM batch changes the last bits of a vector).
 
 With ``n_process`` of 2 or more, each chunk goes whole (spaCy and MiniLM) to one of
-``n_process`` worker processes, a few chunks per worker in flight, results in input order.
+``n_process`` forked worker processes, a few chunks per worker in flight, results in input order.
 The pool starts on first use and lives as long as the engine, for every call and both passes,
 so each worker loads its models once per run; this process loads none and is left to store
 and cluster. One worker, one thread: on a 2-core machine two workers use both cores. A
@@ -14,11 +14,16 @@ call with no more than one chunk runs here, without starting the pool.
 
 from __future__ import annotations
 
+import ctypes
+import logging
 import multiprocessing
+import os
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import lru_cache
+from multiprocessing.queues import Queue
 from types import TracebackType
 
 from newsweave.annotate.pipeline import WHOLE, AnnotateOptions, Pass, annotate_stream, with_vectors
@@ -26,6 +31,7 @@ from newsweave.errors import NewsweaveError, OptionError
 from newsweave.model import AnnotatedArticle, Article
 
 IN_FLIGHT_PER_WORKER = 2
+logger = logging.getLogger("newsweave.engines")
 
 
 def chunks(articles: Sequence[Article], size: int) -> list[Sequence[Article]]:
@@ -43,7 +49,29 @@ def annotate_chunk(
     loaded once per process (:mod:`newsweave.annotate.models`).
     """
     items = annotate_stream(articles, options.batch_size, 1, options.max_sentences, which)
-    return with_vectors(list(items), which)
+    done = with_vectors(list(items), which)
+    release_memory()
+    return done
+
+
+def release_memory() -> None:
+    """Hand the heap's free pages back to the system (glibc only; elsewhere nothing).
+
+    A chunk of long articles leaves tens of MB of freed spaCy and ONNX buffers in the heap,
+    which glibc keeps; over a run a worker's RSS grows by the largest chunk's share each time.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+    return trim
 
 
 def warm_up() -> None:
@@ -52,6 +80,17 @@ def warm_up() -> None:
 
     load_nlp()
     load_embedder()
+
+
+def _start_worker(ready: Queue[int] | None) -> None:
+    """Pool initializer: load the models, then say so. A model that cannot load is left to
+    the first task, whose error then names it (a failing initializer only breaks the pool)."""
+    try:
+        warm_up()
+    except Exception:  # reported by the first chunk, which loads the models again
+        logger.debug("models not loaded at worker start", exc_info=True)
+    if ready is not None:
+        ready.put(os.getpid())
 
 
 class LocalEngine:
@@ -76,24 +115,31 @@ class LocalEngine:
         self._pool: ProcessPoolExecutor | None = None
         self._size = 0
 
-    def start(self, n_process: int | None = None) -> None:
-        """Start the worker pool and load the models in each worker now, rather than on the
-        first large call (a long-running service or a benchmark)."""
+    def start(self, n_process: int | None = None, timeout: float = 300.0) -> None:
+        """Start the worker pool and wait until each worker has loaded the models, rather
+        than on the first large call (a long-running service, a benchmark)."""
         workers = n_process or self.n_process or 1
         if workers > 1:
-            pool = self._workers(workers)
-            # Workers start on demand, one per task that finds none idle: one task each.
-            for future in [pool.submit(warm_up) for _ in range(workers)]:
-                future.result()
+            self._workers(workers, wait=timeout)
 
-    def _workers(self, workers: int) -> ProcessPoolExecutor:
+    def _workers(self, workers: int, wait: float | None = None) -> ProcessPoolExecutor:
         if self._pool is None or self._size != workers:
             self.close()
-            # A fresh interpreter per worker: nothing inherited from this process (threads,
-            # ONNX Runtime sessions, open stores) can deadlock or leak into it.
-            context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(workers, mp_context=context)
+            # Forked workers share this process's imported modules (and its models, when it
+            # has loaded them) and need no import guard in the caller's script; this process
+            # runs no ONNX Runtime thread pool (one thread) and its store is never used there.
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            context = multiprocessing.get_context(method)
+            ready: Queue[int] | None = context.Queue() if wait is not None else None
+            self._pool = ProcessPoolExecutor(
+                workers, mp_context=context, initializer=_start_worker, initargs=(ready,)
+            )
             self._size = workers
+            # With fork every worker starts at the first task; a no-op task starts them.
+            self._pool.submit(os.getpid).result()
+            if ready is not None:
+                for _ in range(workers):
+                    ready.get(timeout=wait)
         return self._pool
 
     def annotate(
