@@ -15,7 +15,11 @@ from dataclasses import dataclass
 
 from newsweave.fuse.context import StoryContext
 from newsweave.fuse.discrepancies.dated import date_discrepancies, status_discrepancies
-from newsweave.fuse.discrepancies.figures import figure_discrepancies, record_discrepancies
+from newsweave.fuse.discrepancies.figures import (
+    ReferentOptions,
+    figure_discrepancies,
+    record_discrepancies,
+)
 from newsweave.fuse.discrepancies.quoted import quote_discrepancies
 from newsweave.fuse.discrepancies.titles import leader_discrepancies, role_discrepancies
 from newsweave.fuse.entities import NameResolver
@@ -38,6 +42,11 @@ class DiscrepancyOptions:
     min_confidence: discrepancies below this confidence are not reported (chosen on the
         labelled stories for precision >= 0.9).
     kinds: the kinds reported.
+    shared_referent: referent score of two figures given by the same authority ("the WHO
+        says") or for the same place ("Canada: 140 cases"), however differently worded.
+    name_window: characters around a number in which the people and places it counts are
+        named (a name further away in a long clause is seldom its referent).
+    lead_chars: characters of an article's start that say which place it is about.
     """
 
     same_topic: float = 0.45
@@ -46,6 +55,13 @@ class DiscrepancyOptions:
     same_statement: float = 0.88
     min_confidence: float = 0.7
     kinds: tuple[str, ...] = tuple(sorted(k.value for k in DEFAULT_KINDS))
+    shared_referent: float = 0.5
+    name_window: int = 80
+    lead_chars: int = 400
+
+    @property
+    def referent(self) -> ReferentOptions:
+        return ReferentOptions(self.shared_referent, self.name_window, self.lead_chars)
 
 
 _WEIGHT = {
@@ -79,11 +95,11 @@ def find_discrepancies(
     found: list[Discrepancy] = []
     if kinds & {K.FIGURE.value, K.DURATION.value}:
         found += figure_discrepancies(
-            ctx, graph, opts.tolerance, opts.approx_tolerance, opts.same_topic
+            ctx, graph, opts.tolerance, opts.approx_tolerance, opts.same_topic, opts.referent
         )
     if K.RECORD.value in kinds:
         found += record_discrepancies(
-            ctx, graph, opts.tolerance, opts.approx_tolerance, opts.same_topic
+            ctx, graph, opts.tolerance, opts.approx_tolerance, opts.same_topic, opts.referent
         )
     if kinds & {K.QUOTE.value, K.ATTRIBUTION.value, K.SHORTENED.value}:
         found += quote_discrepancies(ctx, graph, resolver)

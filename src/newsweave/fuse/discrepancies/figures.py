@@ -93,7 +93,22 @@ def _equal(a: Observation, b: Observation, approx: float) -> bool:
     return abs(a.value - b.value) <= approx * max(abs(a.value), abs(b.value), 1e-9)
 
 
-def _referents(ctx: StoryContext, obs: Sequence[Observation]) -> list[_Referent]:
+@dataclass(frozen=True, slots=True)
+class ReferentOptions:
+    """Args (``fuse.discrepancies.shared_referent``, ``name_window``, ``lead_chars``):
+    shared: referent score of two figures of the same authority or place (see ``pinned``).
+    near: characters around a number in which its people and places are named.
+    lead: characters of an article's start that say which place it is about.
+    """
+
+    shared: float = 0.5
+    near: int = 80
+    lead: int = 400
+
+
+def _referents(
+    ctx: StoryContext, obs: Sequence[Observation], opts: ReferentOptions
+) -> list[_Referent]:
     names_by_article = {
         item.article_id: [
             (e.span.start, e.span.end, e.canonical.lower(), e.label)
@@ -106,7 +121,7 @@ def _referents(ctx: StoryContext, obs: Sequence[Observation]) -> list[_Referent]
         item.article_id: {
             e.canonical.lower()
             for e in item.entities
-            if e.label == "GPE" and e.span.start < _LEAD_CHARS
+            if e.label == "GPE" and e.span.start < opts.lead
         }
         for item in ctx.items
     }
@@ -133,7 +148,7 @@ def _referents(ctx: StoryContext, obs: Sequence[Observation]) -> list[_Referent]
         seg_hi = min(hi, comma if comma >= 0 else hi)
         # Near the number only: a name at the far end of a long clause is seldom its referent.
         local_start, local_end = o.span.start - base, o.span.end - base
-        spans = [(max(seg_lo, local_start - _NEAR), min(seg_hi, local_end + _NEAR))]
+        spans = [(max(seg_lo, local_start - opts.near), min(seg_hi, local_end + opts.near))]
         # The place a list line or a sentence opens with is every figure's place: "Canada:
         # 140 confirmed cases", "In New York City, officials say about 75 students ...".
         colon = text.rfind(":", 0, o.span.start - base)
@@ -192,9 +207,6 @@ def _referents(ctx: StoryContext, obs: Sequence[Observation]) -> list[_Referent]
 
 
 _LABEL_WORDS = 4
-SHARED_REFERENT = 0.5
-_LEAD_CHARS = 400  # the lead, where an article says which place it is about
-_NEAR = 80  # characters around the number where its people and places are named
 # Bounded, linear patterns (one sentence at a time).
 # One optional space, not a run of them: a run would be retried at each of its spaces.
 _OPENING_PLACE = re.compile(r"(?:In|At|Across|Outside) [^,]{2,40},")
@@ -239,7 +251,7 @@ def pinned(a: _Referent, b: _Referent) -> bool:
     return bool(a.authorities & b.authorities or a.places) and a.places == b.places
 
 
-def same_referent(a: _Referent, b: _Referent) -> float:
+def same_referent(a: _Referent, b: _Referent, pinned_score: float = 0.5) -> float:
     """How surely two clauses speak of one referent (0 = surely not, 1 = surely)."""
     if a.years and b.years and not a.years & b.years:
         return 0.0  # different years are different slots
@@ -264,7 +276,7 @@ def same_referent(a: _Referent, b: _Referent) -> float:
         score *= 0.5
     if pinned(a, b):
         # The wording says less than the shared source or subject of the figure.
-        score = max(score, SHARED_REFERENT)
+        score = max(score, pinned_score)
     if a.crowded or b.crowded:
         score *= 0.5
     return score
@@ -296,9 +308,11 @@ def figure_discrepancies(
     tolerance: float,
     approx: float,
     same_topic: float,
+    referent: ReferentOptions | None = None,
 ) -> list[Discrepancy]:
+    ropts = referent or ReferentOptions()
     obs = observations(ctx)
-    refs = _referents(ctx, obs)
+    refs = _referents(ctx, obs, ropts)
     # An article that gives one value for a slot states *the* figure; one that gives several
     # for clauses like this one (a list of countries, a delegate count per candidate) leaves
     # open which of them another article's value is about.
@@ -314,7 +328,7 @@ def figure_discrepancies(
                 if (
                     obs[x].value != obs[y].value
                     and refs[x].places == refs[y].places
-                    and same_referent(refs[x], refs[y]) >= 0.3
+                    and same_referent(refs[x], refs[y], ropts.shared) >= 0.3
                 ):
                     rivalled.add(x)
 
@@ -351,7 +365,9 @@ def figure_discrepancies(
             if same_value and a.mode == b.mode:
                 # One side of a discrepancy holds equal values of one referent only (a
                 # bound such as "at least 72" agrees with any larger number of anything).
-                if _equal(a, b, approx) and (a.duration or same_referent(refs[i], refs[j]) >= 0.34):
+                if _equal(a, b, approx) and (
+                    a.duration or same_referent(refs[i], refs[j], ropts.shared) >= 0.34
+                ):
                     agree_with[i].add(j)
                     agree_with[j].add(i)
             elif not same_value and _comparable(a, b, graph):
@@ -360,7 +376,7 @@ def figure_discrepancies(
                 sem = ctx.semantic(a.sentence, b.sentence)
                 if sem < same_topic - 0.1:
                     continue
-                ref = same_referent(refs[i], refs[j])
+                ref = same_referent(refs[i], refs[j], ropts.shared)
                 if ref == 0.0:
                     continue
                 closeness = min(1.0, max(0.0, sem - same_topic) / 0.35)
@@ -462,12 +478,18 @@ def _figure_discrepancy(
 
 
 def record_discrepancies(
-    ctx: StoryContext, graph: CopyGraph, tolerance: float, approx: float, same_topic: float
+    ctx: StoryContext,
+    graph: CopyGraph,
+    tolerance: float,
+    approx: float,
+    same_topic: float,
+    referent: ReferentOptions | None = None,
 ) -> list[Discrepancy]:
     """A figure inside someone's quotation that matches none of the values the sources
     themselves report for that measure on that day (which agree with each other)."""
+    ropts = referent or ReferentOptions()
     obs = observations(ctx)
-    refs = _referents(ctx, obs)
+    refs = _referents(ctx, obs, ropts)
     out: list[Discrepancy] = []
     for i, claim in enumerate(obs):
         if claim.mode != "claim" or claim.duration:
@@ -481,7 +503,7 @@ def record_discrepancies(
             and o.anchor == claim.anchor
             and not o.duration
             and ctx.semantic(o.sentence, claim.sentence) >= same_topic
-            and same_referent(refs[i], refs[j]) >= 0.5
+            and same_referent(refs[i], refs[j], ropts.shared) >= 0.5
         ]
         if not record:
             continue
@@ -495,7 +517,7 @@ def record_discrepancies(
         conf = (
             0.4
             + 0.1 * min(len(articles), 3)
-            + 0.2 * max(same_referent(refs[i], refs[j]) for j in record)
+            + 0.2 * max(same_referent(refs[i], refs[j], ropts.shared) for j in record)
         )
         out.append(
             Discrepancy(
