@@ -977,3 +977,67 @@ def test_html_escapes_fusion_data() -> None:
     assert tree.xpath("//mark[@class='copied']")[0].text_content() == XSS[0]
     markdown = render_markdown([brief])
     assert f"quality 0.20 — {XSS[0]}; {XSS[1]}" in _unwrapped(markdown)
+
+
+# --- Quote notes, on the briefs of the example corpus -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def example_briefs() -> list[Brief]:
+    from tests.support.golden import build, examples
+
+    return build(examples())
+
+
+def _quote_lines(markdown: str) -> dict[str, str | None]:
+    """Each quote bullet's text (up to the closing mark) and the line after it."""
+    lines = markdown.splitlines()
+    return {
+        line[2:].split("”", 1)[0] + "”": lines[i + 1] if i + 1 < len(lines) else None
+        for i, line in enumerate(lines)
+        if line.startswith("- “")
+    }
+
+
+def _html_quote_notes(page: str) -> dict[str, list[str]]:
+    tree = lxml_html.document_fromstring(page)
+    return {
+        li.xpath("string(span[@class='quote'])"): [
+            n.text_content() for n in li.xpath("span[@class='quote-note']")
+        ]
+        for li in tree.xpath("//li[span[@class='quote']]")
+    }
+
+
+@pytest.mark.slow
+def test_quote_notes_show_under_their_quote_only(example_briefs: list[Brief]) -> None:
+    noted = plain = 0
+    for brief in example_briefs:
+        md = _quote_lines(render_markdown([brief], width=None))
+        page = render_html([brief])
+        parse(page)
+        html_notes = _html_quote_notes(page)
+        for quote in brief.quotes:
+            shown = f"“{quote.text}”"
+            after = md[shown] or ""
+            if quote.note:
+                noted += 1
+                assert after.startswith("  _") and quote.note.lower() in after.lower()
+                assert [n.lower() for n in html_notes[shown]] == [quote.note.lower()]
+            else:
+                plain += 1
+                assert "slightly differently" not in after and not after.startswith("  _")
+                assert html_notes[shown] == []
+    # The example corpus holds quotes worded slightly differently by outlets, and others.
+    assert noted >= 2 and plain >= 2
+
+
+def test_quote_note_is_escaped_in_html() -> None:
+    hostile = hostile_brief()
+    brief = replace(hostile, quotes=(replace(hostile.quotes[0], note=XSS[1]),))
+    page = render_html([brief])
+    parse(page)
+    tree = lxml_html.document_fromstring(page)
+    assert not tree.xpath("//img | //*[@onerror]")
+    assert tree.xpath("string(//span[@class='quote-note'])") == XSS[1]
+    assert f"_{XSS[1]}_" in render_markdown([brief], width=None)

@@ -166,6 +166,27 @@ def test_the_garbled_copy_shows_its_quality_reasons(page: Any, service: Any) -> 
     assert score < 0.8
 
 
+def test_a_quote_worded_slightly_differently_shows_its_note(page: Any, service: Any) -> None:
+    brief = _open_strike(page, service)
+    shown = page.locator("#quotes .quote").evaluate_all(
+        "els => els.map(e => [e.querySelector('blockquote').textContent,"
+        " [...e.querySelectorAll('.quote-note')].map(n => n.textContent)])"
+    )
+    # The page groups quotes by speaker, speakers in order of first appearance.
+    speakers = list(dict.fromkeys(q["speaker"] for q in brief["quotes"]))
+    quotes = sorted(brief["quotes"], key=lambda q: speakers.index(q["speaker"]))
+    assert len(shown) == len(quotes)
+    noted = 0
+    for quote, (text, notes) in zip(quotes, shown, strict=True):
+        assert f"“{quote['text']}”" in text
+        if quote.get("note"):
+            noted += 1
+            assert [n.lower() for n in notes] == [quote["note"].lower()]
+        else:
+            assert notes == []
+    assert 0 < noted < len(shown)
+
+
 def test_each_citation_marker_appears_once_in_order(page: Any, service: Any) -> None:
     _open_strike(page, service)
     groups = page.locator("main .cites").evaluate_all(

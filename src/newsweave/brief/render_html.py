@@ -37,6 +37,7 @@ from newsweave.brief.view import (
     group_quotes,
     one_line,
     plural,
+    quote_note,
     reprints,
     short_text,
     source_numbers,
@@ -46,7 +47,7 @@ from newsweave.brief.view import (
     timeline_date,
 )
 from newsweave.fuse.quality import CLEAN
-from newsweave.model import Brief, SourceRef, SourceSignal, Span, Support
+from newsweave.model import Brief, QuoteItem, SourceRef, SourceSignal, Span, Support
 
 __all__ = ["passage_in_context", "render_html", "safe_href"]
 
@@ -378,15 +379,21 @@ def _entities(brief: Brief, notes: _Notes) -> str:
     return _section("People and organisations", "<ul>" + "".join(items) + "</ul>")
 
 
+def _quote_item(quote: QuoteItem, notes: _Notes) -> str:
+    note = quote_note(quote)
+    return (
+        f'<li><span class="quote">“{_e(one_line(quote.text))}”</span>'
+        + (f" — {_e(one_line(quote.cue))}" if quote.cue and quote.cue.strip() else "")
+        + notes.markers(quote.citations)
+        + (f'<span class="quote-note">{_e(note)}</span>' if note else "")
+        + "</li>"
+    )
+
+
 def _quotes(brief: Brief, notes: _Notes) -> str:
     parts = []
     for speaker, quotes in group_quotes(brief.quotes):
-        items = "".join(
-            f'<li><span class="quote">“{_e(one_line(q.text))}”</span>'
-            + (f" — {_e(one_line(q.cue))}" if q.cue and q.cue.strip() else "")
-            + f"{notes.markers(q.citations)}</li>"
-            for q in quotes
-        )
+        items = "".join(_quote_item(q, notes) for q in quotes)
         parts.append(f"<h4>{_e(speaker)}</h4><ul>{items}</ul>")
     return _section("Quotes", "".join(parts))
 

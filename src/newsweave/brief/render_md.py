@@ -14,6 +14,7 @@ story line, each side with its support; a coverage table (key fact x source) aft
 facts; and under each source its text quality, what it repeats of other sources and how many
 facts it reported first. A passage inside wording copied from another source is flagged as
 such, so a reader can tell a second source from a reprint.
+A quotation that outlets word only slightly differently carries that note on the line under it.
 
 Article text is untrusted but the Markdown is meant to be read as text: it is not escaped
 for a Markdown-to-HTML converter (use :func:`newsweave.brief.render_html.render_html` for
@@ -45,6 +46,7 @@ from newsweave.brief.view import (
     needs_quality_note,
     one_line,
     plural,
+    quote_note,
     reprints,
     short_text,
     source_numbers,
@@ -211,6 +213,9 @@ def _write_brief(out: _Writer, brief: Brief) -> None:
                 if quote.cue and quote.cue.strip():
                     text += f" — {one_line(quote.cue)}"
                 out.item("- ", _with_marks(text, _marks(brief, quote.citations)))
+                note = quote_note(quote)
+                if note:
+                    out.item("  ", f"_{note}_")
 
     if brief.timeline:
         out.blank()

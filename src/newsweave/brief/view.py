@@ -341,6 +341,12 @@ def coverage(brief: Brief) -> Coverage:
     )
 
 
+def quote_note(quote: QuoteItem) -> str | None:
+    """The quote's note as one line with a capital first letter, or ``None`` without one."""
+    text = one_line(quote.note or "")
+    return text[:1].upper() + text[1:] if text else None
+
+
 def group_quotes(quotes: Sequence[QuoteItem]) -> list[tuple[str, list[QuoteItem]]]:
     """Quotes by speaker, speakers in order of first appearance, quotes in given order."""
     groups: dict[str, list[QuoteItem]] = {}

@@ -321,6 +321,10 @@ function factsSection(items, sources) {
   );
 }
 
+function capitalized(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function quotesSection(items, sources) {
   if (!items.length) return null;
   const bySpeaker = new Map();
@@ -339,6 +343,7 @@ function quotesSection(items, sources) {
           "div",
           { class: "quote" },
           el("blockquote", {}, `“${q.text}”`, " ", q.cue ? el("span", { class: "meta" }, `(${q.cue})`) : null, " ", markers(q.citations, sources)),
+          typeof q.note === "string" && q.note.trim() ? el("p", { class: "meta quote-note" }, capitalized(q.note.trim())) : null,
           q.variants && q.variants.length
             ? el(
                 "details",
