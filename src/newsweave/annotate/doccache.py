@@ -38,6 +38,21 @@ def cached(doc: Doc, key: str, compute: Callable[[Doc], T]) -> T:
     return value
 
 
+def lemma(token: Token) -> str:
+    """``token.lemma_`` in lower case, computed on first use when the pass skipped spaCy's
+    lemmatizer (:data:`newsweave.annotate.models.DEEP_COMPONENTS`).
+
+    The annotators read the lemmas of a few verbs only; lemmatizing every token of an article
+    cost ~7% of the deep pass. The rule lemmatizer reads one token (its text, tag and
+    morphology), so a lemma found here is the one the component would have set.
+    """
+    if token.lemma == 0 and token.pos != 0:
+        from newsweave.annotate.models import load_lemmatizer
+
+        token.lemma_ = load_lemmatizer()(token)
+    return str(token.lemma_).lower()
+
+
 def tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
     """The tokens whose first character lies in ``[start, end)``, in order."""
     starts = doc.user_data.get(_STARTS)

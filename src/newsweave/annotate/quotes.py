@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsweave.annotate.doccache import cached, doc_text
+from newsweave.annotate.doccache import cached, doc_text, lemma
 from newsweave.model import Quote, Span
 
 if TYPE_CHECKING:  # spaCy is imported when a model loads, not before
@@ -351,9 +351,9 @@ def _cue_at(tok: Token, inside: frozenset[int]) -> tuple[tuple[Token, ...], Toke
                 if objs:
                     return (tok, to), objs[0]
         return None
-    if tok.pos_ != "VERB" or tok.lemma_.lower() not in SPEECH_VERBS:
+    if tok.pos_ != "VERB" or lemma(tok) not in SPEECH_VERBS:
         return None
-    if tok.lemma_.lower() in {"call", "brand", "dub", "continue", "repeat"} and not any(
+    if lemma(tok) in {"call", "brand", "dub", "continue", "repeat"} and not any(
         c.dep_ in ("dobj", "oprd", "ccomp", "xcomp") for c in tok.children
     ):
         return None
@@ -368,7 +368,7 @@ def _cue_words(verb: Token) -> tuple[Token, ...]:
     if nxt < len(doc) and doc[nxt].dep_ == "prt" and doc[nxt].head == verb:
         words.append(doc[nxt])
         nxt += 1
-    if verb.lemma_.lower() in _OBJECT_CUES and nxt < len(doc):
+    if lemma(verb) in _OBJECT_CUES and nxt < len(doc):
         obj = doc[nxt]
         if obj.dep_ in ("dobj", "dative") and obj.head == verb and obj.pos_ in ("NOUN", "PRON"):
             words.append(obj)
@@ -410,7 +410,7 @@ def _next_to(verb: Token, inside: frozenset[int]) -> Token | None:
         and (before.pos_ in ("PROPN", "NOUN") or before.ent_type_ == "PERSON")
     ):
         return before
-    if verb.lemma_.lower() in _OBJECT_CUES:
+    if lemma(verb) in _OBJECT_CUES:
         return None  # "telling reporters that…": who comes next is the addressee
     for tok in doc[verb.i + 1 : verb.i + 4]:
         if tok.i in inside or tok.is_punct:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from newsweave.annotate.doccache import lemma
 from newsweave.model import Tense
 
 if TYPE_CHECKING:  # spaCy is imported when a model loads, not before
@@ -60,7 +61,7 @@ def governing_verb(token: Token) -> Token | None:
         parent = current.head
         if parent.pos_ in ("VERB", "AUX") and parent.dep_ not in _NOMINAL_DEPS:
             return parent
-        if parent.pos_ == "ADJ" and parent.lemma_.lower() in _FUTURE_PREDICATES:
+        if parent.pos_ == "ADJ" and lemma(parent) in _FUTURE_PREDICATES:
             return parent
         current = parent
     return None
@@ -81,7 +82,7 @@ def _is_future(verb: Token) -> bool:
         above = verb.head
         if above.i == verb.i:
             return True  # headline: "negotiators to hold talks"
-        if above.lemma_.lower() in _FUTURE_GOVERNORS or above.text.lower() in _FUTURE_PREDICATES:
+        if lemma(above) in _FUTURE_GOVERNORS or above.text.lower() in _FUTURE_PREDICATES:
             return True
         if above.pos_ not in ("VERB", "AUX"):
             # "talks to resume on Monday" (acl of a noun): a plan; unless the noun's own
@@ -92,8 +93,8 @@ def _is_future(verb: Token) -> bool:
             return _is_future(above)
         return False
     # "is expected to meet" parsed with "expected" as the verb and "meet" as xcomp
-    if verb.lemma_.lower() in _FUTURE_GOVERNORS and any(c.dep_ == "xcomp" for c in verb.children):
-        return verb.tag_ == "VBN" or verb.lemma_.lower() in ("due", "set")
+    if lemma(verb) in _FUTURE_GOVERNORS and any(c.dep_ == "xcomp" for c in verb.children):
+        return verb.tag_ == "VBN" or lemma(verb) in ("due", "set")
     return False
 
 
@@ -106,7 +107,7 @@ def _is_past(verb: Token) -> bool:
             return True
     if verb.tag_ == "VBN":
         # perfect ("has met") or a participle modifying a noun ("the truce reached in May")
-        if any(a.lemma_.lower() == "have" for a in auxes):
+        if any(lemma(a) == "have" for a in auxes):
             return True
         if not auxes and verb.dep_ in ("acl", "relcl", "amod", "advcl", "conj"):
             if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
@@ -144,6 +145,4 @@ def is_progressive(token: Token) -> bool:
     verb = token if token.pos_ in ("VERB", "AUX") else governing_verb(token)
     if verb is None or verb.tag_ != "VBG":
         return False
-    return any(
-        a.lemma_.lower() == "be" and "Pres" in a.morph.get("Tense", []) for a in _aux_children(verb)
-    )
+    return any(lemma(a) == "be" and "Pres" in a.morph.get("Tense", []) for a in _aux_children(verb))

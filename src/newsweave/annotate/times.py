@@ -56,7 +56,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from newsweave.annotate.doccache import cached, doc_text
+from newsweave.annotate.doccache import cached, doc_text, lemma
 from newsweave.annotate.tense import clause_tense, governing_verb, is_progressive
 from newsweave.model import Precision, Span, Tense, TimeExpr
 
@@ -616,7 +616,7 @@ def resolve_times(doc: Doc, article_id: str, reference: date | None) -> list[Tim
         scheduled = (
             verb is not None
             and verb.tag_ in ("VBZ", "VBP")
-            and verb.lemma_.lower() != "be"
+            and lemma(verb) != "be"
             and (token.head == verb or (token.head.dep_ == "prep" and token.head.head == verb))
         )
         found = _resolve(
