@@ -201,3 +201,41 @@ def test_a_year_one_article_in_the_store_does_not_stop_later_stories(tmp_path: P
         assert stored == {old.article_id, *(i.article_id for i in later)}
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"text": LONG_BODY, "published": "0001-01-01T00:00:00Z"},
+        {"html": f"<html><body><p>{LONG_BODY}</p></body></html>", "published": "9999-12-31"},
+        {"text": LONG_BODY, "published": "9999-12-31T23:59:59-12:00"},  # year 10000 in UTC
+    ],
+)
+def test_a_placeholder_date_posted_to_the_api_stays_unknown(body: dict[str, str]) -> None:
+    # The API once read the body's "published" again after the reader had dropped it, and
+    # stored year 1 as the article's date (the brief of its story then failed).
+    from newsweave.api.submit import ArticleIn, read_submission
+    from newsweave.fetch import FetchOptions
+    from newsweave.ingest import IngestOptions
+
+    outcome = read_submission(ArticleIn(**body), IngestOptions(), FetchOptions())
+    assert outcome.status is IngestStatus.INGESTED and outcome.article is not None
+    assert outcome.article.published is None
+    assert outcome.reason and "placeholder" in outcome.reason
+
+
+def test_a_story_with_a_year_one_article_of_an_older_store_has_a_brief(nlp) -> None:  # type: ignore[no-untyped-def]
+    # A store written before placeholder dates were dropped may hold year 1: its story's
+    # brief must still build (the timeline once stepped back a day from date.min).
+    from newsweave.fuse import fuse
+    from newsweave.ingest import make_article
+    from newsweave.model import Story
+
+    items = []
+    for when in (datetime(1, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, tzinfo=UTC)):
+        article = make_article(LONG_BODY, title="Terminal delayed", published=when)
+        article = replace(article, published=when, date_origin=DateOrigin.HEADER)
+        items.append(annotate_doc(nlp(article.text), article))
+    for item in items:
+        analysis = fuse(Story("s-old", (item.article_id,)), [item])
+        assert analysis.items[0].article_id == item.article_id

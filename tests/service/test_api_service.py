@@ -281,6 +281,12 @@ def test_writes_need_the_token(client: httpx.Client, service: Any) -> None:
     assert missing.headers["www-authenticate"] == "Bearer"
     wrong = client.post("/api/articles", json=body, headers={"Authorization": "Bearer nope"})
     envelope(wrong, 401, "unauthorized")
+    # A body the schema rejects still gets 401 first: no validation details without the token.
+    for bad in ({"colour": "red"}, {"text": 5}, "not json"):
+        sent = {"content": bad} if isinstance(bad, str) else {"json": bad}
+        refused = client.post("/api/articles", **sent)
+        assert "colour" not in envelope(refused, 401, "unauthorized")["message"]
+        assert refused.json()["error"]["detail"] is None
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from newsweave.fetch import PAGE_TYPES, FetchOptions, fetch
 from newsweave.ingest import IngestOptions
-from newsweave.ingest.dates import parse_date
+from newsweave.ingest.dates import parse_date, placeholder_reason
 from newsweave.ingest.decode import decode
 from newsweave.ingest.extract import read_html
 from newsweave.ingest.jsonl import read_record
@@ -51,11 +51,16 @@ def _fill(outcome: IngestOutcome, body: ArticleIn, url: str | None) -> IngestOut
         source=article.source or body.source,
         url=article.url or url,
     )
+    reason = outcome.reason
     if article.published is None and body.published:
         published = parse_date(body.published)
-        if published is not None:
+        # A placeholder (0001-01-01, 9999-12-31) stays an unknown date, as in a file.
+        note = placeholder_reason(published) if published is not None else None
+        if note is not None:
+            reason = reason or note
+        elif published is not None:
             article = replace(article, published=published, date_origin=DateOrigin.HEADER)
-    return replace(outcome, article=article)
+    return replace(outcome, article=article, reason=reason)
 
 
 def read_submission(

@@ -328,8 +328,9 @@ def _events(
     for day in published:
         if day in days:
             days[day].published += 1
-        if day - timedelta(days=1) in days:
-            days[day - timedelta(days=1)].published_after += 1
+        before = day - timedelta(days=1) if day > date.min else None
+        if before in days:
+            days[before].published_after += 1
     return events, refs, days
 
 
