@@ -9,9 +9,11 @@ as full person names anywhere in the story decide what the short forms mean.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from newsweave.annotate.entities import title_in_text
 from newsweave.errors import OptionError
@@ -258,8 +260,17 @@ class NameResolver:
             by_first[words[0].lower()].append(name)
         self._by_last = by_last
         self._by_first = by_first
+        self._memo: dict[str, str] = {}
 
     def canonical(self, written: str) -> str:
+        # Read-only after construction: each written form is resolved once (a story repeats
+        # its names; resolving scans the story's full names).
+        known = self._memo.get(written)
+        if known is None:
+            known = self._memo[written] = self._resolve(written)
+        return known
+
+    def _resolve(self, written: str) -> str:
         name = _strip_titles(_display(written.strip()))
         if name in self._alias:
             return self._alias[name]
@@ -289,19 +300,17 @@ class NameResolver:
 def _surname_mentions(item: AnnotatedArticle, resolver: NameResolver) -> list[EntityMention]:
     """Mentions the tagger missed: known full names, and surnames like "He" read as pronouns."""
     text = item.article.text
-    taken = [(e.span.start, e.span.end) for e in item.entities]
-
-    def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in taken)
+    taken = _Taken((e.span.start, e.span.end) for e in item.entities)
+    free = taken.free
 
     found: list[EntityMention] = []
-    for full in resolver.full_names_:
-        for match in re.finditer(rf"\b{re.escape(full)}\b", text):
-            if free(match.start(), match.end()):
-                span = Span(item.article_id, match.start(), match.end())
-                role = title_in_text(text, match.start())
-                found.append(EntityMention(span, full, "PERSON", full, role))
-                taken.append((match.start(), match.end()))
+    for full, start in _occurrences(text, resolver.full_names_):
+        end = start + len(full)
+        if free(start, end):
+            span = Span(item.article_id, start, end)
+            role = title_in_text(text, start)
+            found.append(EntityMention(span, full, "PERSON", full, role))
+            taken.add(start, end)
     # Surnames that read as English words ("He") count only mid-sentence or after a title.
     short_forms = {n.split()[0]: n for n in resolver.full_names_ if n.split()[0] == "He"}
     sentence_starts = {s.span.start for s in item.sentences}
@@ -318,8 +327,66 @@ def _surname_mentions(item: AnnotatedArticle, resolver: NameResolver) -> list[En
             if after_title or not _starts_clause(text, start):
                 span = Span(item.article_id, start, end)
                 found.append(EntityMention(span, surname, "PERSON", full, None))
-                taken.append((start, end))
+                taken.add(start, end)
     return found
+
+
+class _Taken:
+    """Character ranges already named, for overlap tests in time bounded by the longest range
+    (a scan of every range per test is quadratic in a long article)."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        self._ranges = sorted(ranges)
+        self._longest = max((e - s for s, e in self._ranges), default=0)
+
+    def free(self, start: int, end: int) -> bool:
+        """No range overlaps ``[start, end)``."""
+        ranges = self._ranges
+        k = bisect_left(ranges, (start - self._longest, -1))
+        while k < len(ranges) and ranges[k][0] < end:
+            s, e = ranges[k]
+            if not (end <= s or start >= e):
+                return False
+            k += 1
+        return True
+
+    def add(self, start: int, end: int) -> None:
+        insort(self._ranges, (start, end))
+        self._longest = max(self._longest, end - start)
+
+
+# Where a name may begin (a capital after a word boundary); one character is consumed, so
+# a name inside a hyphenated word ("pro-Barack Obama") is still seen.
+_CAPITAL = re.compile(r"\b[A-Z]")
+
+
+def _occurrences(text: str, names: Sequence[str]) -> list[tuple[str, int]]:
+    """Each name's whole-word occurrences in ``text`` (as ``re.finditer(rf"\b{name}\b")``
+    finds them), name by name in ``names``' order, in one pass over the text: a name (two
+    words or more) is looked up by its first word instead of the text being searched once
+    per name."""
+    by_first: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        first, space, _ = name.partition(" ")
+        if space:
+            by_first[first].append(name)
+    longest = max(map(len, by_first), default=0)
+    hits: dict[str, list[int]] = defaultdict(list)
+    for match in _CAPITAL.finditer(text) if by_first else ():
+        start = match.start()
+        word = text[start : start + longest + 1].partition(" ")[0]
+        for name in by_first.get(word, ()):
+            found = hits[name]
+            if found and start < found[-1] + len(name):
+                continue  # inside the name's previous occurrence (non-overlapping, as finditer)
+            if _whole(name).match(text, start):
+                found.append(start)
+    return [(name, start) for name in names for start in hits.get(name, ())]
+
+
+@lru_cache(maxsize=4096)
+def _whole(name: str) -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(name)}\b")
 
 
 _LOCATIVE = re.compile(r"\b(?:in|at|to|from|off|near|into|outside|across)\s+([A-Z][a-z]+)\b")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from itertools import combinations
 
 from newsweave.model import EntitySummary
 
@@ -87,17 +88,46 @@ def abbreviates(short: str, name: str) -> bool:
     return match(0, 0)
 
 
+def _initials(name: str) -> str:
+    """First letters of the significant words of ``name`` (as :func:`abbreviates` reads it)."""
+    return "".join(w.casefold()[:1] for w in _WORD.findall(name) if w.lower() not in _MINOR)
+
+
+def _by_initials(names: Sequence[str]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for k, name in enumerate(names):
+        out.setdefault(_initials(name), []).append(k)
+    return out
+
+
+def _abbreviated(short: str, by_initials: dict[str, list[int]]) -> list[int]:
+    """Indexes of the names ``short`` may abbreviate, in order: their initials are letters of
+    ``short`` in order, the first one first (every name it abbreviates is among them; at most
+    2**9 lookups, as ``short`` has at most 10 letters, instead of a test per name)."""
+    letters = short.replace(".", "").casefold()
+    if not letters.isalpha() or not 2 <= len(letters) <= 10:
+        return []
+    found: set[int] = set()
+    rest = letters[1:]
+    for size in range(len(rest) + 1):
+        for picked in combinations(range(len(rest)), size):
+            found.update(by_initials.get(letters[0] + "".join(rest[i] for i in picked), ()))
+    return sorted(found)
+
+
 def merge_variants(summaries: Sequence[EntitySummary]) -> list[EntitySummary]:
     """One entry per name: variants of spelling and abbreviation folded into the first (most
     mentioned) entry, shown under the full form when the story has one."""
     kept = [s for s in summaries if is_name(s.name)]
     full_names = [s.name for s in kept if s.type != "PERSON" and len(s.name.split()) > 1]
+    by_initials = _by_initials(full_names)
     groups: dict[str, list[EntitySummary]] = {}
     for s in kept:
         key = variant_key(s.name)
         if s.type != "PERSON" and " " not in key:
             # "US" -> "United States", "ASEAN" -> "Association of Southeast Asian Nations"
-            full = next((f for f in full_names if abbreviates(s.name, f)), None)
+            candidates = (full_names[k] for k in _abbreviated(s.name, by_initials))
+            full = next((f for f in candidates if abbreviates(s.name, f)), None)
             key = variant_key(full) if full else key
         groups.setdefault(key, []).append(s)
     out: list[EntitySummary] = []
