@@ -35,9 +35,17 @@ class DateOrigin(StrEnum):
 
     HEADER = "header"  # a header line or a structured field of the input
     METADATA = "metadata"  # HTML/feed metadata
-    TEXT = "text"  # a date line inside the text
+    TEXT = "text"  # estimated: a date line at the top of the text
+    ADDRESS = "address"  # estimated: a day in the article's address (URL path)
     INFERRED = "inferred"  # from the story's other articles and the text's weekdays
     UNKNOWN = "unknown"
+
+    @property
+    def estimated(self) -> bool:
+        """Whether a date of this origin is an estimate, not a statement of the input: the
+        article shows it (address, top line) or its story implies it; a brief never states
+        it as the publication date."""
+        return self in (DateOrigin.TEXT, DateOrigin.ADDRESS, DateOrigin.INFERRED)
 
 
 @dataclass(frozen=True, slots=True)

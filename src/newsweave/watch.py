@@ -31,6 +31,7 @@ from typing import Any
 
 from newsweave.errors import InputError, OptionError
 from newsweave.fetch import FEED_TYPES, PAGE_TYPES, FetchError, FetchOptions, fetch
+from newsweave.ingest.datehints import with_estimated_date
 from newsweave.ingest.decode import decode
 from newsweave.ingest.extract import read_html
 from newsweave.ingest.feed import _entry_date, read_feed
@@ -186,7 +187,7 @@ def _page_outcome(
     article = found.article
     published, origin = article.published, article.date_origin
     listed = _entry_date(entry)
-    if published is None and listed is not None:
+    if (published is None or origin.estimated) and listed is not None:
         published, origin = listed, DateOrigin.METADATA
     title = entry.get("title")
     article = replace(
@@ -197,6 +198,8 @@ def _page_outcome(
         published=published,
         date_origin=origin,
     )
+    if options.pipeline.ingest.estimate_dates:
+        article = with_estimated_date(article)  # the page's address may hold the day
     return replace(found, article=article)
 
 

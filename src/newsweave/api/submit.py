@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from newsweave.fetch import PAGE_TYPES, FetchOptions, fetch
 from newsweave.ingest import IngestOptions
+from newsweave.ingest.datehints import with_estimated_date
 from newsweave.ingest.dates import parse_date, placeholder_reason
 from newsweave.ingest.decode import decode
 from newsweave.ingest.extract import read_html
@@ -39,7 +40,9 @@ class ArticleIn(BaseModel):
     published: str | None = Field(None, description="ISO 8601 publication date or time.")
 
 
-def _fill(outcome: IngestOutcome, body: ArticleIn, url: str | None) -> IngestOutcome:
+def _fill(
+    outcome: IngestOutcome, body: ArticleIn, url: str | None, options: IngestOptions
+) -> IngestOutcome:
     """Drop the placeholder path, and add what the body gives and the page did not."""
     article = outcome.article
     if article is None:
@@ -52,7 +55,8 @@ def _fill(outcome: IngestOutcome, body: ArticleIn, url: str | None) -> IngestOut
         url=article.url or url,
     )
     reason = outcome.reason
-    if article.published is None and body.published:
+    estimated = article.published is None or article.date_origin.estimated
+    if estimated and body.published:
         published = parse_date(body.published)
         # A placeholder (0001-01-01, 9999-12-31) stays an unknown date, as in a file.
         note = placeholder_reason(published) if published is not None else None
@@ -60,6 +64,8 @@ def _fill(outcome: IngestOutcome, body: ArticleIn, url: str | None) -> IngestOut
             reason = reason or note
         elif published is not None:
             article = replace(article, published=published, date_origin=DateOrigin.HEADER)
+    if options.estimate_dates:
+        article = with_estimated_date(article)  # the address the body gave may hold the day
     return replace(outcome, article=article, reason=reason)
 
 
@@ -86,10 +92,10 @@ def read_submission(
             "source": body.source,
             "published": body.published,
         }
-        return _fill(read_record(record, placeholder, _WHERE, options), body, None)
+        return _fill(read_record(record, placeholder, _WHERE, options), body, None, options)
     if body.html is not None:
         outcome = read_html(body.html, placeholder, _WHERE, options)[0]
-        return _fill(outcome, body, None)
+        return _fill(outcome, body, None, options)
     assert body.url is not None
     page = fetch(body.url, replace(fetch_options, content_types=PAGE_TYPES))
     where = f"{_WHERE} {page.url}"
@@ -98,4 +104,4 @@ def read_submission(
         outcome = read_text(markup, placeholder, where, options)[0]
     else:
         outcome = read_html(markup, placeholder, where, options)[0]
-    return _fill(outcome, body, page.url)
+    return _fill(outcome, body, page.url, options)

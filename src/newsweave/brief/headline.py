@@ -100,7 +100,8 @@ def choose_headline(items: Sequence[AnnotatedArticle]) -> Headline:
         stated = (
             article.published.date().isoformat()
             if article.published
-            and article.date_origin not in (DateOrigin.INFERRED, DateOrigin.UNKNOWN)
+            and not article.date_origin.estimated
+            and article.date_origin is not DateOrigin.UNKNOWN
             else ""
         )
         key = (

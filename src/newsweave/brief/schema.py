@@ -95,7 +95,7 @@ class ArticleRef(_Shape):
     source: str | None
     title: str | None
     published: str | None = Field(description="ISO 8601 with offset, or null when unknown.")
-    date_origin: Literal["header", "metadata", "text", "inferred", "unknown"]
+    date_origin: Literal["header", "metadata", "text", "address", "inferred", "unknown"]
     url: str | None
     path: str | None = Field(description="Input file name; null for API submissions.")
 

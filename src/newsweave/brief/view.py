@@ -126,11 +126,12 @@ def citation_markers(brief: Brief, citations: Iterable[Span]) -> list[int]:
 
 
 def describe_published(ref: SourceRef) -> str:
-    """``2025-10-26``, ``2025-10-26 (date inferred)`` or ``date unknown``."""
+    """``2025-10-26``, ``2025-10-26 (date inferred)`` (an estimate: from the story, the
+    article's address or a date line at its top) or ``date unknown``."""
     if ref.published is None or ref.date_origin is DateOrigin.UNKNOWN:
         return "date unknown"
     day = ref.published.date().isoformat()
-    if ref.date_origin is DateOrigin.INFERRED:
+    if ref.date_origin.estimated:
         return f"{day} (date inferred)"
     return day
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newsweave.errors import OptionError
-from newsweave.model import AnnotatedArticle, Article, DateOrigin
+from newsweave.model import AnnotatedArticle, Article
 
 _PARTICIPANT_LABELS = {"PERSON": 1.0, "ORG": 0.6, "GPE": 0.3, "FAC": 0.6, "EVENT": 0.8}
 
@@ -54,6 +54,14 @@ class ClusterOptions:
     closed_candidates: an undated article that no active story takes is also compared with
         up to this many of the stories that went quiet most recently (its date is unknown:
         the story it reports may have closed before it arrived); 0 turns that off.
+    protagonist_mentions: an article's protagonist is the person it names most often (a
+        mention in the lead counts twice), at least this many times and more often than
+        anyone else: whom the report is about (0: no protagonists).
+    protagonist_penalty: factor applied to a score when both sides have protagonists and
+        share none (an article against the protagonists of all of a story's articles) and
+        time cannot tell them apart (one side has no stated date): two rehab check-ins, two
+        title defences, two deaths of aides in one scandal share their setting, clinic,
+        sport and names, but not whom they are about.
     """
 
     threshold: float = 0.5
@@ -71,6 +79,8 @@ class ClusterOptions:
     lexical_chars: int = 1500
     story_keys_max: int = 3000
     closed_candidates: int = 1000
+    protagonist_mentions: int = 6
+    protagonist_penalty: float = 0.7
 
     def __post_init__(self) -> None:
         for name in (
@@ -80,6 +90,7 @@ class ClusterOptions:
             "merge_threshold",
             "review_threshold",
             "contradiction_penalty",
+            "protagonist_penalty",
         ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
@@ -95,9 +106,10 @@ class ClusterOptions:
                 f"'story_keys_max' at least 1; got {self.lexical_weight}, "
                 f"{self.lexical_chars} and {self.story_keys_max}."
             )
-        if self.closed_candidates < 0:
+        if self.closed_candidates < 0 or self.protagonist_mentions < 0:
             raise OptionError(
-                f"The 'closed_candidates' option must be 0 or more; got {self.closed_candidates}."
+                "The 'closed_candidates' and 'protagonist_mentions' options must be 0 or more; "
+                f"got {self.closed_candidates} and {self.protagonist_mentions}."
             )
         if self.review_size < 0 or self.review_rounds < 0:
             raise OptionError(
@@ -139,6 +151,8 @@ YEAR = "#"
 """Key prefix of a year the article's dates fall in."""
 WORD = "~"
 """Key prefix of a capitalised word or a number of the article's start."""
+PROTAGONIST = "!"
+"""Key prefix of an article's protagonist (see ``ClusterOptions.protagonist_mentions``)."""
 _WORD = re.compile(r"\b[A-Z][a-z]{2,}\b|\b\d+\b")
 # Capitalised because they start a sentence, not because they name anything.
 _COMMON = frozenset(
@@ -156,9 +170,10 @@ YEAR_WEIGHT = 0.6
 def participants(item: AnnotatedArticle, options: ClusterOptions | None = None) -> dict[str, float]:
     """Weighted evidence keys of an article: surnames of people and names of organisations,
     places and events (weighted by kind); its central people again as ``@surname`` (named in
-    the lead or more than once: two rehab stories share the clinic, not the patient); the
-    years its resolved dates fall in as ``#year``; and the capitalised words and numbers of
-    its start as ``~word`` (see ``ClusterOptions.lexical_weight``)."""
+    the lead or more than once: two rehab stories share the clinic, not the patient); its
+    protagonist as ``!surname`` (see ``ClusterOptions.protagonist_mentions``); the years its
+    resolved dates fall in as ``#year``; and the capitalised words and numbers of its start
+    as ``~word`` (see ``ClusterOptions.lexical_weight``)."""
     opts = options or _DEFAULT
     keys: dict[str, float] = {}
     seen: dict[str, int] = {}
@@ -174,6 +189,9 @@ def participants(item: AnnotatedArticle, options: ClusterOptions | None = None) 
     for key, count in seen.items():
         if count >= 2:
             keys[CORE + key] = CORE_WEIGHT
+    protagonist = _protagonist(seen, opts.protagonist_mentions)
+    if protagonist is not None:
+        keys[PROTAGONIST + protagonist] = CORE_WEIGHT
     years = {
         expr.start.year
         for expr in item.times
@@ -191,6 +209,18 @@ def participants(item: AnnotatedArticle, options: ClusterOptions | None = None) 
     return keys
 
 
+def _protagonist(mentions: dict[str, int], least: int) -> str | None:
+    """The person named most often, at least ``least`` times and more often than anyone
+    else; None when there is no such one (or ``least`` is 0)."""
+    if least <= 0 or not mentions:
+        return None
+    ranked = sorted(mentions.values(), reverse=True)
+    top = ranked[0]
+    if top < least or (len(ranked) > 1 and ranked[1] == top):
+        return None
+    return next(k for k, v in mentions.items() if v == top)
+
+
 def prune(keys: dict[str, float], limit: int) -> None:
     """Drop the words (``~`` keys) of least weight from a story's summed ``keys`` until at
     most ``limit`` keys are left, or no word is; to 90% of ``limit``, so it runs seldom."""
@@ -206,8 +236,9 @@ _DEFAULT = ClusterOptions()
 
 
 def marked(keys: Iterable[str]) -> set[str]:
-    """The keys :func:`contradictions` compares: central people and years."""
-    return {k for k in keys if k[:1] in _MARKS}
+    """The keys :func:`contradictions` and :func:`protagonists_apart` compare: central
+    people, years and protagonists."""
+    return {k for k in keys if k[:1] in _MARKED}
 
 
 def contradictions(a: set[str], b: set[str]) -> int:
@@ -226,6 +257,17 @@ def contradictions(a: set[str], b: set[str]) -> int:
 
 
 _MARKS = (CORE, YEAR)
+_MARKED = frozenset((CORE, YEAR, PROTAGONIST))
+
+
+def protagonists_apart(a: set[str], b: set[str]) -> bool:
+    """Whether both sides name protagonists and share none (``a`` and ``b`` are
+    :func:`marked` keys of an article or a story: all its articles' protagonists)."""
+    mine = {k for k in a if k[0] == PROTAGONIST}
+    if not mine:
+        return False
+    theirs = {k for k in b if k[0] == PROTAGONIST}
+    return bool(theirs) and not (mine & theirs)
 
 
 def weighted_jaccard(a: dict[str, float], b: dict[str, float]) -> float:
@@ -245,10 +287,13 @@ def overlap_score(jaccard: float) -> float:
 
 
 def known_date(item: AnnotatedArticle) -> datetime | None:
-    """The publication date the clusterer may use as evidence: a stated one, not an inferred
-    one (an inferred date was itself derived from the story)."""
+    """The publication date the clusterer may use as evidence: a stated one, not an
+    estimate. A date inferred from the story was itself derived from the story; one read
+    from the article's address or top line (:mod:`newsweave.ingest.datehints`) is often a
+    filing or update day, and on ECB+ using it cost recall and gained no precision (the
+    arrival order and the time penalty then split one event's reports weeks apart)."""
     article = item.article
-    if article.published is None or article.date_origin == DateOrigin.INFERRED:
+    if article.published is None or article.date_origin.estimated:
         return None
     return article.published
 
@@ -259,12 +304,16 @@ def combine(
     jaccard: float,
     days_apart: float,
     contradicting: int = 0,
+    apart: bool = False,
 ) -> float:
     """The combined score of one pair: weighted vector and name evidence, penalised when the
-    two are more than ``max_days_apart`` apart and for each kind of evidence that tells them
-    apart (:func:`contradictions`)."""
+    two are more than ``max_days_apart`` apart, for each kind of evidence that tells them
+    apart (:func:`contradictions`) and when their protagonists differ (``apart``, see
+    :func:`protagonists_apart`)."""
     w = options.embedding_weight
     score = w * max(0.0, cosine) + (1.0 - w) * overlap_score(jaccard)
     if days_apart > options.max_days_apart:
         score *= options.time_penalty
+    if apart:
+        score *= options.protagonist_penalty
     return score * options.contradiction_penalty**contradicting

@@ -32,6 +32,7 @@ from newsweave.cluster.evidence import (
     known_date,
     marked,
     participants,
+    protagonists_apart,
     prune,
     story_id_for,
     weighted_jaccard,
@@ -114,6 +115,14 @@ def _span_gap(a: _Live, b: _Live) -> float:
     if b.last < a.first:
         return (a.first - b.last).total_seconds() / 86400
     return 0.0
+
+
+def _undated(a: datetime | None, b: datetime | None) -> bool:
+    """Whether time cannot tell two sides apart (one has no stated date): only then do
+    differing protagonists count (``ClusterOptions.protagonist_penalty``). Two reports
+    dated days apart are told apart by time already, and one event is told about different
+    people on different days (the rebels one day, the government the next)."""
+    return a is None or b is None
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
@@ -291,6 +300,7 @@ class OnlineClusterer:
                     weighted_jaccard(keys, live.profile()),
                     _days_outside(moment, live.first, live.last),
                     contradictions(marks, live.marks),
+                    _undated(moment, live.first) and protagonists_apart(marks, live.marks),
                 ),
                 live.story_id,
             )
@@ -308,6 +318,7 @@ class OnlineClusterer:
             weighted_jaccard(a.profile(), b.profile()),
             _span_gap(a, b),
             contradictions(a.marks, b.marks),
+            _undated(a.first, b.first) and protagonists_apart(a.marks, b.marks),
         )
 
     # --- changes -------------------------------------------------------------------------
@@ -566,6 +577,7 @@ class OnlineClusterer:
                 weighted_jaccard(keys, quiet.profile()),
                 0.0,
                 contradictions(marks, quiet.marks),
+                protagonists_apart(marks, quiet.marks),
             )
             if best is None or (score, -quiet.born) > (best[0], -best[1]):
                 best = (score, quiet.born, quiet)

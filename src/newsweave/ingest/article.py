@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newsweave.errors import InputError, OptionError
+from newsweave.ingest.datehints import with_estimated_date
 from newsweave.ingest.dates import placeholder_reason
 from newsweave.ingest.detect import detect_dateline, detect_language
 from newsweave.model import Article, DateOrigin, IngestOutcome, IngestStatus
@@ -38,6 +39,9 @@ class IngestOptions:
             menu or a list of links, not an article.
         min_feed_summary: a feed entry without full content is read from its summary only
             when the summary has this many characters (a teaser is shorter).
+        estimate_dates: an article whose input states no publication date gets an estimated
+            one from a day in its address or a date line at its top
+            (:mod:`newsweave.ingest.datehints`), marked as inferred; false leaves it undated.
     """
 
     max_bytes: int = 20_000_000
@@ -46,6 +50,7 @@ class IngestOptions:
     max_record_bytes: int = 200_000_000
     navigation_share: float = 0.5
     min_feed_summary: int = 400
+    estimate_dates: bool = True
 
     def __post_init__(self) -> None:
         if not 0.0 < self.navigation_share <= 1.0:
@@ -198,4 +203,6 @@ def finish(
         date_origin=date_origin,
         input_format=input_format,
     )
+    if options.estimate_dates:
+        article = with_estimated_date(article)
     return IngestOutcome(where=where, status=IngestStatus.INGESTED, article=article, reason=note)

@@ -598,7 +598,7 @@ function sourcesSection(brief, sources) {
         el("strong", {}, `[${sources.number.get(a.article_id)}] ${outlet(a)}`),
         a.title ? ` — ${a.title}` : "",
         " ",
-        el("span", { class: "meta" }, a.published ? `${day(a.published)}${a.date_origin === "inferred" ? " (inferred)" : ""}` : "date unknown"),
+        el("span", { class: "meta" }, a.published ? `${day(a.published)}${["inferred", "address", "text"].includes(a.date_origin) ? " (inferred)" : ""}` : "date unknown"),
         href ? [" ", el("a", { href, rel: "noopener noreferrer nofollow", target: "_blank" }, "link")] : null,
         notes.length ? el("ul", { class: "signals" }, notes) : null
       );
