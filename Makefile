@@ -6,7 +6,13 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: install demo test lint typecheck unit browser bench golden clean
 
-install: $(STAMP)
+STATIC := src/newsweave/static_vectors/static-minilm-v1.npy
+
+install: $(STAMP) $(STATIC)
+
+# The static vector table, distilled from the installed MiniLM (about a minute of CPU).
+$(STATIC): src/newsweave/static_vectors/__init__.py | $(STAMP)
+	$(BIN)/python -c 'from newsweave.static_vectors import main; main()'
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
