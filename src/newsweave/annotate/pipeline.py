@@ -19,6 +19,7 @@ embedder failed on has no vector (``embedding`` of size 0): it forms a story of 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -114,6 +115,30 @@ def _first_sentences(doc: Doc, limit: int) -> tuple[Doc, str | None]:
     return doc[: ends[max(limit, 1) - 1]].as_doc(), note
 
 
+# spaCy's tokenizer is quadratic in a run without spaces that it splits up ("a:a:a:...": 16,000
+# characters took ~2 CPU-s, 200,000 several minutes). No word or link is that long: such a run
+# is parsed with a space every LONG_RUN characters (same length, so every offset stays valid).
+LONG_RUN = 500
+_WORD = re.compile(r"\S+")
+
+
+def parse_text(text: str) -> str:
+    """``text`` as the deep pass parses it: runs of ``LONG_RUN`` or more non-space characters
+    broken by a space every ``LONG_RUN`` characters, everything else unchanged."""
+    cuts = [
+        i
+        for m in _WORD.finditer(text)
+        if m.end() - m.start() >= LONG_RUN
+        for i in range(m.start() + LONG_RUN - 1, m.end(), LONG_RUN)
+    ]
+    if not cuts:
+        return text
+    chars = list(text)
+    for i in cuts:
+        chars[i] = " "
+    return "".join(chars)
+
+
 def lead_text(article: Article) -> str:
     """The start of the text the cheap pass reads, cut at a space (offsets stay the text's)."""
     text = article.text
@@ -202,7 +227,7 @@ def annotate_stream(
     lead = which.depth == Depth.LEAD
     nlp = load_nlp(LEAD_COMPONENTS) if lead else load_nlp()
     off = skipped(nlp, LEAD_COMPONENTS if lead else DEEP_COMPONENTS)
-    read = lead_text if lead else (lambda a: a.text)
+    read = lead_text if lead else (lambda a: parse_text(a.text))
 
     def one(doc: Doc, article: Article) -> AnnotatedArticle:
         return annotate_lead(doc, article) if lead else annotate_doc(doc, article, max_sentences)
