@@ -175,3 +175,25 @@ def test_intervals(text: str, seconds: float) -> None:
 def test_bad_intervals(text: str) -> None:
     with pytest.raises(OptionError, match="positive number"):
         parse_interval(text)
+
+
+def test_placeholder_dates_in_one_feed_cost_neither_its_entries_nor_the_next_feed(
+    site: Any, store_path: Path
+) -> None:
+    # Once a feed whose entries carried year 9999 or year 1 stopped the watcher: the next
+    # feed was never polled.
+    sentinel = [
+        item(0).replace("Mon, 10 Mar 2026 08:00:00 GMT", "Fri, 31 Dec 9999 23:59:59 GMT"),
+        item(1).replace("Mon, 11 Mar 2026 08:00:00 GMT", "Mon, 01 Jan 0001 00:00:00 GMT"),
+    ]
+    site.routes["/sentinel.xml"] = feed(sentinel, etag='"s1"')
+    site.routes["/feed.xml"] = feed([item(2)], etag='"v1"')
+    events: list[WatchEvent] = []
+    with open_store(store_path) as store:
+        watch([f"{site.url}/sentinel.xml", f"{site.url}/feed.xml"], store, options(once=True),
+              events.append)  # fmt: skip
+        articles = {a.article.title: a.article for a in store.articles()}
+    assert [(e.kind, e.ingested) for e in events] == [("new", 2), ("new", 1)], events
+    for title in ("Ferry update 0", "Ferry update 1"):
+        published = articles[title].published
+        assert published is None or 1800 <= published.year < 2200, (title, published)
