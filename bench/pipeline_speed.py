@@ -11,7 +11,8 @@ article gets the line "(repeat k)" appended to its text (a new content hash, the
 
 Each (N, engine) runs in its own process, models loaded before the clock starts (shown apart:
 in this process for local1, in the engine's workers for local2 and dask2, whose main process
-loads none), so peak RSS is that configuration's (process tree, workers included). Stages, as
+loads none), so peak memory is that configuration's (process tree, workers included: PSS, USS
+and RSS; PSS also per stage). Stages, as
 ``pipeline.ingest`` runs them: read; cheap pass (lead NER + title/lead vector, on the engine);
 store + cluster (store.add per article, then online assignment). Their sum is "ingest into
 stories". Then the deep pass (full parse, annotators, sentence vectors) of the cheap articles
@@ -50,13 +51,24 @@ ENGINES = ("local1", "local2", "dask2")
 
 
 class TreeMeter:
-    """Samples RSS and CPU time of this process and its descendants every 0.1 s."""
+    """Samples the memory and CPU time of this process and its descendants every 0.1 s.
+
+    Three memory figures of the tree, each the peak of its sampled sum: RSS (a forked worker's
+    pages shared copy-on-write with its parent are counted in each process), PSS (a shared
+    page is split between the processes that map it: the tree's real footprint) and USS (pages
+    private to one process). PSS and USS come from ``/proc/PID/smaps_rollup`` (Linux; elsewhere
+    they stay 0). ``peak_main_pss`` is this process's own peak PSS.
+    """
 
     def __init__(self) -> None:
         import psutil
 
         self.root = psutil.Process()
         self.peak = 0
+        self.peak_pss = 0
+        self.peak_uss = 0
+        self.peak_main_pss = 0
+        self.stage_pss = 0  # peak PSS since the last ``cpu_seconds()``
         self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -65,15 +77,23 @@ class TreeMeter:
     def _sample(self) -> None:
         import psutil
 
-        total = 0
+        rss = pss = uss = 0
         for proc in [self.root, *self.root.children(recursive=True)]:
             try:
-                total += proc.memory_info().rss
+                rss += proc.memory_info().rss
                 times = proc.cpu_times()
                 self.cpu[proc.pid] = times.user + times.system
             except psutil.Error:
                 continue
-        self.peak = max(self.peak, total)
+            shared = _smaps_rollup(proc.pid)
+            pss += shared[0]
+            uss += shared[1]
+            if proc.pid == self.root.pid:
+                self.peak_main_pss = max(self.peak_main_pss, shared[0])
+        self.peak = max(self.peak, rss)
+        self.peak_pss = max(self.peak_pss, pss)
+        self.stage_pss = max(self.stage_pss, pss)
+        self.peak_uss = max(self.peak_uss, uss)
 
     def _run(self) -> None:
         while not self._stop.wait(0.1):
@@ -81,11 +101,28 @@ class TreeMeter:
 
     def cpu_seconds(self) -> float:
         self._sample()
+        self.stage_pss = 0
         return sum(self.cpu.values())
 
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def _smaps_rollup(pid: int) -> tuple[int, int]:
+    """(PSS, USS) of one process in bytes, from ``/proc/PID/smaps_rollup``; (0, 0) elsewhere."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0, 0
+    fields: dict[str, int] = {}
+    for line in text.splitlines()[1:]:
+        name, _, rest = line.partition(":")
+        parts = rest.split()
+        if parts and parts[0].isdigit():
+            fields[name] = int(parts[0]) * 1024
+    private = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+    return fields.get("Pss", 0), private
 
 
 def corpus_rows(n: int) -> list[dict[str, str]]:
@@ -118,10 +155,14 @@ def write_corpus(n: int, folder: Path) -> Path:
     return path
 
 
-def _timed(meter: TreeMeter, fn: Any) -> tuple[Any, float, float]:
+def _timed(meter: TreeMeter, fn: Any) -> tuple[Any, float, float, float]:
+    """fn(), its wall and CPU seconds, and the tree's peak PSS (bytes) while it ran."""
     cpu, wall = meter.cpu_seconds(), time.perf_counter()
     result = fn()
-    return result, time.perf_counter() - wall, meter.cpu_seconds() - cpu
+    wall = time.perf_counter() - wall
+    meter._sample()
+    peak = meter.stage_pss
+    return result, wall, meter.cpu_seconds() - cpu, peak
 
 
 def cheap_parts(articles: list[Any]) -> dict[str, float]:
@@ -195,18 +236,18 @@ def run_one(n: int, engine_name: str, deep_n: int, peer_n: int) -> dict[str, Any
         load_embedder()
     startup = time.perf_counter() - start
     opts = PipelineOptions()
-    rows: dict[str, tuple[float, float]] = {}
+    rows: dict[str, tuple[float, float, float]] = {}
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         corpus = write_corpus(n, Path(tmp))
-        (articles, _), wall, cpu = _timed(meter, lambda: read_articles([corpus], opts))
-        rows["read"] = (wall, cpu)
+        (articles, _), wall, cpu, pss = _timed(meter, lambda: read_articles([corpus], opts))
+        rows["read"] = (wall, cpu, pss)
 
         def cheap() -> list[Any]:
             return [i for c in engine.annotate(articles, opts.annotate, CHEAP) for i in c]
 
-        items, wall, cpu = _timed(meter, cheap)
-        rows["cheap pass"] = (wall, cpu)
+        items, wall, cpu, pss = _timed(meter, cheap)
+        rows["cheap pass"] = (wall, cpu, pss)
         store = open_store(Path(tmp) / "bench.sqlite")
 
         def store_and_cluster() -> list[str]:
@@ -214,8 +255,8 @@ def run_one(n: int, engine_name: str, deep_n: int, peer_n: int) -> dict[str, Any
                 store.add(item)
             return assign_stories(store, items, opts)
 
-        touched, wall, cpu = _timed(meter, store_and_cluster)
-        rows["store + cluster"] = (wall, cpu)
+        touched, wall, cpu, pss = _timed(meter, store_and_cluster)
+        rows["store + cluster"] = (wall, cpu, pss)
         stories = store.stories()
         multi = [s for s in stories if len(s.article_ids) >= 2]
         candidates = [a for s in multi for a in s.article_ids]
@@ -224,12 +265,13 @@ def run_one(n: int, engine_name: str, deep_n: int, peer_n: int) -> dict[str, Any
         def deep() -> None:
             deepen(sample, opts, engine=engine, save=store.update_annotations)
 
-        _, wall, cpu = _timed(meter, deep)
-        deep_row = (len(sample), wall, cpu)
+        _, wall, cpu, pss = _timed(meter, deep)
+        deep_row = (len(sample), wall, cpu, pss)
         store.close()
         engine.close()
         parts = cheap_parts(articles[: min(len(articles), 200)]) if engine_name == "local1" else {}
-        pipeline_peak = meter.peak  # before the peer loads torch into this process
+        # Before the peer loads torch into this process.
+        pipeline_peak = (meter.peak, meter.peak_pss, meter.peak_uss, meter.peak_main_pss)
         peer = naive_peer(articles[: min(len(articles), peer_n)]) if peer_n else 0.0
     meter.stop()
     return {
@@ -244,7 +286,10 @@ def run_one(n: int, engine_name: str, deep_n: int, peer_n: int) -> dict[str, Any
         "parts": parts,
         "parts_n": min(len(articles), 200),
         "peer_per_s": peer,
-        "peak_rss_mb": pipeline_peak / 1e6,
+        "peak_rss_mb": pipeline_peak[0] / 1e6,
+        "peak_pss_mb": pipeline_peak[1] / 1e6,
+        "peak_uss_mb": pipeline_peak[2] / 1e6,
+        "peak_main_pss_mb": pipeline_peak[3] / 1e6,
         "peak_rss_with_peer_mb": meter.peak / 1e6,
         "load": (load_before, os.getloadavg()[0]),
         "touched": len(touched),
@@ -256,25 +301,33 @@ def _table(result: dict[str, Any]) -> None:
     print(
         f"\n== {result['engine']}, {n} articles -> {result['stories']} stories "
         f"({result['multi_source']} with 2+ articles, {result['deep_candidates']} articles); "
-        f"models start {result['startup_s']:.1f} s (not counted); peak RSS "
-        f"{result['peak_rss_mb']:.0f} MB (process tree, workers' shared pages counted in each; "
-        f"{result['peak_rss_with_peer_mb']:.0f} MB with the peer loaded); "
+        f"models start {result['startup_s']:.1f} s (not counted); "
         f"load average {result['load'][0]:.1f} -> {result['load'][1]:.1f}"
     )
-    print(f"{'stage':<22}{'wall s':>9}{'art/s':>9}{'CPU s/art':>11}")
+    print(
+        f"peak memory of the process tree: PSS {result['peak_pss_mb']:.0f} MB (shared pages "
+        f"split between the processes that share them; this process "
+        f"{result['peak_main_pss_mb']:.0f} MB), USS {result['peak_uss_mb']:.0f} MB, RSS "
+        f"{result['peak_rss_mb']:.0f} MB (workers' shared pages counted in each; "
+        f"{result['peak_rss_with_peer_mb']:.0f} MB with the peer loaded)"
+    )
+    print(f"{'stage':<22}{'wall s':>9}{'art/s':>9}{'CPU s/art':>11}{'PSS MB':>9}")
     total_wall = total_cpu = 0.0
-    for stage, (wall, cpu) in result["stages"].items():
+    for stage, (wall, cpu, pss) in result["stages"].items():
         total_wall += wall
         total_cpu += cpu
-        print(f"{stage:<22}{wall:>9.2f}{n / wall:>9.1f}{cpu / n:>11.3f}")
+        print(f"{stage:<22}{wall:>9.2f}{n / wall:>9.1f}{cpu / n:>11.3f}{pss / 1e6:>9.0f}")
         if stage == "cheap pass":
             for part, seconds in result["parts"].items():
                 print(f"{part:<22}{'':>9}{'':>9}{seconds / result['parts_n']:>11.3f}")
     rate = n / total_wall
     print(f"{'ingest into stories':<22}{total_wall:>9.2f}{rate:>9.1f}{total_cpu / n:>11.3f}")
-    done, wall, cpu = result["deep"]
+    done, wall, cpu, pss = result["deep"]
     if done:
-        print(f"{'deep pass':<22}{wall:>9.2f}{done / wall:>9.1f}{cpu / done:>11.3f}  ({done} art)")
+        print(
+            f"{'deep pass':<22}{wall:>9.2f}{done / wall:>9.1f}{cpu / done:>11.3f}"
+            f"{pss / 1e6:>9.0f}  ({done} art)"
+        )
     if result["peer_per_s"]:
         peer = result["peer_per_s"]
         print(f"{'naive peer':<22}{'':>9}{peer:>9.1f}{'':>11}  ratio {rate / peer:.1f}x")
