@@ -20,6 +20,8 @@ $(STAMP): pyproject.toml
 	# The CPU build of torch, pinned, before anything that depends on it.
 	$(BIN)/python -m pip install -q torch==2.13.0
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	# Model files prepared once for a quicker start (inside the venv; see newsweave.prepared).
+	$(BIN)/python -m newsweave.prepared
 	touch $(STAMP)
 
 demo: install

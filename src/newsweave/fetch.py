@@ -22,13 +22,14 @@ import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit, urlunsplit
-
-import httpx
 
 from newsweave import __version__
 from newsweave.errors import NewsweaveError
-from newsweave.fetch_deadline import bounded_transport
+
+if TYPE_CHECKING:  # httpx is imported by fetch(): reading files needs no HTTP client
+    import httpx
 
 __all__ = [
     "FEED_TYPES",
@@ -251,6 +252,10 @@ def fetch(
             over ``max_bytes`` or a content type outside ``content_types``; ``transient``
             says whether retrying later may help.
     """
+    import httpx
+
+    from newsweave.fetch_deadline import bounded_transport
+
     opts = options or FetchOptions()
     current = url
     ends = time.monotonic() + opts.deadline

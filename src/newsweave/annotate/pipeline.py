@@ -28,7 +28,13 @@ import numpy as np
 
 from newsweave.annotate.embed import embed_articles, embed_sentences
 from newsweave.annotate.entities import extract_entities
-from newsweave.annotate.models import DEEP_COMPONENTS, LEAD_COMPONENTS, load_nlp, skipped
+from newsweave.annotate.models import (
+    DEEP_COMPONENTS,
+    LEAD_COMPONENTS,
+    load_nlp,
+    set_embed_threads,
+    skipped,
+)
 from newsweave.annotate.quantities import extract_quantities
 from newsweave.annotate.quotes import extract_quotes
 from newsweave.annotate.sentences import VECTOR_STATEMENTS, leading_sentences, split_sentences
@@ -52,11 +58,15 @@ class AnnotateOptions:
     max_sentences: sentences of one article given to the annotators; the rest of a longer
         one (a live transcript) is kept in the text but not annotated, and the article's
         ``errors`` say so. The longest article of Timeline17 has ~1,500.
+    threads: threads of the embedder (ONNX Runtime) when this process annotates alone,
+        without a worker pool: 0 uses every CPU it may run on (at most 4); each worker of a
+        pool uses 1. The vectors are the same whatever the number.
     """
 
     batch_size: int = 32
     n_process: int = 1
     max_sentences: int = MAX_SENTENCES
+    threads: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +360,7 @@ def annotate(
         >>> annotate([make_article("Ministers met on Sunday ...")])[0].sentences  # doctest: +SKIP
     """
     opts = options or AnnotateOptions()
+    set_embed_threads(opts.threads)
     size = max(1, opts.batch_size)
     stream = annotate_stream(articles, size, opts.n_process, opts.max_sentences, which)
     out: list[AnnotatedArticle] = []

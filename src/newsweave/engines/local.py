@@ -9,7 +9,8 @@ With ``n_process`` of 2 or more, each chunk goes whole (spaCy and MiniLM) to one
 The pool starts on first use and lives as long as the engine, for every call and both passes,
 so each worker loads its models once per run; this process loads none and is left to store
 and cluster. One worker, one thread: on a 2-core machine two workers use both cores. A
-call with no more than one chunk runs here, without starting the pool.
+call with no more than one chunk runs here, without starting the pool; here (and with
+``n_process`` 1) the embedder's threads use every core (``AnnotateOptions.threads``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from functools import lru_cache
 from multiprocessing.queues import Queue
 from types import TracebackType
 
+from newsweave.annotate.models import set_embed_threads
 from newsweave.annotate.pipeline import WHOLE, AnnotateOptions, Pass, annotate_stream, with_vectors
 from newsweave.errors import NewsweaveError, OptionError
 from newsweave.model import AnnotatedArticle, Article
@@ -85,6 +87,7 @@ def warm_up() -> None:
 def _start_worker(ready: Queue[int] | None) -> None:
     """Pool initializer: load the models, then say so. A model that cannot load is left to
     the first task, whose error then names it (a failing initializer only breaks the pool)."""
+    set_embed_threads(1)  # one thread per worker; the workers share the cores
     try:
         warm_up()
     except Exception:  # reported by the first chunk, which loads the models again
@@ -154,6 +157,7 @@ class LocalEngine:
         size = max(1, opts.batch_size)
         n_process = self.n_process or opts.n_process
         if n_process <= 1 or len(articles) <= size:
+            set_embed_threads(opts.threads)  # alone here: the embedder may use every core
             for chunk in chunks(articles, size):
                 yield annotate_chunk(chunk, opts, which)
             return
