@@ -62,3 +62,45 @@ def test_content_encoding_gzip_is_inflated_only_up_to_the_page_limit(tmp_path: P
     assert first.status is IngestStatus.REJECTED and "max_bytes" in str(first.reason)
     assert after.status is IngestStatus.INGESTED
     assert grown_kb < 50_000  # the 5 MB page was never held whole (peak RSS in kB)
+
+
+def _gzipped_spaces(size: int) -> bytes:
+    """A gzip stream of an HTML page of ``size`` spaces, compressed piece by piece."""
+    import zlib
+
+    packer = zlib.compressobj(6, zlib.DEFLATED, 31)
+    parts = [packer.compress(b"<html><body><p>")]
+    piece = b" " * (1 << 20)
+    parts += [packer.compress(piece) for _ in range(size >> 20)]
+    parts += [packer.compress(b"</p></body></html>"), packer.flush()]
+    return b"".join(parts)
+
+
+def test_a_gzip_bomb_page_never_costs_its_inflated_size_in_memory(tmp_path: Path) -> None:
+    # 400 MB behind Content-Encoding gzip: a fresh process reading the archive (so that its
+    # peak RSS is this read's) stays far below what holding the page whole would take.
+    import subprocess
+    import sys
+
+    pages = [
+        Page(
+            "https://a.example/gz",
+            _gzipped_spaces(400 << 20),
+            headers=(("Content-Encoding", "gzip"),),
+        ),
+        _page("https://a.example/after"),
+    ]
+    archive = write_warc(tmp_path / "enc.warc.gz", pages, extras=False)
+    script = (
+        "import resource, sys; from pathlib import Path\n"
+        "from newsweave.ingest import IngestOptions\n"
+        "from newsweave.ingest.warc import read_archive\n"
+        "out = list(read_archive(Path(sys.argv[1]), IngestOptions()))\n"
+        "print([o.status.value for o in out], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(archive)], capture_output=True, text=True, timeout=120
+    )
+    statuses, peak_kb = done.stdout.rsplit(maxsplit=1)
+    assert statuses == "['rejected', 'ingested']", done.stdout + done.stderr
+    assert int(peak_kb) < 300_000, peak_kb  # the page inflated would be 400,000 kB alone
