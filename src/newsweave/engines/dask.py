@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import warnings
 from collections import deque
 from collections.abc import Iterator, Sequence
 from types import TracebackType
@@ -104,14 +105,19 @@ class DaskEngine:
             if scheduler:
                 self.client = distributed.Client(scheduler, timeout=timeout)
             else:
-                self._cluster = distributed.LocalCluster(
-                    n_workers=workers or os.cpu_count() or 1,
-                    threads_per_worker=1,
-                    processes=True,
-                    host="127.0.0.1",
-                    dashboard_address=None,
-                    silence_logs=logging.ERROR,
-                )
+                # With the dashboard off the scheduler still serves HTTP on 8787 and moves
+                # to a free port when another cluster holds it: that is what we want, so its
+                # "port already in use" warning is not passed on.
+                with warnings.catch_warnings():
+                    warnings.filterwarnings("ignore", message="Port .* is already in use")
+                    self._cluster = distributed.LocalCluster(
+                        n_workers=workers or os.cpu_count() or 1,
+                        threads_per_worker=1,
+                        processes=True,
+                        host="127.0.0.1",
+                        dashboard_address=None,
+                        silence_logs=logging.ERROR,
+                    )
                 self.client = distributed.Client(self._cluster, timeout=timeout)
             self.client.register_plugin(_LoadModels(), name=_LoadModels.name)
         except (OSError, TimeoutError) as exc:
