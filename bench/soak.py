@@ -12,15 +12,20 @@ files, as separate runs of ``newsweave ingest`` would), and the store is checked
 
 Printed: inputs and their outcomes (ingested / duplicate / rejected), crashes (an exception
 out of a batch) and batches lost (a batch that stored none of its articles because of one),
-articles kept with annotation errors and what failed, the integrity check (SQLite's own, and
-that the counts add up: stored articles = ingested outcomes, every article in exactly one
-story, one log row per outcome), peak RSS and wall time.
+articles kept with annotation errors and what failed (a limit reached, or a bug: an
+annotator's exception caught as that article's outcome), error records in the log, the
+integrity check (SQLite's own, and that the counts add up: one outcome per record written for
+each corpus, ingested + duplicate + rejected = outcomes, stored articles = ingested outcomes,
+every article in exactly one story, one log row per outcome), peak RSS (this process and the
+largest forked worker) and wall time, then a verdict: the run fails (exit status 1) on any
+crash, batch lost, bug, error record or count that does not add up.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import random
 import resource
 import sqlite3
@@ -117,6 +122,36 @@ def _batches(inputs: list[Path], size: int) -> tuple[list[list[Path]], int]:
     return [files[k : k + size] for k in range(0, len(files), size)], len(problems)
 
 
+class _Errors(logging.Handler):
+    """Counts the error records newsweave logs (``bug: ...``) while the soak runs."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(f"{record.name}: {record.getMessage()}"[:300])
+
+
+def _accounted(
+    written: dict[str, int], folders: dict[str, Path], wheres: list[str]
+) -> dict[str, dict[str, int]]:
+    """For each corpus, the records written and the outcomes whose ``where`` lies in its
+    folder: a reader that skipped or doubled a record shows as a difference."""
+    out: dict[str, dict[str, int]] = {}
+    for name, folder in folders.items():
+        prefix = str(folder) + "/"
+        seen = sum(1 for where in wheres if where.startswith(prefix))
+        out[name] = {"written": written[name], "outcomes": seen}
+    return out
+
+
+def _peak_rss_mb() -> dict[str, int]:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"self": round(own / 1024), "largest_worker": round(workers / 1024)}
+
+
 def _integrity(db: Path, ingested: int, outcomes: int) -> dict[str, Any]:
     with sqlite3.connect(db) as conn:
         check = conn.execute("PRAGMA integrity_check").fetchone()[0]
@@ -146,6 +181,8 @@ def soak(sample: int | None, batch: int, seed: int, keep: Path | None = None) ->
     from newsweave.store import SQLiteStore
 
     started = time.monotonic()
+    errors = _Errors()
+    logging.getLogger("newsweave").addHandler(errors)
     with tempfile.TemporaryDirectory(prefix="newsweave-soak-") as tmp:
         work = Path(tmp)
         corpora = {
@@ -160,6 +197,7 @@ def soak(sample: int | None, batch: int, seed: int, keep: Path | None = None) ->
         lost = 0
         failed: Counter[str] = Counter()
         outcomes = 0
+        wheres: list[str] = []
         batches, refused = _batches(inputs, batch)
         for number, files in enumerate(batches, start=1):
             try:
@@ -170,6 +208,7 @@ def soak(sample: int | None, batch: int, seed: int, keep: Path | None = None) ->
                 lost += 1
                 continue
             outcomes += len(report.outcomes)
+            wheres.extend(outcome.where for outcome in report.outcomes)
             counts.update(report.counts)
             for outcome in report.outcomes:
                 for error in outcome.annotation_errors:
@@ -180,7 +219,21 @@ def soak(sample: int | None, batch: int, seed: int, keep: Path | None = None) ->
                 flush=True,
             )
         integrity = _integrity(db, counts["ingested"], outcomes)
-    return {
+        folders = {name: work / name for name in corpora}
+        accounted = _accounted(corpora, folders, wheres)
+    logging.getLogger("newsweave").removeHandler(errors)
+    for name, seen in accounted.items():
+        if seen["written"] != seen["outcomes"]:
+            integrity["ok"] = False
+            integrity["problems"].append(
+                f"{name}: {seen['written']} records written, {seen['outcomes']} outcomes"
+            )
+    if sum(counts.values()) != outcomes:
+        integrity["ok"] = False
+        integrity["problems"].append(f"{dict(counts)} do not add up to {outcomes} outcomes")
+    bugs = sum(n for stage, n in failed.items() if stage != "limit")
+    rss = _peak_rss_mb()
+    result = {
         "corpora": corpora,
         "inputs": outcomes + refused,
         "ingested": counts["ingested"],
@@ -191,11 +244,18 @@ def soak(sample: int | None, batch: int, seed: int, keep: Path | None = None) ->
         "batches_lost": lost,
         "annotation_errors": sum(failed.values()),
         "annotation_errors_by_stage": dict(failed),
+        "bugs": bugs,
+        "error_records": len(errors.records),
+        "error_record_samples": errors.records[:10],
+        "accounted": accounted,
         "integrity": integrity,
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_mb": max(rss.values()),
+        "peak_rss_by_process_mb": rss,
         "seconds": round(time.monotonic() - started, 1),
         "crash_traces": crashes,
     }
+    result["ok"] = not crashes and not lost and not bugs and not errors.records and integrity["ok"]
+    return result
 
 
 def main() -> None:
@@ -204,13 +264,16 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=20, help="files per ingest call")
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--json", action="store_true", help="one JSON line instead of a table")
+    parser.add_argument("--keep", type=Path, help="write the store into this folder and keep it")
     args = parser.parse_args()
     if not DATA.exists():
         sys.exit(f"needs {DATA} (the shared evaluation data)")
-    result = soak(args.sample, args.batch, args.seed)
+    if args.keep is not None and (args.keep / "soak.sqlite").exists():
+        sys.exit(f"{args.keep / 'soak.sqlite'} exists: the soak needs an empty store")
+    result = soak(args.sample, args.batch, args.seed, args.keep)
     if args.json:
         print(json.dumps(result))
-        return
+        sys.exit(0 if result["ok"] else 1)
     corpora = ", ".join(f"{name} {n}" for name, n in result["corpora"].items())
     print(f"corpora: {corpora}, examples/")
     print(
@@ -221,11 +284,24 @@ def main() -> None:
         f"crashes {result['crashes']}, batches lost {result['batches_lost']} of {result['batches']}"
     )
     print(f"annotation errors {result['annotation_errors']} {result['annotation_errors_by_stage']}")
+    print(f"bugs caught in a stage {result['bugs']}, error log records {result['error_records']}")
+    for line in result["error_record_samples"]:
+        print(f"  {line}")
+    accounted = ", ".join(
+        f"{name} {n['outcomes']}/{n['written']}" for name, n in result["accounted"].items()
+    )
+    print(f"outcomes per records written: {accounted}")
     integrity = result["integrity"]
     print(f"integrity {'ok' if integrity['ok'] else 'FAILED'} {integrity['problems']}")
-    print(f"peak RSS {result['peak_rss_mb']} MB, {result['seconds']} s")
+    rss = result["peak_rss_by_process_mb"]
+    print(
+        f"peak RSS {result['peak_rss_mb']} MB (this process {rss['self']} MB, largest worker "
+        f"{rss['largest_worker']} MB), {result['seconds']} s"
+    )
     for trace in result["crash_traces"]:
         print(trace)
+    print("soak ok" if result["ok"] else "soak FAILED")
+    sys.exit(0 if result["ok"] else 1)
 
 
 if __name__ == "__main__":
