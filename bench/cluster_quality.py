@@ -1,6 +1,6 @@
 """Story clustering quality: B-cubed and pairwise P/R/F1 on ECB+ and Timeline17.
 
-    .venv/bin/python bench/cluster_quality.py [--shuffles 3] [--cache DIR]
+    .venv/bin/python bench/cluster_quality.py [--shuffles 3] [--cache DIR] [--set KEY=VALUE]
 
 ECB+ (../shared/data/ecbplus): all train+dev documents are clustered together; the gold story
 is ``story_id`` (topic + ecb/ecbplus subtopic: two similar events per topic). The corpus
@@ -31,12 +31,16 @@ first sentence that is a URL becomes the article's url. ECB+ texts are cut at 4,
 characters, Timeline17 texts at 1,500 (to keep the spaCy pass short on 2 cores; MiniLM reads
 only the first 256 word pieces anyway, so the cut changes the participants, not the
 vectors). Annotations and embeddings (spaCy + MiniLM, the real pipeline) are cached in a
-newsweave store under the cache folder, so reruns take seconds.
+newsweave store under the cache folder, so reruns take seconds. ``--set annotate.KEY=VALUE``
+runs the cheap pass with other settings (``annotate.lead_chars=800``,
+``annotate.vector_pieces=128``); the settings that change its output are part of the cache
+key, so each combination is annotated once into its own folder.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import random
@@ -50,7 +54,9 @@ from pathlib import Path
 
 import numpy as np
 
+from newsweave.annotate.pipeline import AnnotateOptions
 from newsweave.cluster import ClusterOptions, cluster, cluster_online
+from newsweave.config import load_settings
 from newsweave.ingest.article import make_article
 from newsweave.ingest.datehints import with_estimated_date
 from newsweave.model import AnnotatedArticle, Article, DateOrigin, Story
@@ -133,9 +139,14 @@ def timeline17() -> tuple[list[Article], Labels]:
     return articles, gold
 
 
-def annotate_version() -> str:
+# Settings that do not change what the cheap pass computes (only how fast), left out of the key.
+NOT_IN_KEY = ("n_process", "threads")
+
+
+def annotate_version(options: AnnotateOptions | None = None) -> str:
     """A key that changes whenever the code of the annotate stage (or the article maker, or
-    the installed models) changes: cached annotations are reused only under the same key."""
+    the installed models, or the annotate settings) changes: cached annotations are reused
+    only under the same key."""
     from importlib import metadata
 
     src = Path(__file__).resolve().parents[1] / "src" / "newsweave"
@@ -149,27 +160,33 @@ def annotate_version() -> str:
             digest.update(f"{package}={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{package}=-".encode())
+    settings = dataclasses.asdict(options or AnnotateOptions())
+    for key in NOT_IN_KEY:
+        settings.pop(key, None)
+    digest.update(json.dumps(settings, sort_keys=True).encode())
     return digest.hexdigest()[:12]
 
 
-def cache_folder(root: Path) -> Path:
+def cache_folder(root: Path, options: AnnotateOptions | None = None) -> Path:
     """Where the annotations of this annotate version are cached (under ``root``)."""
-    return root / f"annotate-{annotate_version()}"
+    return root / f"annotate-{annotate_version(options)}"
 
 
-def annotated(name: str, articles: Sequence[Article], cache: Path) -> list[AnnotatedArticle]:
+def annotated(
+    name: str, articles: Sequence[Article], cache: Path, options: AnnotateOptions | None = None
+) -> list[AnnotatedArticle]:
     """The articles annotated by the real pipeline's cheap pass (what ingest assigns stories
     from), from (or into) a store cached per annotate version (see :func:`annotate_version`)."""
     from newsweave.annotate.pipeline import CHEAP, annotate
 
-    cache = cache_folder(cache)
+    cache = cache_folder(cache, options)
     cache.mkdir(parents=True, exist_ok=True)
     with SQLiteStore(cache / f"{name}-lead.sqlite") as store:
         missing = [a for a in articles if store.find_hash(a.content_hash) is None]
         if missing:
             print(f"# annotating {len(missing)} {name} articles (cached for reruns)", flush=True)
             for start in range(0, len(missing), 64):
-                for item in annotate(missing[start : start + 64], which=CHEAP):
+                for item in annotate(missing[start : start + 64], options, which=CHEAP):
                     store.add(item)
         by_id = {i.article_id: i for i in store.articles([a.article_id for a in articles])}
     # The annotations from the cache, the article (url, date) as read now: the cheap pass
@@ -335,11 +352,22 @@ def main() -> None:
     parser.add_argument(
         "--cache", type=Path, default=Path(tempfile.gettempdir()) / "newsweave-bench-cache"
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an annotate setting for the cheap pass (annotate.lead_chars=800); repeatable",
+    )
     args = parser.parse_args()
+    if any(not s.startswith("annotate.") for s in args.set):
+        parser.error("--set takes annotate settings only (annotate.KEY=VALUE)")
+    annotate_options = load_settings(overrides=args.set, environ={}).annotate
+    print(f"# cheap pass settings: {annotate_options}")
 
     started = time.perf_counter()
     articles, gold, topic = ecbplus()
-    items = annotated("ecbplus", articles, args.cache)
+    items = annotated("ecbplus", articles, args.cache, annotate_options)
     dev = {i for i, t in topic.items() if t in DEV_TOPICS}
     test = set(gold) - dev
     print(
@@ -411,7 +439,7 @@ def main() -> None:
     print(f"test B3 F1 over shuffles: min {min(f1s):.3f} max {max(f1s):.3f}")
 
     tl_articles, tl_gold = timeline17()
-    tl_items = annotated("timeline17", tl_articles, args.cache)
+    tl_items = annotated("timeline17", tl_articles, args.cache, annotate_options)
     print(
         f"\n## Timeline17 coarse topics ({len(tl_items)} dated articles, "
         f"{len(set(tl_gold.values()))} topics; ECB+ dev thresholds, not tuned here)\n{HEADER}"

@@ -3,6 +3,7 @@
     .venv/bin/python bench/pipeline_speed.py                      # N = 1000, engine local2
     .venv/bin/python bench/pipeline_speed.py --n 1000 5000 --engines local1 local2 dask2
     .venv/bin/python bench/pipeline_speed.py --n 1000 --brief     # + warm 50-article / cold brief
+    .venv/bin/python bench/pipeline_speed.py --variants default annotate.lead_chars=800
 
 Input: Timeline17 (../shared/data/timeline17/articles.jsonl), non-empty articles in file
 order, ``date`` as ``published``, written to a temporary JSONL file and read back with
@@ -24,6 +25,10 @@ writes it) over title + first 1,500 characters, then greedy clustering (join the
 story centroid at cosine >= 0.6, else open a story), timed on the first ``--peer`` articles.
 The ratio of the two ingest rates is the figure the machine's noise moves least. The machine
 load (1-minute load average) is printed before and after: the CPU is shared.
+
+``--variants``: settings to compare in the same run, each a comma-separated list of
+``KEY=VALUE`` (as ``--set`` takes them; ``default`` for none), each (N, engine, variant) in its
+own process, the variants of one (N, engine) one after the other.
 
 ``--brief``: warm brief of a 50-article story (the first 50 H1N1 articles by date, deep pass
 done, fuse + brief timed, median of 3) and cold ``newsweave brief`` of the reference case
@@ -165,8 +170,9 @@ def _timed(meter: TreeMeter, fn: Any) -> tuple[Any, float, float, float]:
     return result, wall, meter.cpu_seconds() - cpu, peak
 
 
-def cheap_parts(articles: list[Any]) -> dict[str, float]:
-    """CPU seconds of the cheap pass's parts, in this process, over ``articles``."""
+def cheap_parts(articles: list[Any], options: Any) -> dict[str, float]:
+    """CPU seconds of the cheap pass's parts, in this process, over ``articles``, with the
+    annotate settings ``options``."""
     from newsweave.annotate.embed import embed_articles
     from newsweave.annotate.entities import extract_entities
     from newsweave.annotate.models import LEAD_COMPONENTS, load_nlp, skipped
@@ -176,14 +182,15 @@ def cheap_parts(articles: list[Any]) -> dict[str, float]:
     nlp = load_nlp(LEAD_COMPONENTS)
     off = skipped(nlp, LEAD_COMPONENTS)
     start = time.process_time()
-    docs = list(nlp.pipe((lead_text(a) for a in articles), batch_size=32, disable=off))
+    leads = (lead_text(a, options.lead_chars) for a in articles)
+    docs = list(nlp.pipe(leads, batch_size=32, disable=off))
     out["  lead NER (spaCy)"] = time.process_time() - start
     start = time.process_time()
     for doc, article in zip(docs, articles, strict=True):
         extract_entities(doc, article.article_id)
     out["  entities"] = time.process_time() - start
     start = time.process_time()
-    embed_articles(articles)
+    embed_articles(articles, pieces=options.vector_pieces)
     out["  lead vectors"] = time.process_time() - start
     return out
 
@@ -211,9 +218,10 @@ def naive_peer(articles: list[Any]) -> float:
     return len(articles) / (time.perf_counter() - start)
 
 
-def run_one(n: int, engine_name: str, deep_n: int, peer_n: int) -> dict[str, Any]:
+def run_one(n: int, engine_name: str, deep_n: int, peer_n: int, variant: str) -> dict[str, Any]:
     from newsweave.annotate.models import load_embedder, load_nlp
     from newsweave.annotate.pipeline import CHEAP
+    from newsweave.config import load_settings
     from newsweave.engines import LocalEngine, get_engine
     from newsweave.model import Depth
     from newsweave.pipeline import (
@@ -235,7 +243,8 @@ def run_one(n: int, engine_name: str, deep_n: int, peer_n: int) -> dict[str, Any
         load_nlp()
         load_embedder()
     startup = time.perf_counter() - start
-    opts = PipelineOptions()
+    sets = [] if variant == "default" else variant.split(",")
+    opts: PipelineOptions = load_settings(overrides=sets, environ={})
     rows: dict[str, tuple[float, float, float]] = {}
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
@@ -269,7 +278,8 @@ def run_one(n: int, engine_name: str, deep_n: int, peer_n: int) -> dict[str, Any
         deep_row = (len(sample), wall, cpu, pss)
         store.close()
         engine.close()
-        parts = cheap_parts(articles[: min(len(articles), 200)]) if engine_name == "local1" else {}
+        few = articles[: min(len(articles), 200)]
+        parts = cheap_parts(few, opts.annotate) if engine_name == "local1" else {}
         # Before the peer loads torch into this process.
         pipeline_peak = (meter.peak, meter.peak_pss, meter.peak_uss, meter.peak_main_pss)
         peer = naive_peer(articles[: min(len(articles), peer_n)]) if peer_n else 0.0
@@ -277,6 +287,7 @@ def run_one(n: int, engine_name: str, deep_n: int, peer_n: int) -> dict[str, Any
     return {
         "n": len(articles),
         "engine": engine_name,
+        "variant": variant,
         "startup_s": startup,
         "stories": len(stories),
         "multi_source": len(multi),
@@ -299,7 +310,8 @@ def run_one(n: int, engine_name: str, deep_n: int, peer_n: int) -> dict[str, Any
 def _table(result: dict[str, Any]) -> None:
     n = result["n"]
     print(
-        f"\n== {result['engine']}, {n} articles -> {result['stories']} stories "
+        f"\n== {result['engine']} [{result['variant']}], {n} articles -> {result['stories']} "
+        f"stories "
         f"({result['multi_source']} with 2+ articles, {result['deep_candidates']} articles); "
         f"models start {result['startup_s']:.1f} s (not counted); "
         f"load average {result['load'][0]:.1f} -> {result['load'][1]:.1f}"
@@ -388,20 +400,28 @@ def main() -> None:
     parser.add_argument("--deep", type=int, default=100, help="articles the deep pass is timed on")
     parser.add_argument("--peer", type=int, default=200, help="articles the peer is timed on")
     parser.add_argument("--brief", action="store_true", help="also time the brief latencies")
-    parser.add_argument("--one", nargs=2, metavar=("N", "ENGINE"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--variants",
+        nargs="+",
+        default=["default"],
+        help="settings to compare in one run: 'default' or KEY=VALUE[,KEY=VALUE...] each",
+    )
+    parser.add_argument("--one", nargs=3, metavar=("N", "ENGINE", "V"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(int(args.one[0]), args.one[1], args.deep, args.peer)))
+        n, engine, variant = args.one
+        print(json.dumps(run_one(int(n), engine, args.deep, args.peer, variant)))
         return
     for n in args.n:
         for engine in args.engines:
-            command = [sys.executable, __file__, "--one", str(n), engine]
-            command += ["--deep", str(args.deep), "--peer", str(args.peer)]
-            done = subprocess.run(command, capture_output=True, text=True, check=False)
-            if done.returncode != 0:
-                print(f"{engine} {n}: failed\n{done.stderr[-2000:]}")
-                continue
-            _table(json.loads(done.stdout.strip().splitlines()[-1]))
+            for variant in args.variants:
+                command = [sys.executable, __file__, "--one", str(n), engine, variant]
+                command += ["--deep", str(args.deep), "--peer", str(args.peer)]
+                done = subprocess.run(command, capture_output=True, text=True, check=False)
+                if done.returncode != 0:
+                    print(f"{engine} {n} [{variant}]: failed\n{done.stderr[-2000:]}")
+                    continue
+                _table(json.loads(done.stdout.strip().splitlines()[-1]))
     if args.brief:
         brief_latency()
 

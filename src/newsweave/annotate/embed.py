@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from newsweave.annotate.minilm import DIM
+from newsweave.annotate.minilm import DIM, MAX_TOKENS
 from newsweave.annotate.models import load_embedder
 from newsweave.model import Article
 
@@ -19,6 +19,10 @@ from newsweave.model import Article
 ARTICLE_CHARS = 1500
 # Long texts run fastest in small batches on one thread (measured: bench/embed_compare.py).
 BATCH = 8
+# Article vectors go in batches of about this many word pieces: one lead of 256 pieces alone
+# costs ~0.10 CPU-s, in batches of 8 ~0.15 (Timeline17 leads, 1 thread, same vectors up to
+# float rounding); at 128 pieces batches of 1 to 8 cost the same.
+ARTICLE_BATCH_PIECES = 256
 
 
 def article_view(article: Article) -> str:
@@ -27,15 +31,21 @@ def article_view(article: Article) -> str:
     return (head + article.text)[:ARTICLE_CHARS]
 
 
-def embed_texts(texts: Sequence[str], batch_size: int = BATCH) -> np.ndarray:
-    """Unit-length float32 vectors, one row per text (an empty input gives shape (0, dim))."""
+def embed_texts(
+    texts: Sequence[str], batch_size: int = BATCH, pieces: int = MAX_TOKENS
+) -> np.ndarray:
+    """Unit-length float32 vectors of the first ``pieces`` word pieces of each text, one row
+    per text (an empty input gives shape (0, dim))."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    return load_embedder().encode(list(texts), batch_size=batch_size)
+    return load_embedder().encode(list(texts), batch_size=batch_size, max_tokens=pieces)
 
 
-def embed_articles(articles: Sequence[Article], batch_size: int = BATCH) -> np.ndarray:
-    return embed_texts([article_view(a) for a in articles], batch_size=batch_size)
+def embed_articles(articles: Sequence[Article], pieces: int = MAX_TOKENS) -> np.ndarray:
+    """The article vectors: title and lead, the first ``pieces`` word pieces, in batches of
+    about :data:`ARTICLE_BATCH_PIECES` pieces."""
+    size = max(1, ARTICLE_BATCH_PIECES // max(1, pieces))
+    return embed_texts([article_view(a) for a in articles], batch_size=size, pieces=pieces)
 
 
 def embed_sentences(texts: Sequence[str]) -> np.ndarray:

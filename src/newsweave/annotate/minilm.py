@@ -54,12 +54,17 @@ class MiniLM:
         self.tokenizer.no_padding()
         self._inputs = {i.name for i in self.session.get_inputs()}
 
-    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        """Unit-length float32 vectors, one row per text, in input order."""
+    def encode(
+        self, texts: Sequence[str], batch_size: int = 32, max_tokens: int = MAX_TOKENS
+    ) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text, in input order, each of the text's
+        first ``max_tokens`` word pieces (``[CLS]`` and ``[SEP]`` included, as the tokenizer
+        truncates; at most :data:`MAX_TOKENS`)."""
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
         encodings = self.tokenizer.encode_batch(list(texts))
-        ids = [np.asarray(e.ids, dtype=np.int64) for e in encodings]
+        keep = max(2, min(max_tokens, MAX_TOKENS))
+        ids = [_truncated(np.asarray(e.ids, dtype=np.int64), keep) for e in encodings]
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         out = np.zeros((len(ids), DIM), dtype=np.float32)
         step = max(1, batch_size)
@@ -83,3 +88,11 @@ class MiniLM:
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return np.asarray(pooled / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+def _truncated(ids: np.ndarray, keep: int) -> np.ndarray:
+    """``ids`` (``[CLS] ... [SEP]``) cut to ``keep`` word pieces the way the tokenizer cuts:
+    the first ``keep - 2`` pieces of the text between the two special tokens."""
+    if len(ids) <= keep:
+        return ids
+    return np.concatenate([ids[: keep - 1], ids[-1:]])

@@ -1,7 +1,8 @@
 """The annotate stage: Article -> AnnotatedArticle, in two passes.
 
 - The cheap pass (``Depth.LEAD``), for every article on the way in: spaCy's NER alone over the
-  lead (the first :data:`LEAD_CHARS` characters) and one MiniLM vector of title and lead:
+  lead (the first ``AnnotateOptions.lead_chars`` characters) and one MiniLM vector of title
+  and lead (its first ``AnnotateOptions.vector_pieces`` word pieces):
   what story assignment needs.
 - The deep pass (``Depth.FULL``), for the articles of stories that are briefed: the whole
   spaCy pipeline over the whole text feeds every annotator (sentences, entities with roles,
@@ -28,6 +29,7 @@ import numpy as np
 
 from newsweave.annotate.embed import embed_articles, embed_sentences
 from newsweave.annotate.entities import extract_entities
+from newsweave.annotate.minilm import MAX_TOKENS
 from newsweave.annotate.models import (
     DEEP_COMPONENTS,
     LEAD_COMPONENTS,
@@ -39,6 +41,7 @@ from newsweave.annotate.quantities import extract_quantities
 from newsweave.annotate.quotes import extract_quotes
 from newsweave.annotate.sentences import VECTOR_STATEMENTS, leading_sentences, split_sentences
 from newsweave.annotate.times import resolve_times
+from newsweave.errors import OptionError
 from newsweave.model import AnnotatedArticle, Article, Depth
 
 if TYPE_CHECKING:  # spaCy is imported when a model loads, not before
@@ -46,8 +49,11 @@ if TYPE_CHECKING:  # spaCy is imported when a model loads, not before
 
 logger = logging.getLogger("newsweave.annotate")
 MAX_SENTENCES = 5_000
-# The lead the cheap pass reads: what the article vector reads too (MiniLM's 256 word pieces).
+# The lead the cheap pass's NER reads by default: about what the article vector reads too
+# (MiniLM's 256 word pieces).
 LEAD_CHARS = 1500
+MIN_LEAD_CHARS = 100
+MIN_VECTOR_PIECES = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +67,32 @@ class AnnotateOptions:
     threads: threads of the embedder (ONNX Runtime) when this process annotates alone,
         without a worker pool: 0 uses every CPU it may run on (at most 4); each worker of a
         pool uses 1. The vectors are the same whatever the number.
+    lead_chars: characters at the start of the text whose names the cheap pass finds (spaCy's
+        NER, the largest cost of that pass, linear in the length), cut back to a space.
+    vector_pieces: word pieces of title and lead the cheap pass's article vector (MiniLM)
+        reads, special tokens included; at most 256, what the model was trained with. Its cost
+        is about linear in the number.
     """
 
     batch_size: int = 32
     n_process: int = 1
     max_sentences: int = MAX_SENTENCES
     threads: int = 0
+    lead_chars: int = LEAD_CHARS
+    vector_pieces: int = MAX_TOKENS
+
+    def __post_init__(self) -> None:
+        if self.lead_chars < MIN_LEAD_CHARS:
+            raise OptionError(
+                f"The 'annotate.lead_chars' setting must be at least {MIN_LEAD_CHARS}; "
+                f"got {self.lead_chars}."
+            )
+        if not MIN_VECTOR_PIECES <= self.vector_pieces <= MAX_TOKENS:
+            raise OptionError(
+                f"The 'annotate.vector_pieces' setting must be in "
+                f"{MIN_VECTOR_PIECES}..{MAX_TOKENS} (MiniLM reads at most {MAX_TOKENS} word "
+                f"pieces); got {self.vector_pieces}."
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,13 +175,14 @@ def parse_text(text: str) -> str:
     return "".join(chars)
 
 
-def lead_text(article: Article) -> str:
-    """The start of the text the cheap pass reads, cut at a space (offsets stay the text's)."""
+def lead_text(article: Article, chars: int = LEAD_CHARS) -> str:
+    """The first ``chars`` characters of the text, which the cheap pass reads, cut back to a
+    space (offsets stay the text's)."""
     text = article.text
-    if len(text) <= LEAD_CHARS:
+    if len(text) <= chars:
         return text
-    cut = text.rfind(" ", LEAD_CHARS // 2, LEAD_CHARS)
-    return text[: cut if cut > 0 else LEAD_CHARS]
+    cut = text.rfind(" ", chars // 2, chars)
+    return text[: cut if cut > 0 else chars]
 
 
 def annotate_doc(
@@ -227,9 +254,11 @@ def annotate_stream(
     n_process: int = 1,
     max_sentences: int = MAX_SENTENCES,
     which: Pass = WHOLE,
+    lead_chars: int = LEAD_CHARS,
 ) -> Iterator[AnnotatedArticle]:
     """One AnnotatedArticle per article, in order (vectors left empty), of the ``which`` pass:
-    spaCy with only the components that pass uses, over the text that pass reads.
+    spaCy with only the components that pass uses, over the text that pass reads (the cheap
+    pass: the first ``lead_chars`` characters).
 
     spaCy parses in batches; when a batch fails, its articles are parsed one by one so only
     the article that broke the parser is kept unparsed, and the rest of the input goes on.
@@ -237,7 +266,9 @@ def annotate_stream(
     lead = which.depth == Depth.LEAD
     nlp = load_nlp(LEAD_COMPONENTS) if lead else load_nlp()
     off = skipped(nlp, LEAD_COMPONENTS if lead else DEEP_COMPONENTS)
-    read = lead_text if lead else (lambda a: parse_text(a.text))
+
+    def read(article: Article) -> str:
+        return lead_text(article, lead_chars) if lead else parse_text(article.text)
 
     def one(doc: Doc, article: Article) -> AnnotatedArticle:
         return annotate_lead(doc, article) if lead else annotate_doc(doc, article, max_sentences)
@@ -269,10 +300,16 @@ def with_sentence_vectors(items: Sequence[AnnotatedArticle]) -> list[AnnotatedAr
     return isolated(_sentence_vectors, items, "sentence vectors")
 
 
-def with_article_vectors(items: Sequence[AnnotatedArticle]) -> list[AnnotatedArticle]:
-    """``items`` with their title + lead vectors, computed as one batch (article by article
-    when the batch fails: see :func:`isolated`)."""
-    return isolated(_article_vectors, items, "embedding")
+def with_article_vectors(
+    items: Sequence[AnnotatedArticle], pieces: int = MAX_TOKENS
+) -> list[AnnotatedArticle]:
+    """``items`` with their title + lead vectors (the first ``pieces`` word pieces), computed
+    as one batch (article by article when the batch fails: see :func:`isolated`)."""
+
+    def compute(some: Sequence[AnnotatedArticle]) -> list[AnnotatedArticle]:
+        return _article_vectors(some, pieces)
+
+    return isolated(compute, items, "embedding")
 
 
 def _sentence_vectors(items: Sequence[AnnotatedArticle]) -> list[AnnotatedArticle]:
@@ -287,8 +324,8 @@ def _sentence_vectors(items: Sequence[AnnotatedArticle]) -> list[AnnotatedArticl
     return out
 
 
-def _article_vectors(items: Sequence[AnnotatedArticle]) -> list[AnnotatedArticle]:
-    vectors = embed_articles([item.article for item in items])
+def _article_vectors(items: Sequence[AnnotatedArticle], pieces: int) -> list[AnnotatedArticle]:
+    vectors = embed_articles([item.article for item in items], pieces=pieces)
     return [replace(i, embedding=v) for i, v in zip(items, vectors, strict=True)]
 
 
@@ -316,10 +353,13 @@ def isolated(
         return [replace(item, errors=(*item.errors, _describe(stage, exc)))]
 
 
-def with_vectors(items: list[AnnotatedArticle], which: Pass = WHOLE) -> list[AnnotatedArticle]:
-    """``items`` of one chunk with the vectors ``which`` asks for, each kind as one batch."""
+def with_vectors(
+    items: list[AnnotatedArticle], which: Pass = WHOLE, pieces: int = MAX_TOKENS
+) -> list[AnnotatedArticle]:
+    """``items`` of one chunk with the vectors ``which`` asks for, each kind as one batch
+    (article vectors of the first ``pieces`` word pieces)."""
     if which.article_vectors:
-        items = with_article_vectors(items)
+        items = with_article_vectors(items, pieces)
     if which.depth == Depth.FULL:
         items = with_sentence_vectors(items)
     return items
@@ -362,11 +402,13 @@ def annotate(
     opts = options or AnnotateOptions()
     set_embed_threads(opts.threads)
     size = max(1, opts.batch_size)
-    stream = annotate_stream(articles, size, opts.n_process, opts.max_sentences, which)
+    stream = annotate_stream(
+        articles, size, opts.n_process, opts.max_sentences, which, opts.lead_chars
+    )
     out: list[AnnotatedArticle] = []
     for start in range(0, len(articles), size):
         batch = articles[start : start + size]
-        out.extend(with_vectors([next(stream) for _ in batch], which))
+        out.extend(with_vectors([next(stream) for _ in batch], which, opts.vector_pieces))
         if progress:
             progress(len(batch))
     return out

@@ -50,8 +50,10 @@ def annotate_chunk(
     This is the unit of work the pool and the distributed engine send to a worker; models are
     loaded once per process (:mod:`newsweave.annotate.models`).
     """
-    items = annotate_stream(articles, options.batch_size, 1, options.max_sentences, which)
-    done = with_vectors(list(items), which)
+    items = annotate_stream(
+        articles, options.batch_size, 1, options.max_sentences, which, options.lead_chars
+    )
+    done = with_vectors(list(items), which, options.vector_pieces)
     release_memory()
     return done
 
