@@ -32,9 +32,10 @@ from typing import Any
 from newsweave.errors import InputError, OptionError
 from newsweave.fetch import FEED_TYPES, PAGE_TYPES, FetchError, FetchOptions, fetch
 from newsweave.ingest.datehints import with_estimated_date
+from newsweave.ingest.dates import placeholder_reason, unreadable_reason
 from newsweave.ingest.decode import decode
 from newsweave.ingest.extract import read_html
-from newsweave.ingest.feed import _entry_date, read_feed
+from newsweave.ingest.feed import entry_date, read_feed
 from newsweave.model import DateOrigin, IngestOutcome, IngestStatus
 from newsweave.pipeline import PipelineOptions, ingest_outcomes
 from newsweave.store import FeedPort, Store
@@ -186,9 +187,15 @@ def _page_outcome(
         return found
     article = found.article
     published, origin = article.published, article.date_origin
-    listed = _entry_date(entry)
-    if (published is None or origin.estimated) and listed is not None:
-        published, origin = listed, DateOrigin.METADATA
+    listed, stated = entry_date(entry)
+    note = found.reason
+    if published is None or origin.estimated:
+        # The entry's date, where the page gave none: checked as a reader checks its own.
+        placeholder = placeholder_reason(listed) if listed is not None else None
+        if listed is not None and placeholder is None:
+            published, origin = listed, DateOrigin.METADATA
+        elif published is None:
+            note = note or placeholder or unreadable_reason(stated)
     title = entry.get("title")
     article = replace(
         article,
@@ -200,7 +207,7 @@ def _page_outcome(
     )
     if options.pipeline.ingest.estimate_dates:
         article = with_estimated_date(article)  # the page's address may hold the day
-    return replace(found, article=article)
+    return replace(found, article=article, reason=note)
 
 
 def poll_feed(feed: str, store: Store, memory: FeedMemory, options: WatchOptions) -> WatchEvent:

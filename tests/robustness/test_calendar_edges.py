@@ -224,6 +224,20 @@ def test_a_placeholder_date_posted_to_the_api_stays_unknown(body: dict[str, str]
     assert outcome.reason and "placeholder" in outcome.reason
 
 
+@pytest.mark.parametrize("kind", ["text", "html"])
+def test_an_unreadable_date_posted_to_the_api_is_reported(kind: str) -> None:
+    from newsweave.api.submit import ArticleIn, read_submission
+    from newsweave.fetch import FetchOptions
+    from newsweave.ingest import IngestOptions
+
+    content = LONG_BODY if kind == "text" else f"<html><body><p>{LONG_BODY}</p></body></html>"
+    body = ArticleIn(**{kind: content, "published": "Tue, 32 Foo 2025 25:61:00 GMT"})
+    outcome = read_submission(body, IngestOptions(), FetchOptions())
+    assert outcome.status is IngestStatus.INGESTED and outcome.article is not None
+    assert outcome.article.published is None
+    assert outcome.reason and '"Tue, 32 Foo 2025 25:61:00 GMT" was not read' in outcome.reason
+
+
 def test_a_story_with_a_year_one_article_of_an_older_store_has_a_brief(nlp) -> None:  # type: ignore[no-untyped-def]
     # A store written before placeholder dates were dropped may hold year 1: its story's
     # brief must still build (the timeline once stepped back a day from date.min).

@@ -197,3 +197,25 @@ def test_placeholder_dates_in_one_feed_cost_neither_its_entries_nor_the_next_fee
     for title in ("Ferry update 0", "Ferry update 1"):
         published = articles[title].published
         assert published is None or 1800 <= published.year < 2200, (title, published)
+
+
+def test_a_link_only_entry_with_a_placeholder_date_is_stored_undated_with_a_note(
+    site: Any, store_path: Path
+) -> None:
+    # The page has no date, so the entry's is used: year 9999 was stored as the article's date.
+    entry = item(0, link_only=True, site=site.url).replace(
+        "Mon, 10 Mar 2026 08:00:00 GMT", "Fri, 31 Dec 9999 23:59:59 GMT"
+    )
+    site.routes["/ferry-0.html"] = (
+        200,
+        {"Content-Type": "text/html"},
+        PAGE.format(BODIES[0]).encode(),
+    )
+    site.routes["/feed.xml"] = feed([entry], etag='"p1"')
+    events = run_once(f"{site.url}/feed.xml", store_path)
+    assert [(e.kind, e.ingested) for e in events] == [("new", 1)], events
+    with open_store(store_path) as store:
+        (stored,) = store.articles()
+        log = store.outcomes()
+    assert stored.article.published is None
+    assert any("placeholder" in (row["reason"] or "") for row in log), log

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from newsweave.fetch import PAGE_TYPES, FetchOptions, fetch
 from newsweave.ingest import IngestOptions
 from newsweave.ingest.datehints import with_estimated_date
-from newsweave.ingest.dates import parse_date, placeholder_reason
+from newsweave.ingest.dates import parse_date, placeholder_reason, unreadable_reason
 from newsweave.ingest.decode import decode
 from newsweave.ingest.extract import read_html
 from newsweave.ingest.jsonl import read_record
@@ -64,6 +64,8 @@ def _fill(
             reason = reason or note
         elif published is not None:
             article = replace(article, published=published, date_origin=DateOrigin.HEADER)
+        elif article.published is None:
+            reason = reason or unreadable_reason(body.published)
     if options.estimate_dates:
         article = with_estimated_date(article)  # the address the body gave may hold the day
     return replace(outcome, article=article, reason=reason)

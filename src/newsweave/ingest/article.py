@@ -16,7 +16,7 @@ from datetime import datetime
 
 from newsweave.errors import InputError, OptionError
 from newsweave.ingest.datehints import with_estimated_date
-from newsweave.ingest.dates import placeholder_reason
+from newsweave.ingest.dates import placeholder_reason, unreadable_reason
 from newsweave.ingest.detect import detect_dateline, detect_language
 from newsweave.model import Article, DateOrigin, IngestOutcome, IngestStatus
 
@@ -173,8 +173,13 @@ def finish(
     published: datetime | None = None,
     date_origin: DateOrigin = DateOrigin.UNKNOWN,
     empty_reason: str = "no article text found",
+    date_text: object = None,
 ) -> IngestOutcome:
-    """The outcome of one input item: an ingested article, or a rejection for too little text."""
+    """The outcome of one input item: an ingested article, or a rejection for too little text.
+
+    ``date_text`` is the publication date as the input stated it: when it gave no
+    ``published`` the outcome says so (as it says when ``published`` is a placeholder).
+    """
     cleaned = normalise_text(text)
     if not cleaned:
         return rejected(where, empty_reason)
@@ -190,9 +195,12 @@ def finish(
             f"{len(cleaned):,} characters of article text, more than the maximum "
             f"{options.max_chars:,} (IngestOptions.max_chars); split it into articles",
         )
-    note = placeholder_reason(published) if published is not None else None
-    if note:
-        published = None
+    if published is not None:
+        note = placeholder_reason(published)
+        if note:
+            published = None
+    else:
+        note = unreadable_reason(date_text)
     article = make_article(
         cleaned,
         title=title,

@@ -36,6 +36,29 @@ def placeholder_reason(value: datetime) -> str | None:
     )
 
 
+def unreadable_reason(stated: object) -> str | None:
+    """Why a publication date the input stated is not used when it names no day that
+    :func:`parse_date` reads (None when nothing was stated), so that no stated date is
+    dropped without a word.
+
+    Example:
+        >>> unreadable_reason("Tue, 32 Foo 2025 99:00:00 GMT")[:52]
+        'publication date "Tue, 32 Foo 2025 99:00:00 GMT" was'
+        >>> unreadable_reason("") is None and unreadable_reason(None) is None
+        True
+    """
+    if stated is None or (isinstance(stated, str) and not stated.strip()):
+        return None
+    shown = " ".join(str(stated).split())
+    if len(shown) > 60:
+        shown = shown[:59] + "…"
+    return (
+        f'publication date "{shown}" was not read: it names no day newsweave can read '
+        '(such as 2025-10-26 or "Sun, 26 Oct 2025 14:00:00 GMT"); the article is kept with '
+        "an unknown date"
+    )
+
+
 def aware(value: datetime) -> datetime:
     """The datetime with UTC assumed when it carries no zone."""
     return value if value.utcoffset() is not None else value.replace(tzinfo=UTC)
@@ -66,12 +89,37 @@ def parse_date(value: object) -> datetime | None:
     except ValueError:
         pass
     try:
-        return aware(parsedate_to_datetime(text))
+        return _rfc2822(text)
     except (TypeError, ValueError, IndexError, OverflowError):
         pass
     if not _HAS_YEAR.search(text):
         return None
     return _dateparser(text)
+
+
+# The year of an RFC 2822 date as written ("01 Jan 0001"): email.utils reads a year under 100
+# as two digits, so a feed's placeholder year 0001 would become 2001.
+_RFC_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+(\d{4})\b")
+
+
+def _rfc2822(text: str) -> datetime:
+    value = aware(parsedate_to_datetime(text))
+    written = _RFC_YEAR.search(text)
+    if written is not None and int(written.group(1)) != value.year:
+        year = int(written.group(1))  # 0 raises ValueError: no such year, no date
+        value = value.replace(year=year, day=min(value.day, 28 if value.month == 2 else 31))
+    return value
+
+
+def stated_year(text: str) -> int | None:
+    """The first four-digit number of ``text`` that is not a zone offset or a time, as a
+    check on a date another parser converted: ``stated_year("Mon, 01 Jan 0001 05:00 +1900")``
+    is 1, where feedparser reads year 1900."""
+    found = _STATED_YEAR.search(text)
+    return int(found.group(1)) if found else None
+
+
+_STATED_YEAR = re.compile(r"(?<![+\-\d])(\d{4})(?![\d:])")
 
 
 def _dateparser(text: str) -> datetime | None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from newsweave.ingest.article import IngestOptions, finish, normalise_text, rejected
+from newsweave.ingest.dates import parse_date, stated_year
 from newsweave.ingest.decode import looks_like_html
 from newsweave.ingest.extract import extract_html
 from newsweave.model import DateOrigin, IngestOutcome
@@ -22,17 +23,45 @@ from newsweave.model import DateOrigin, IngestOutcome
 _TITLE_CHARS = 60
 
 
-def _entry_date(entry: Any) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+_DATE_KEYS = ("published", "updated", "created")
+
+
+def entry_date(entry: Any) -> tuple[datetime | None, str | None]:
+    """The entry's publication date, and the first date it stated as text.
+
+    feedparser converts each date to UTC and gives None for what it cannot (an offset that
+    takes year 9999 past the end of the calendar, a misspelt month), or a year the text does
+    not state ("0001 05:00:00 +1900" read as 1900): such a date is read again as it was
+    written, so that a placeholder or an unreadable date is reported with the article (see
+    :func:`~newsweave.ingest.article.finish`) rather than dropped unsaid or misread.
+    """
+    stated: str | None = None
+    for key in _DATE_KEYS:
         with warnings.catch_warnings():  # feedparser warns when it maps updated -> published
             warnings.simplefilter("ignore", DeprecationWarning)
-            parsed = entry.get(key)
-        if parsed:
+            parsed = entry.get(f"{key}_parsed")
+            raw = entry.get(key)
+        text = raw if isinstance(raw, str) and raw.strip() else None
+        if parsed and (text is None or stated_year(text) in (None, parsed.tm_year)):
             try:
-                return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
+                return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC), None
             except (OverflowError, ValueError, OSError, TypeError):
-                continue
-    return None
+                pass
+        if text is not None:
+            again = parse_date(text)
+            if again is not None:
+                return _in_utc(again), None
+            stated = stated or text
+    return None, stated
+
+
+def _in_utc(value: datetime) -> datetime:
+    """``value`` in UTC, as feedparser gives its dates, unless that leaves the calendar
+    (year 9999 at -12:00: a placeholder, kept as written so that the reader reports it)."""
+    try:
+        return value.astimezone(UTC).replace(microsecond=0)
+    except OverflowError:
+        return value
 
 
 def _as_text(value: str, options: IngestOptions) -> str:
@@ -97,7 +126,7 @@ def read_feed(data: bytes, path: Path, where: str, options: IngestOptions) -> li
                 )
             )
             continue
-        published = _entry_date(entry)
+        published, stated = entry_date(entry)
         link = entry.get("link")
         outcomes.append(
             finish(
@@ -111,6 +140,7 @@ def read_feed(data: bytes, path: Path, where: str, options: IngestOptions) -> li
                 url=link if isinstance(link, str) else None,
                 published=published,
                 date_origin=DateOrigin.METADATA if published else DateOrigin.UNKNOWN,
+                date_text=stated,
             )
         )
     return outcomes

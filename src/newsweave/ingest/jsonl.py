@@ -40,7 +40,8 @@ def read_record(record: object, path: Path, where: str, options: IngestOptions) 
     title = _field(record, "title", "headline")
     url = _field(record, "url", "link")
     source = _field(record, "source", "sitename")
-    published = parse_date(record.get("published", record.get("date")))
+    stated = record.get("published", record.get("date"))
+    published = parse_date(stated)
     date_origin = DateOrigin.HEADER if published else DateOrigin.UNKNOWN
     input_format = "jsonl"
     if looks_like_html(text):
@@ -64,6 +65,7 @@ def read_record(record: object, path: Path, where: str, options: IngestOptions) 
         url=url,
         published=published,
         date_origin=date_origin,
+        date_text=stated,
     )
 
 

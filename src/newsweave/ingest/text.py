@@ -152,5 +152,6 @@ def read_text(text: str, path: Path, where: str, options: IngestOptions) -> list
             url=header.url,
             published=published,
             date_origin=DateOrigin.HEADER if published else DateOrigin.UNKNOWN,
+            date_text=header.date_text,
         )
     ]
