@@ -137,3 +137,18 @@ def test_a_stated_date_is_kept_and_estimates_can_be_turned_off(tmp_path: Path) -
     off = PipelineOptions(ingest=IngestOptions(estimate_dates=False))
     articles, _ = read_articles([str(plain)], off)
     assert articles[0].published is None and articles[0].date_origin is DateOrigin.UNKNOWN
+
+
+def test_the_date_lines_and_the_time_resolver_know_the_same_months(nlp) -> None:  # type: ignore[no-untyped-def]
+    # One month table for both readers: every month name or abbreviation the time resolver
+    # reads in the text is read on a date line at the top too.
+    from newsweave.annotate.times import resolve_times
+    from newsweave.monthnames import MONTH_ABBREVIATIONS, MONTHS
+
+    written = [*MONTHS.items(), *((f"{abbr}.", n) for abbr, n in MONTH_ABBREVIATIONS.items())]
+    for name, number in written:
+        day = date(2013, number, 3)
+        assert date_from_top(f"Port talks\n{name} 3, 2013 | 5:03pm\nThe talks resumed.") == day
+        doc = nlp(f"The strike started on {name} 3, 2013 in the port.")
+        days = [(t.start, t.end) for t in resolve_times(doc, "a1", None)]
+        assert (day, day) in days, (name, days)

@@ -59,34 +59,16 @@ from typing import TYPE_CHECKING
 from newsweave.annotate.doccache import cached, doc_text, lemma
 from newsweave.annotate.tense import clause_tense, governing_verb, is_progressive
 from newsweave.model import Precision, Span, Tense, TimeExpr
+from newsweave.monthnames import MONTH_ABBREVIATIONS, MONTHS
 
 if TYPE_CHECKING:  # spaCy is imported when a model loads, not before
     from spacy.tokens import Doc, Token
 
 __all__ = ["infer_publication_date", "publication_date_from", "resolve_again", "resolve_times"]
 
-_MONTHS: dict[str, int] = {}
-_MONTH_NAMES = (
-    *("January", "February", "March", "April", "May", "June", "July", "August"),
-    *("September", "October", "November", "December"),
-)
-for _i, _name in enumerate(_MONTH_NAMES, start=1):
-    _MONTHS[_name] = _i
-for _abbr, _i in (
-    ("Jan", 1),
-    ("Feb", 2),
-    ("Mar", 3),
-    ("Apr", 4),
-    ("Jun", 6),
-    ("Jul", 7),
-    ("Aug", 8),
-    ("Sep", 9),
-    ("Sept", 9),
-    ("Oct", 10),
-    ("Nov", 11),
-    ("Dec", 12),
-):
-    _MONTHS[_abbr] = _i
+# Each name as written, and each abbreviation with its full stop ("Sept.") too.
+_MONTHS: dict[str, int] = dict(MONTHS)
+for _abbr, _i in MONTH_ABBREVIATIONS.items():
     _MONTHS[_abbr + "."] = _i
 
 _WEEKDAYS = {

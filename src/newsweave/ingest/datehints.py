@@ -23,28 +23,9 @@ from urllib.parse import urlsplit
 
 from newsweave.ingest.dates import PLAUSIBLE_YEARS
 from newsweave.model import Article, DateOrigin
+from newsweave.monthnames import MONTHS
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sept", "sep"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
+_MONTHS = {name.lower(): number for name, number in MONTHS.items()}
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _YEAR = r"(?:19|20)\d\d"
 MAX_URL_CHARS = 2_000
