@@ -38,6 +38,17 @@ def _feed(etag: str = '"v1"') -> bytes:
     ).encode()
 
 
+def _link_feed(site: str) -> str:
+    items = "".join(
+        f"<item><title>Ferry page {n}</title><guid>page-{n}</guid><link>{site}/page-{n}</link>"
+        "<pubDate>Mon, 16 Mar 2026 08:00:00 GMT</pubDate><description>Teaser.</description></item>"
+        for n in (1, 2, 3)
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>L</title>{items}</channel></rss>'
+    )
+
+
 @dataclass
 class Trickle:
     """A loopback server: ``/slow`` sends its body one byte every ``gap`` seconds, ``/slowhead``
@@ -47,6 +58,7 @@ class Trickle:
     gap: float = 0.3
     etag: bytes = b'"v1"'
     seen_etags: list[bytes | None] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
 
 
 @pytest.fixture
@@ -61,6 +73,22 @@ def trickle() -> Iterator[Trickle]:
 
         def _answer(self) -> None:
             body = _feed()
+            if self.path == "/links.xml":  # three link-only entries, their pages slow
+                links = _link_feed(state.url).encode()
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n")
+                self.wfile.write(f"Content-Length: {len(links)}\r\n\r\n".encode())
+                self.wfile.write(links)
+                return
+            if self.path.startswith("/page-"):
+                state.pages.append(self.path)
+                page = f"<html><body><article><p>{BODY}</p></article></body></html>".encode()
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+                self.wfile.write(f"Content-Length: {len(page)}\r\n\r\n".encode())
+                for byte in page:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(state.gap)
+                return
             if self.path == "/slowhead":
                 self.wfile.write(b"HTTP/1.1 200 OK\r\n")
                 for byte in b"X-Padding: " + b"a" * 200:
@@ -169,3 +197,29 @@ def test_sigterm_stops_watch_during_a_slow_fetch(trickle: Trickle, tmp_path: Pat
         process.kill()
         pytest.fail("watch did not stop within 8 s of SIGTERM")
     assert b"Traceback" not in output, output.decode(errors="replace")
+
+
+def test_a_feed_of_slow_pages_is_cut_off_at_the_feed_deadline(
+    trickle: Trickle, tmp_path: Path
+) -> None:
+    # Each page alone stays within the per-URL deadline (5 s) for a while, but three of them
+    # would take 15 s: the feed's own deadline (2 s) bounds them all, and the next feed is
+    # polled at once. The entries not fetched are tried again on the next poll.
+    fetch_options = FetchOptions(allow_private=True, timeout=1.0, deadline=5.0, content_types=())
+    opts = WatchOptions(once=True, fetch=fetch_options, feed_deadline=2.0)
+    events: list[WatchEvent] = []
+    times: list[float] = []
+
+    def seen(event: WatchEvent) -> None:
+        events.append(event)
+        times.append(time.monotonic())
+
+    with open_store(tmp_path / "w.sqlite") as store:
+        started = time.monotonic()
+        watch([f"{trickle.url}/links.xml", f"{trickle.url}/feed.xml"], store, opts, seen)
+    # The first feed's poll ends within its deadline + one read + slack (the second feed's
+    # time is its ingest: the models load there).
+    assert times[0] - started < 2.0 + 1.0 + 2.0, times[0] - started
+    assert [e.kind for e in events] == ["unchanged", "new"], [e.message for e in events]
+    assert "WatchOptions.feed_deadline" in events[0].message, events[0].message
+    assert trickle.pages == ["/page-1"], trickle.pages  # the others were not even started
