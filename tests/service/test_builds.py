@@ -117,3 +117,6 @@ def test_a_build_no_client_waits_for_is_stopped(fresh_db: Path, inprocess: Any) 
             httpx.get(f"{url}/api/stories/{story}", timeout=1.0)  # the client gives up
         _until(lambda: _builds(client)["running"] == 0, 60)
         assert _builds(client) == {"running": 0, "started": 1, "stopped": 1}
+    # Stopped, not only counted: a build left to finish would have stored its brief.
+    with sqlite3.connect(fresh_db) as conn:
+        assert conn.execute("SELECT count(*) FROM briefs").fetchone()[0] == 0
