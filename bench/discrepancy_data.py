@@ -263,9 +263,9 @@ def annotated(docs: Sequence[Doc]) -> dict[str, AnnotatedArticle]:
 
     from newsweave.annotate.embed import embed_articles
     from newsweave.annotate.models import load_nlp
-    from newsweave.annotate.pipeline import annotate_doc
+    from newsweave.annotate.pipeline import DEEP_PARSE, annotate_doc, deep_docs
 
-    store = CACHE / "parses"
+    store = CACHE / f"parses-{DEEP_PARSE}"
     store.mkdir(parents=True, exist_ok=True)
     nlp = load_nlp()
     unique = {d.article.article_id: d.article for d in docs}
@@ -274,7 +274,7 @@ def annotated(docs: Sequence[Doc]) -> dict[str, AnnotatedArticle]:
         print(f"# parsing {len(todo)} articles (cached in {store})", flush=True)
     for start in range(0, len(todo), 32):
         batch = todo[start : start + 32]
-        for doc, article in zip(nlp.pipe(a.text for a in batch), batch, strict=True):
+        for doc, article in zip(deep_docs(a.text for a in batch), batch, strict=True):
             (store / f"{article.article_id}.spacy").write_bytes(doc.to_bytes(exclude=["user_data"]))
         for article, vec in zip(batch, embed_articles(batch), strict=True):
             np.save(store / f"{article.article_id}.npy", vec)
@@ -284,7 +284,7 @@ def annotated(docs: Sequence[Doc]) -> dict[str, AnnotatedArticle]:
 
     sources = sorted(Path(annotate_pkg.__file__).parent.glob("*.py"))
     version = hashlib.sha1(b"".join(p.read_bytes() for p in sources)).hexdigest()[:12]
-    done = CACHE / f"annotated-{version}"
+    done = CACHE / f"annotated-{DEEP_PARSE}-{version}"
     done.mkdir(exist_ok=True)
     out: dict[str, AnnotatedArticle] = {}
     for aid, article in unique.items():

@@ -61,7 +61,7 @@ from spacy.tokens import Doc, DocBin
 
 from _common import detokenize, rouge_tokens
 from newsweave.annotate.models import load_nlp
-from newsweave.annotate.pipeline import annotate_doc
+from newsweave.annotate.pipeline import DEEP_PARSE, annotate_doc, deep_docs
 from newsweave.fuse.context import build_context
 from newsweave.fuse.dates import infer_dates
 from newsweave.fuse.entities import normalise_entities
@@ -146,11 +146,12 @@ def annotate_collection(rows: Sequence[dict], cache: Path | None = None) -> list
         cache.mkdir(parents=True, exist_ok=True)
         for i, a in enumerate(articles):
             key = hashlib.sha256(a.article_id.encode()).hexdigest()[:20]
-            paths[i] = path = cache / f"t17-{key}.spacy"
+            paths[i] = path = cache / f"t17-{DEEP_PARSE}-{key}.spacy"
             if path.exists():
                 docs[i] = next(iter(DocBin().from_disk(path).get_docs(nlp.vocab)))
     todo = [i for i, d in enumerate(docs) if d is None]
-    for i, doc in zip(todo, nlp.pipe((articles[i].text for i in todo), batch_size=16), strict=True):
+    parsed = deep_docs((articles[i].text for i in todo), 16)  # what the deep pass stores
+    for i, doc in zip(todo, parsed, strict=True):
         docs[i] = doc
         path = paths[i]
         if path is not None:
