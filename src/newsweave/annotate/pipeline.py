@@ -4,9 +4,11 @@
   lead (the first ``AnnotateOptions.lead_chars`` characters) and one MiniLM vector of title
   and lead (its first ``AnnotateOptions.vector_pieces`` word pieces):
   what story assignment needs.
-- The deep pass (``Depth.FULL``), for the articles of stories that are briefed: the whole
-  spaCy pipeline over the whole text feeds every annotator (sentences, entities with roles,
-  quotes, quantities, time expressions), and the sentences fuse reads get their vectors.
+- The deep pass (``Depth.FULL``), for the articles of stories that are briefed: spaCy's NER
+  and sentence recogniser over the whole text, its tagger and parser over the sentences an
+  annotator reads them in (:mod:`newsweave.annotate.deepparse`), feed every annotator
+  (sentences, entities with roles, quotes, quantities, time expressions), and the sentences
+  fuse reads get their vectors.
 
 Time expressions are resolved against the publication date; an article without one is
 resolved again once its story supplies a date (:func:`newsweave.fuse.dates.infer_dates`),
@@ -27,11 +29,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from newsweave.annotate.deepparse import deep_pipeline
 from newsweave.annotate.embed import embed_articles, embed_sentences
 from newsweave.annotate.entities import extract_entities
 from newsweave.annotate.minilm import MAX_TOKENS
 from newsweave.annotate.models import (
-    DEEP_COMPONENTS,
     LEAD_COMPONENTS,
     load_nlp,
     set_embed_threads,
@@ -249,20 +251,17 @@ def unparsed(article: Article, exc: BaseException, depth: Depth = Depth.FULL) ->
 
 
 # Names the deep pass's parse (:func:`deep_docs`); a cache of parses keys on it.
-DEEP_PARSE = "deep-1"
+DEEP_PARSE = "selective-1"
 
 
 def deep_docs(texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -> Iterator[Doc]:
     """The deep pass's parse of each of ``texts`` (as :func:`parse_text` gives it), in order:
-    what :func:`annotate_doc` reads. Benchmarks of the annotators parse through this too, so
-    they measure what the pass stores."""
-    nlp = load_nlp()
-    off = skipped(nlp, DEEP_COMPONENTS)
-    yield from nlp.pipe(
-        (parse_text(t) for t in texts),
-        batch_size=max(1, batch_size),
-        disable=off,
-        n_process=n_process,
+    what :func:`annotate_doc` reads: names and sentences everywhere, the dependency parse of
+    the sentences the annotators read it in (:mod:`newsweave.annotate.deepparse`).
+    Benchmarks of the annotators parse through this too, so they measure what the pass
+    stores."""
+    yield from deep_pipeline().pipe(
+        (parse_text(t) for t in texts), batch_size=max(1, batch_size), n_process=n_process
     )
 
 

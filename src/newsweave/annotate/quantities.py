@@ -37,6 +37,7 @@ determiners, and is at most eight words.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -47,7 +48,7 @@ from newsweave.model import Quantity, Span
 if TYPE_CHECKING:  # spaCy is imported when a model loads, not before
     from spacy.tokens import Doc, Token
 
-__all__ = ["extract_quantities", "parse_number"]
+__all__ = ["extract_quantities", "parse_number", "quantity_spans"]
 
 _SMALL_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _SMALL_WORDS += ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen"]
@@ -400,6 +401,13 @@ def _measure(doc: Doc, found: _Found) -> str | None:
         return _phrase(verb.head, lo, hi)
     subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")]
     return _phrase(subjects[0], lo, hi) if subjects else None
+
+
+def quantity_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where :func:`extract_quantities` reads the parse: each candidate number of ``text``
+    (with the character before it: the token before a bare count is read too)."""
+    for m in _QUANTITY_RE.finditer(text):
+        yield max(0, m.start() - 1), m.end()
 
 
 def extract_quantities(doc: Doc, article_id: str) -> list[Quantity]:

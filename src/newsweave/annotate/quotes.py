@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # spaCy is imported when a model loads, not before
     from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
 
-__all__ = ["SPEECH_VERBS", "TITLES", "extract_quotes"]
+__all__ = ["SPEECH_VERBS", "TITLES", "extract_quotes", "quote_spans"]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -119,6 +119,12 @@ def extract_quotes(doc: Doc, article_id: str) -> list[Quote]:
         found.append((m, cue, _speaker(ctx, cue) if cue else None))
     found = _inherit(ctx, found)
     return [_quote(doc, article_id, m, cue, speaker) for m, cue, speaker in found]
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Every paired quotation of ``text``, marks included: :func:`extract_quotes` reads the
+    parse of the sentences around these (the cue's, and up to five before it for a pronoun)."""
+    return [(m.open_pos, m.close_pos + 1) for m in _pair_marks(text)]
 
 
 def _context(doc: Doc, marks: list[_Marks]) -> _Context:

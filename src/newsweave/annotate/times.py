@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -64,7 +64,13 @@ from newsweave.monthnames import MONTH_ABBREVIATIONS, MONTHS
 if TYPE_CHECKING:  # spaCy is imported when a model loads, not before
     from spacy.tokens import Doc, Token
 
-__all__ = ["infer_publication_date", "publication_date_from", "resolve_again", "resolve_times"]
+__all__ = [
+    "infer_publication_date",
+    "publication_date_from",
+    "resolve_again",
+    "resolve_times",
+    "time_spans",
+]
 
 # Each name as written, and each abbreviation with its full stop ("Sept.") too.
 _MONTHS: dict[str, int] = dict(MONTHS)
@@ -480,6 +486,14 @@ def _blocked(pattern_index: int, m: re.Match[str], token: Token) -> bool:
         # a bare month name must be tagged as a date ("August" the name is not)
         return token.ent_type_ != "DATE"
     return False
+
+
+def time_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where :func:`resolve_times` reads the parse: every match of every pattern in ``text``
+    (a superset of the expressions it keeps)."""
+    for pattern, _handler in _PATTERNS:
+        for m in pattern.finditer(text):
+            yield m.span()
 
 
 def _find(doc: Doc) -> list[tuple[re.Match[str], int]]:
