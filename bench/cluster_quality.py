@@ -18,8 +18,9 @@ the other topics ("test") and, for reference, on all. The online clusterer is al
 shuffled orders, and compared with the batch (average-linkage) clusterer on the same
 evidence (B-cubed F1 of one against the other). Rows "without word keys" are the evidence
 before capitalised words and numbers joined it (vector weight 0.6), and the row "without
-protagonists" the evidence before protagonists did (``protagonist_mentions`` 0), for
-comparison in the same run.
+protagonists" the evidence before protagonists did (``protagonist_mentions`` 0), and the row
+"without years" the evidence before the years a report names told it from a story
+(``year_focus`` 0), for comparison in the same run.
 
 Timeline17 (../shared/data/timeline17): articles of two long-running topics (H1N1, LibyaWar);
 gold = coarse topic, dated, arrival by date. Reported with the ECB+ dev-tuned thresholds, never
@@ -405,6 +406,8 @@ def main() -> None:
         runs[f"old input: online, shuffle {seed}"] = ours_online(order, t_online)
     unnamed = replace(online_options(t_online), protagonist_mentions=0)
     runs["without protagonists: online, file order"] = labels_of(cluster_online(items, unnamed))
+    undated = replace(online_options(t_online), year_focus=0)
+    runs["without years: online, file order"] = labels_of(cluster_online(items, undated))
     ablated = replace(online_options(default), **WITHOUT_WORDS)
     runs["without word keys: online, file order"] = labels_of(cluster_online(items, ablated))
     for seed in range(args.shuffles):

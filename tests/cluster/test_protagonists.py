@@ -7,55 +7,22 @@ Woodward, Bernstein and the Washington Post; without protagonists they form one 
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from tests.conftest import shared_path
+from tests.cluster.ecbtopic import read_topic
 
 from newsweave.cluster import ClusterOptions, cluster_online, participants
 from newsweave.cluster.evidence import PROTAGONIST, marked, protagonists_apart
 from newsweave.model import Story
-from newsweave.pipeline import PipelineOptions, annotate_articles, read_articles
 
 TOPIC = 28
 
 
-def _detokenized(sentences: list[str]) -> str:
-    text = "\n".join(sentences).replace("``", '"').replace("''", '"')
-    for mark in (" ,", " .", " ;", " :", " 's", " n't", " )", " ?", " !"):
-        text = text.replace(mark, mark[1:])
-    return text
-
-
 @pytest.fixture(scope="module")
 def topic(nlp, embedder, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """The topic's documents read as JSONL records (a first sentence that is a URL as the
-    url) and annotated by the real cheap pass; with the event of each article id."""
-    source = shared_path("data", "ecbplus", "documents.jsonl")
-    records: list[dict[str, str]] = []
-    events: list[str] = []
-    with open(source, encoding="utf-8") as handle:
-        for line in handle:
-            doc = json.loads(line)
-            if doc["topic"] != TOPIC:
-                continue
-            sentences = [s["text"] for s in doc["sentences"]]
-            record = {}
-            if sentences and sentences[0].replace(" ", "").startswith("http"):
-                record["url"] = sentences.pop(0).replace(" ", "")
-            record["text"] = _detokenized(sentences)[:4000]
-            records.append(record)
-            events.append(doc["subtopic"])
-    folder: Path = tmp_path_factory.mktemp("ecb28")
-    path = folder / "topic.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    opts = PipelineOptions()
-    articles, _ = read_articles([str(path)], opts)
-    assert len(articles) == len(records)
-    event_of = {a.article_id: e for a, e in zip(articles, events, strict=True)}
-    return annotate_articles(articles, opts), event_of
+    """The topic's documents annotated by the real cheap pass; the event of each id."""
+    return read_topic(TOPIC, tmp_path_factory.mktemp("ecb28"))
 
 
 def _events(stories: list[Story], event_of: dict[str, str]) -> list[Counter[str]]:

@@ -26,22 +26,29 @@ from pathlib import Path
 import numpy as np
 
 from newsweave.cluster.evidence import (
+    CORE,
+    YEAR,
     ClusterOptions,
     combine,
     contradictions,
     known_date,
+    mark_shares,
     marked,
     participants,
     protagonists_apart,
     prune,
     story_id_for,
     weighted_jaccard,
+    years_apart,
 )
 from newsweave.cluster.order import arrival_order, utc
 from newsweave.cluster.storyindex import StoryIndex
 from newsweave.model import AnnotatedArticle, Story
 from newsweave.store.protocol import StoryState
 
+PEOPLE = (CORE,)
+"""The kinds of evidence ``contradiction_penalty`` weighs: central people."""
+YEARS = (YEAR,)
 _REINDEX_BELOW = 0.985
 """Re-index a story once its centroid's cosine to the indexed vector falls below this."""
 
@@ -78,6 +85,10 @@ class _Live:
 
     def profile(self) -> dict[str, float]:
         return {k: v / self.size for k, v in self.keys.items()}
+
+    def shares(self) -> dict[str, float]:
+        """Each mark with the share of the story's articles that hold it."""
+        return mark_shares(self.marks, self.keys, self.size)
 
     def active_at(self) -> datetime | None:
         known = [t for t in (self.last, self.touched) if t is not None]
@@ -292,6 +303,7 @@ class OnlineClusterer:
         sums = np.stack([live.vector_sum for live in lives])
         sizes = np.array([live.size for live in lives], dtype=np.float32)
         cosines = (sums @ vector) / sizes
+        least = self.options.mark_share
         scored = [
             (
                 combine(
@@ -299,12 +311,15 @@ class OnlineClusterer:
                     float(cosine),
                     weighted_jaccard(keys, live.profile()),
                     _days_outside(moment, live.first, live.last),
-                    contradictions(marks, live.marks),
-                    _undated(moment, live.first) and protagonists_apart(marks, live.marks),
+                    contradictions(marks, shares, least, PEOPLE),
+                    _undated(moment, live.first) and protagonists_apart(marks, shares, least),
+                    years_apart(marks, shares, least, self.options.year_focus),
                 ),
                 live.story_id,
             )
-            for cosine, live in zip(cosines, lives, strict=True)
+            for cosine, live, shares in zip(
+                cosines, lives, [live.shares() for live in lives], strict=True
+            )
         ]
         # Best first; ties go to the older story, so the outcome does not hang on the index.
         scored.sort(key=lambda pair: (-pair[0], self.live[pair[1]].born))
@@ -312,13 +327,16 @@ class OnlineClusterer:
 
     def _pair_score(self, a: _Live, b: _Live) -> float:
         cosine = float(a.mean() @ b.mean())
+        least = self.options.mark_share
+        shares_a, shares_b = a.shares(), b.shares()
         return combine(
             self.options,
             cosine,
             weighted_jaccard(a.profile(), b.profile()),
             _span_gap(a, b),
-            contradictions(a.marks, b.marks),
-            _undated(a.first, b.first) and protagonists_apart(a.marks, b.marks),
+            contradictions(shares_a, shares_b, least, PEOPLE),
+            _undated(a.first, b.first) and protagonists_apart(shares_a, shares_b, least),
+            self.options.year_focus > 0 and contradictions(shares_a, shares_b, least, YEARS) > 0,
         )
 
     # --- changes -------------------------------------------------------------------------
@@ -571,13 +589,15 @@ class OnlineClusterer:
         best: tuple[float, int, _Live] | None = None
         for story_id in self._closed_index.search(vector, opts.candidates):
             quiet = self._closed[story_id]
+            shares = quiet.shares()
             score = combine(
                 opts,
                 float(quiet.vector_sum @ vector) / quiet.size,
                 weighted_jaccard(keys, quiet.profile()),
                 0.0,
-                contradictions(marks, quiet.marks),
-                protagonists_apart(marks, quiet.marks),
+                contradictions(marks, shares, opts.mark_share, PEOPLE),
+                protagonists_apart(marks, shares, opts.mark_share),
+                years_apart(marks, shares, opts.mark_share, opts.year_focus),
             )
             if best is None or (score, -quiet.born) > (best[0], -best[1]):
                 best = (score, quiet.born, quiet)
