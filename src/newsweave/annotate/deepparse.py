@@ -1,8 +1,8 @@
 """The deep pass's parse: names and sentences everywhere, the dependency parse where it is read.
 
 NER and spaCy's sentence recogniser (``senter``, a small tagger of its own) run over the whole
-text. The tagger, parser and attribute ruler (with the ``tok2vec`` they share) run only over
-the sentences an annotator reads the parse of (:func:`parsed_sentences`):
+text. The tagger and parser (with the ``tok2vec`` they share) and the attribute ruler's rules
+run only over the sentences an annotator reads the parse of (:func:`parsed_sentences`):
 
 - the first :data:`LEAD_SENTENCES` sentences;
 - sentences with a candidate number (quantities) or time expression (times, tense);
@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from newsweave.annotate.attributes import apply_attributes
 from newsweave.annotate.doccache import doc_text
 from newsweave.annotate.entities import apposition_spans
 from newsweave.annotate.models import load_nlp, skipped
@@ -40,7 +41,8 @@ if TYPE_CHECKING:  # spaCy is imported when a model loads, not before
     from spacy.tokens import Doc
 
 # The components run over the selected sentences only.
-PARSED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler")
+# (and then the attribute ruler's rules, from a table: :mod:`newsweave.annotate.attributes`)
+PARSED_COMPONENTS = ("tok2vec", "tagger", "parser")
 LEAD_SENTENCES = 5
 # The cue may open the next sentence ("…,” he said."); a pronoun speaker is resolved against
 # the names of the four sentences before its own.
@@ -106,6 +108,7 @@ def parse_selected(doc: Doc) -> Doc:
     parsed = np.zeros(len(doc), dtype=bool)
     for (a, b), piece in zip(runs, nlp.pipe(pieces, batch_size=64, disable=off), strict=True):
         values[a:b] = piece.to_array(attrs)
+        apply_attributes(piece, attrs, values[a:b])
         parsed[a:b] = True
     root = nlp.vocab.strings.add("ROOT")
     for sent in doc.sents:  # a sentence outside the runs: its first token is its root
