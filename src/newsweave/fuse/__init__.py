@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from newsweave.errors import OptionError
 from newsweave.fuse.align import AlignOptions, align_facts
 from newsweave.fuse.context import ContextOptions, build_context
 from newsweave.fuse.dates import infer_dates
@@ -17,7 +18,7 @@ from newsweave.fuse.entities import EntityOptions, normalise_entities, summarise
 from newsweave.fuse.independence import CopyGraph, CopyOptions, build_copy_graph, earlier
 from newsweave.fuse.quality import QualityOptions, QualityReport, assess_story
 from newsweave.fuse.quotes import QuoteOptions, merge_quotes
-from newsweave.fuse.summary import select_summary
+from newsweave.fuse.summary import SummaryOptions, select_summary
 from newsweave.fuse.timeline import TimelineOptions, build_timeline
 from newsweave.model import (
     AnnotatedArticle,
@@ -55,6 +56,26 @@ class FuseOptions:
     quotes: QuoteOptions = field(default_factory=QuoteOptions)
     discrepancies: DiscrepancyOptions = field(default_factory=DiscrepancyOptions)
     timeline: TimelineOptions = field(default_factory=TimelineOptions)
+
+    def __post_init__(self) -> None:
+        floor = self.context.min_similarity
+        # The TF-IDF pairs each reader compares against its threshold (the discrepancy tests
+        # read TF-IDF when a story is too large for sentence vectors).
+        readers = {
+            "0.6 x fuse.align.link (the fuzzy link)": 0.6 * self.align.link,
+            "fuse.copies.pair_similarity": self.copies.pair_similarity,
+            "fuse.copies.wire_similarity": self.copies.wire_similarity,
+            "fuse.discrepancies.same_topic - 0.1": self.discrepancies.same_topic - 0.1,
+            "fuse.discrepancies.same_statement - 0.08": self.discrepancies.same_statement - 0.08,
+            "the summary's redundancy_lexical": SummaryOptions().redundancy_lexical,
+        }
+        for name, threshold in readers.items():
+            if threshold < floor:
+                raise OptionError(
+                    f"fuse.context.min_similarity ({floor}) is above {name} ({threshold:.3f}): "
+                    "pairs that step compares would be dropped; lower "
+                    "fuse.context.min_similarity or raise the other setting"
+                )
 
 
 def fuse(

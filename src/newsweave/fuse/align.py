@@ -137,9 +137,9 @@ def align_facts(
 
 def similarity(sentences: Sequence[Sentence]) -> np.ndarray:
     """Dense TF-IDF cosine similarity of a few sentences (zero diagonal)."""
-    from newsweave.fuse.context import _tfidf
+    from newsweave.fuse.tfidf import similarity as cosine
 
-    return np.asarray(_tfidf([s.text for s in sentences]).todense())
+    return np.asarray(cosine([s.text for s in sentences]).todense())
 
 
 _ANAPHORIC = re.compile(

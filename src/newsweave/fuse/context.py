@@ -32,13 +32,23 @@ class ContextOptions:
     large_story: a story with more articles than this...
     large_story_statements: ...weighs only this many leading statements of each article
         (otherwise all those the deep pass embedded, up to 40).
+    min_similarity: TF-IDF cosine below which a pair of sentences is not kept at all (every
+        step that reads the pairs needs more: the fuzzy link of ``fuse.align`` at 0.6 x
+        ``link``, ``fuse.copies`` ``pair_similarity`` and ``wire_similarity``, the summary's
+        redundancy, the topic and statement tests of ``fuse.discrepancies``). Keeping every
+        pair that shares a term grew x4 per doubling of a story.
     """
 
     max_vectors: int = 1500
     large_story: int = 50
     large_story_statements: int = 12
+    min_similarity: float = 0.25
 
     def __post_init__(self) -> None:
+        if not 0.0 <= self.min_similarity <= 1.0:
+            raise OptionError(
+                f"fuse.context.min_similarity is a cosine in 0..1; got {self.min_similarity}"
+            )
         if not 1 <= self.large_story_statements <= VECTOR_STATEMENTS:
             raise OptionError(
                 f"fuse.context.large_story_statements must be in 1..{VECTOR_STATEMENTS} (the "
@@ -94,11 +104,6 @@ class StoryContext:
         return float(self.tfidf[i, j])
 
 
-def _tfidf(texts: list[str]) -> sparse.csr_matrix:
-    """Sentence-to-sentence TF-IDF cosine (:mod:`newsweave.fuse.tfidf`)."""
-    return similarity(texts)
-
-
 def build_context(
     items: Sequence[AnnotatedArticle], embed: bool = True, options: ContextOptions | None = None
 ) -> StoryContext:
@@ -118,9 +123,8 @@ def build_context(
     # One article alone has nothing to align or copy: its vectors would go unused.
     if embed and len(items) >= 2 and 0 < len(sentences) <= opts.max_vectors:
         vectors = _stored_vectors(items, counts)
-    return StoryContext(
-        items, sentences, owner, _tfidf([s.text for s in sentences]), vectors, index
-    )
+    tfidf = similarity([s.text for s in sentences], opts.min_similarity)
+    return StoryContext(items, sentences, owner, tfidf, vectors, index)
 
 
 def _stored_vectors(items: Sequence[AnnotatedArticle], counts: list[int]) -> np.ndarray | None:

@@ -85,13 +85,29 @@ def tfidf_matrix(texts: Sequence[str]) -> sparse.csr_matrix | None:
     return sparse.csr_matrix((data, cols, bounds), shape=shape)
 
 
-def similarity(texts: Sequence[str]) -> sparse.csr_matrix:
-    """Cosine TF-IDF similarity between ``texts`` (sparse, zero diagonal)."""
+def similarity(texts: Sequence[str], floor: float = 0.0, block: int = 256) -> sparse.csr_matrix:
+    """Cosine TF-IDF similarity between ``texts`` (sparse, zero diagonal), entries below
+    ``floor`` dropped.
+
+    The product is taken ``block`` rows at a time and pruned before the next block, so memory
+    holds the kept entries and one block's pairs, not every pair of sentences that share a
+    term. Each row is computed exactly as in the whole product (same entries, same values,
+    same order), so for any threshold at or above ``floor`` a reader sees what it saw before.
+    """
     n = len(texts)
     matrix = tfidf_matrix(texts) if n >= 2 else None
     if matrix is None:
         return sparse.csr_matrix((n, n))
-    sim = (matrix @ matrix.T).tocsr()
-    sim.setdiag(0.0)
-    sim.eliminate_zeros()
-    return sim
+    other = matrix.T.tocsr()
+    data: list[np.ndarray] = []
+    indices: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
+    for start in range(0, n, block):
+        part = (matrix[start : start + block] @ other).tocsr()
+        rows = np.repeat(np.arange(start, start + part.shape[0]), np.diff(part.indptr))
+        keep = (part.indices != rows) & (part.data > 0.0) & (part.data >= floor)
+        data.append(part.data[keep])
+        indices.append(part.indices[keep])
+        counts.append(np.bincount(rows[keep] - start, minlength=part.shape[0]))
+    indptr = np.concatenate([[0], np.cumsum(np.concatenate(counts))]).astype(np.int64)
+    return sparse.csr_matrix((np.concatenate(data), np.concatenate(indices), indptr), shape=(n, n))
