@@ -4,17 +4,22 @@ Not random bytes but what real pages and feeds contain: header lines (padded, re
 unknown keys), publication dates as feeds send them (RFC 2822, ISO with extreme offsets,
 the placeholder years 0001 and 9999), abbreviated and tokenised months ("Sept.", "Sept ."),
 relative dates, figures with qualifiers, and quotations (nested, unbalanced, with cues).
-Every item must be ingested or rejected with a reason; an ingested article must annotate
-with no annotator failing (``errors`` empty) and every time expression ordered.
+The same dates arrive in text headers, JSONL fields and RSS/Atom entries. Every item must be
+ingested or rejected with a reason; a stated date is either read as a date the input states
+(its year, or the next or last one once converted to UTC) or reported in the outcome, never
+dropped unsaid; an ingested article must annotate with no annotator failing (``errors``
+empty) and every time expression ordered.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from html import escape
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
 
@@ -34,7 +39,7 @@ _FEED_DATE = st.one_of(
         _WEEKDAY,
         _DAY,
         _YEAR,
-        st.sampled_from(["GMT", "+0000", "-1200", "+1400", "EST"]),
+        st.sampled_from(["GMT", "+0000", "-1200", "+1400", "+1900", "EST"]),
     ),
     st.builds(
         "{}-{}-{}T{}:00:00{}".format,
@@ -89,12 +94,53 @@ _HEADER = st.lists(
 _BODY = st.lists(_SENTENCE, min_size=1, max_size=6).map(" ".join)
 
 
+def _feed(fmt: str, published: str, body: str) -> str:
+    """One RSS item or Atom entry holding ``body``, dated ``published`` as written."""
+    if fmt == "rss":
+        return (
+            '<?xml version="1.0"?><rss version="2.0" '
+            'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Port</title>'
+            f"<item><title>Ferry</title><guid>f1</guid><pubDate>{escape(published)}</pubDate>"
+            f"<content:encoded>{escape(body)}</content:encoded></item></channel></rss>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>Port</title><id>urn:port</id><updated>2025-01-01T00:00:00Z</updated>"
+        f"<entry><title>Ferry</title><id>urn:f1</id><updated>{escape(published)}</updated>"
+        f'<content type="text">{escape(body)}</content></entry></feed>'
+    )
+
+
+def _states_year(written: str, year: int) -> bool:
+    """Whether ``written`` states ``year`` (or the next or last one, once converted to UTC): as
+    a number of one, three or more digits, or as two digits (RFC 2822's "01" for 2001). A zone
+    offset ("+1900") or a time is no year."""
+    for number in re.findall(r"(?<![+\-\d:])\d+(?![\d:])", written):
+        near = {year - 1, year, year + 1}
+        if int(number) in near or (len(number) == 2 and int(number) in {y % 100 for y in near}):
+            return True
+    return False
+
+
+_SHORT = "The council met on Sunday 5%. “ab,” she said."
+
+
 @settings(
     max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(header=_HEADER, body=_BODY, feed_date=_FEED_DATE, fmt=st.sampled_from(["text", "jsonl"]))
+# Dates once misread as plausible ones: email.utils read year 0001 as 2001, feedparser read
+# the offset +1900 as the year 1900.
+@example(header=[], body=_SHORT, feed_date="Mon, 1 Dec 0001 23:59:59 GMT", fmt="jsonl")
+@example(header=[], body=_SHORT, feed_date="Mon, 1 Dec 0001 05:00:00 +1900", fmt="rss")
+@example(header=[], body=_SHORT, feed_date="Mon, 1 Dec 1 23:59:59 GMT", fmt="jsonl")
+@given(
+    header=_HEADER,
+    body=_BODY,
+    feed_date=_FEED_DATE,
+    fmt=st.sampled_from(["text", "jsonl", "rss", "atom"]),
+)
 def test_real_shaped_text_reads_and_annotates(
     tmp_path_factory: pytest.TempPathFactory,
     nlp: Language,
@@ -107,10 +153,13 @@ def test_real_shaped_text_reads_and_annotates(
     if fmt == "text":
         path = Path(folder) / "article.txt"
         path.write_text("\n".join(header) + ("\n\n" if header else "") + body, encoding="utf-8")
-    else:
+    elif fmt == "jsonl":
         path = Path(folder) / "feed.jsonl"
         row = {"text": body, "published": feed_date, "title": "Ferry"}
         path.write_text(json.dumps(row) + "\n" + json.dumps({**row, "text": body + " Again."}))
+    else:
+        path = Path(folder) / f"feed.{fmt}"
+        path.write_text(_feed(fmt, feed_date, body), encoding="utf-8")
     for outcome in read_inputs([path]):
         assert outcome.status in (
             IngestStatus.INGESTED,
@@ -125,6 +174,14 @@ def test_real_shaped_text_reads_and_annotates(
             continue
         if article.published is not None:
             assert 1800 <= article.published.year < 2200, article.published
+        if fmt != "text":  # the entry's date is feed_date
+            if article.published is None:
+                assert outcome.reason and "publication date" in outcome.reason, feed_date
+            elif not article.date_origin.estimated:
+                assert _states_year(feed_date, article.published.year), (
+                    feed_date,
+                    article.published,
+                )
         item = annotate_doc(nlp(article.text), article)
         assert item.errors == (), item.errors
         for t in item.times:

@@ -97,29 +97,21 @@ def parse_date(value: object) -> datetime | None:
     return _dateparser(text)
 
 
-# The year of an RFC 2822 date as written ("01 Jan 0001"): email.utils reads a year under 100
-# as two digits, so a feed's placeholder year 0001 would become 2001.
-_RFC_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+(\d{4})\b")
+# The year of an RFC 2822 date as written ("01 Jan 0001"): email.utils reads any year under 100
+# as two digits, so a feed's placeholder year 0001 (or 1) would become 2001. Only a year of
+# two digits is read that way, as RFC 5322 says ("01 Jan 01" is 2001).
+_RFC_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+(\d{1,4})\b")
 
 
 def _rfc2822(text: str) -> datetime:
     value = aware(parsedate_to_datetime(text))
     written = _RFC_YEAR.search(text)
-    if written is not None and int(written.group(1)) != value.year:
+    if written is None or len(written.group(1)) == 2:
+        return value
+    if int(written.group(1)) != value.year:
         year = int(written.group(1))  # 0 raises ValueError: no such year, no date
         value = value.replace(year=year, day=min(value.day, 28 if value.month == 2 else 31))
     return value
-
-
-def stated_year(text: str) -> int | None:
-    """The first four-digit number of ``text`` that is not a zone offset or a time, as a
-    check on a date another parser converted: ``stated_year("Mon, 01 Jan 0001 05:00 +1900")``
-    is 1, where feedparser reads year 1900."""
-    found = _STATED_YEAR.search(text)
-    return int(found.group(1)) if found else None
-
-
-_STATED_YEAR = re.compile(r"(?<![+\-\d])(\d{4})(?![\d:])")
 
 
 def _dateparser(text: str) -> datetime | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from newsweave.ingest.article import IngestOptions, finish, normalise_text, rejected
-from newsweave.ingest.dates import parse_date, stated_year
+from newsweave.ingest.dates import parse_date
 from newsweave.ingest.decode import looks_like_html
 from newsweave.ingest.extract import extract_html
 from newsweave.model import DateOrigin, IngestOutcome
@@ -31,8 +31,8 @@ def entry_date(entry: Any) -> tuple[datetime | None, str | None]:
 
     feedparser converts each date to UTC and gives None for what it cannot (an offset that
     takes year 9999 past the end of the calendar, a misspelt month), or a year the text does
-    not state ("0001 05:00:00 +1900" read as 1900): such a date is read again as it was
-    written, so that a placeholder or an unreadable date is reported with the article (see
+    not state ("0001 05:00:00 +1900" read as 1900, "1 Dec 1" as 2001): such a date is read as
+    it was written, so that a placeholder or an unreadable date is reported with the article (see
     :func:`~newsweave.ingest.article.finish`) rather than dropped unsaid or misread.
     """
     stated: str | None = None
@@ -42,15 +42,17 @@ def entry_date(entry: Any) -> tuple[datetime | None, str | None]:
             parsed = entry.get(f"{key}_parsed")
             raw = entry.get(key)
         text = raw if isinstance(raw, str) and raw.strip() else None
-        if parsed and (text is None or stated_year(text) in (None, parsed.tm_year)):
+        ours = parse_date(text) if text is not None else None
+        # feedparser's year is trusted where newsweave reads none or the same (or the next or
+        # last, after the conversion to UTC)
+        if parsed and (ours is None or abs(ours.year - parsed.tm_year) <= 1):
             try:
                 return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC), None
             except (OverflowError, ValueError, OSError, TypeError):
                 pass
+        if ours is not None:
+            return _in_utc(ours), None
         if text is not None:
-            again = parse_date(text)
-            if again is not None:
-                return _in_utc(again), None
             stated = stated or text
     return None, stated
 
