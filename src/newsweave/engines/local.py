@@ -21,14 +21,25 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from functools import lru_cache
 from multiprocessing.queues import Queue
 from types import TracebackType
 
+import numpy as np
+
+from newsweave.annotate.embed import embed_articles
 from newsweave.annotate.models import set_embed_threads
-from newsweave.annotate.pipeline import WHOLE, AnnotateOptions, Pass, annotate_stream, with_vectors
+from newsweave.annotate.pipeline import (
+    WHOLE,
+    AnnotateOptions,
+    Pass,
+    annotate_stream,
+    with_article_vectors,
+    with_vectors,
+)
 from newsweave.errors import NewsweaveError, OptionError
 from newsweave.model import AnnotatedArticle, Article
 
@@ -43,19 +54,54 @@ def chunks(articles: Sequence[Article], size: int) -> list[Sequence[Article]]:
 
 
 def annotate_chunk(
-    articles: Sequence[Article], options: AnnotateOptions, which: Pass = WHOLE
+    articles: Sequence[Article],
+    options: AnnotateOptions,
+    which: Pass = WHOLE,
+    overlap: bool = False,
 ) -> list[AnnotatedArticle]:
     """The annotations and vectors (``which``) of one chunk, in order, in this process.
 
     This is the unit of work the pool and the distributed engine send to a worker; models are
-    loaded once per process (:mod:`newsweave.annotate.models`).
+    loaded once per process (:mod:`newsweave.annotate.models`). With ``overlap`` (a process
+    annotating alone, whose embedder may use every core) the title + lead vectors, which read
+    only the articles, are computed in a thread while spaCy loads and parses: ONNX Runtime
+    runs without the GIL, so a cold ``brief`` loads the embedder and encodes the leads while
+    spaCy is imported. The vectors are the same (same texts, same batches).
     """
-    items = annotate_stream(
-        articles, options.batch_size, 1, options.max_sentences, which, options.lead_chars
-    )
-    done = with_vectors(list(items), which, options.vector_pieces)
+    if not (overlap and which.article_vectors):
+        items = annotate_stream(
+            articles, options.batch_size, 1, options.max_sentences, which, options.lead_chars
+        )
+        done = with_vectors(list(items), which, options.vector_pieces)
+    else:
+        with ThreadPoolExecutor(1, thread_name_prefix="newsweave-embed") as thread:
+            leads = thread.submit(embed_articles, articles, options.vector_pieces)
+            parsed = list(
+                annotate_stream(
+                    articles,
+                    options.batch_size,
+                    1,
+                    options.max_sentences,
+                    which,
+                    options.lead_chars,
+                )
+            )
+            done = _with_leads(parsed, leads, options.vector_pieces)
+        done = with_vectors(done, replace(which, article_vectors=False), options.vector_pieces)
     release_memory()
     return done
+
+
+def _with_leads(
+    items: list[AnnotatedArticle], leads: Future[np.ndarray], pieces: int
+) -> list[AnnotatedArticle]:
+    """``items`` with the lead vectors of ``leads``; when that batch failed, the vectors as
+    :func:`with_article_vectors` computes them (article by article, failures recorded)."""
+    try:
+        vectors = leads.result()
+    except Exception:  # the batch failed: isolate the article that broke it, as without overlap
+        return with_article_vectors(items, pieces)
+    return [replace(i, embedding=v) for i, v in zip(items, vectors, strict=True)]
 
 
 def release_memory() -> None:
@@ -161,7 +207,7 @@ class LocalEngine:
         if n_process <= 1 or len(articles) <= size:
             set_embed_threads(opts.threads)  # alone here: the embedder may use every core
             for chunk in chunks(articles, size):
-                yield annotate_chunk(chunk, opts, which)
+                yield annotate_chunk(chunk, opts, which, overlap=True)
             return
         yield from self._on_pool(self._workers(n_process), chunks(articles, size), opts, which)
 
