@@ -110,7 +110,7 @@ def _print_table(title: str, sizes: list[int], unit: str, rows: dict[str, list[f
             ratio = ""
             if k and times[k - 1] >= NOISE and seconds >= NOISE:
                 ratio = f" x{seconds / times[k - 1]:.2f}"
-            cells.append(f"{seconds:.2f}s{ratio}")
+            cells.append(f"{seconds:.2f}{'' if 'pairs' in stage else 's'}{ratio}")
         print(f"{stage:<14}" + "".join(f"{c:>16}" for c in cells))
 
 
@@ -197,8 +197,61 @@ def story_doubling(records: list[dict[str, Any]], articles: int, steps: int) -> 
         seconds, analysis = _best(1, fuse, story, members)
         rows["fuse"].append(seconds)
         rows["brief"].append(_best(1, build_brief, analysis)[0])
+        for name, seconds in _fuse_steps(members).items():
+            rows.setdefault(name, []).append(seconds)
         print(f"  story of {size} done", file=sys.stderr, flush=True)
     _print_table("Story doubling (Timeline17 H1N1), CPU s", sizes, "articles", rows)
+
+
+def _fuse_steps(items: list[Any]) -> dict[str, float]:
+    """CPU s of each fuse step, run as ``fuse()`` runs them, and the story's kept TF-IDF pairs."""
+    from newsweave.fuse import FuseOptions
+    from newsweave.fuse.align import align_facts
+    from newsweave.fuse.context import build_context
+    from newsweave.fuse.dates import infer_dates
+    from newsweave.fuse.discrepancies import find_discrepancies
+    from newsweave.fuse.entities import normalise_entities, summarise_entities
+    from newsweave.fuse.independence import build_copy_graph
+    from newsweave.fuse.quality import assess_story
+    from newsweave.fuse.quotes import merge_quotes
+    from newsweave.fuse.summary import select_summary
+    from newsweave.fuse.timeline import build_timeline
+
+    o = FuseOptions()
+    out: dict[str, float] = {}
+
+    def step(name: str, fn: Callable[..., Any], *args: Any) -> Any:
+        start = time.process_time()
+        result = fn(*args)
+        out[name] = time.process_time() - start
+        return result
+
+    normalised, resolver = step("  names", normalise_entities, infer_dates(items), o.entities)
+    quality = {k: r.score for k, r in assess_story(normalised, o.quality).items()}
+    ctx = step("  context", build_context, normalised, True, o.context)
+    graph = step("  copies", build_copy_graph, ctx, o.align.copy_ratio, o.copies)
+    facts = step("  align", align_facts, ctx, graph, quality, o.align)
+    step("  name list", summarise_entities, normalised, resolver, o.entities)
+    step("  quotes", merge_quotes, normalised, resolver, quality, o.quotes)
+    step("  timeline", build_timeline, normalised, graph, quality, o.timeline, ctx)
+    step("  discrepancy", find_discrepancies, ctx, graph, resolver, o.discrepancies)
+    step("  summary", select_summary, ctx, facts, quality)
+    out["  (pairs, k)"] = ctx.tfidf.nnz / 1000
+    return out
+
+
+def _command() -> str:
+    """The command line and commit that printed these figures."""
+    import subprocess
+
+    found = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    commit = found.stdout.strip() or "unknown commit"
+    return f"{Path(sys.executable).name} bench/doubling.py {' '.join(sys.argv[1:])} ({commit})"
 
 
 def main() -> None:
@@ -214,6 +267,7 @@ def main() -> None:
     args = parser.parse_args()
     records = _records("H1N1")
     sentences = _sentences(records)
+    print(f"command: {_command()}")
     print(f"Timeline17 H1N1: {len(records)} articles, {len(sentences):,} sentences")
     if args.steps:
         shapes = tuple(s.strip() for s in args.shapes.split(",") if s.strip())

@@ -9,6 +9,7 @@ compared with days, months with months or with days (a day outside the other's m
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
@@ -49,12 +50,12 @@ class _Dated:
 def _dated(ctx: StoryContext) -> list[_Dated]:
     out: list[_Dated] = []
     for item in ctx.items:
+        # Times by start, so a sentence finds its own by bisection (not a scan of every time).
+        times = sorted((t for t in item.times if t.start), key=lambda t: t.span.start)
+        starts = [t.span.start for t in times]
         for sentence in item.sentences:
-            inside = [
-                t
-                for t in item.times
-                if sentence.span.start <= t.span.start < sentence.span.end and t.start
-            ]
+            lo = bisect_left(starts, sentence.span.start)
+            inside = times[lo : bisect_left(starts, sentence.span.end, lo)]
             if len(inside) != 1:
                 continue
             t = inside[0]
@@ -75,6 +76,34 @@ def _dated(ctx: StoryContext) -> list[_Dated]:
     return out
 
 
+def _candidates(ctx: StoryContext, dated: list[_Dated], floor: float) -> list[tuple[int, int]]:
+    """Pairs ``i < j`` of ``dated`` in order that can reach ``floor`` of paraphrase similarity.
+
+    With sentence vectors (a story of at most ``fuse.context.max_vectors`` sentences) every
+    pair; without, similarity is TF-IDF, which is 0 outside the story's kept pairs, so only
+    those (a floor at or below 0 keeps every pair).
+    """
+    n = len(dated)
+    if ctx.vectors is not None or floor <= 0.0:
+        return [(i, j) for i in range(n) for j in range(i + 1, n)]
+    at: dict[int, list[int]] = {}
+    for k, d in enumerate(dated):
+        position = ctx.position(d.sentence)
+        if position is not None:
+            at.setdefault(position, []).append(k)
+    pairs: set[tuple[int, int]] = set()
+    matrix = ctx.tfidf
+    for position, mine in at.items():
+        row = slice(matrix.indptr[position], matrix.indptr[position + 1])
+        for other, value in zip(matrix.indices[row], matrix.data[row], strict=True):
+            if value < floor:
+                continue
+            for i in mine:
+                pairs.update((min(i, j), max(i, j)) for j in at.get(int(other), ()))
+    # Two times in one sentence are never dated (``_dated``): no pair within one sentence.
+    return sorted(pairs)
+
+
 def _differ(a: _Dated, b: _Dated) -> bool:
     if a.precision is Precision.DAY and b.precision is Precision.DAY:
         return a.start != b.start
@@ -88,25 +117,24 @@ def date_discrepancies(
     """The same event dated differently by two articles."""
     dated = _dated(ctx)
     out: list[Discrepancy] = []
-    for i in range(len(dated)):
-        for j in range(i + 1, len(dated)):
-            a, b = dated[i], dated[j]
-            if a.sentence.span.article_id == b.sentence.span.article_id or not _differ(a, b):
-                continue
-            sem = ctx.semantic(a.sentence, b.sentence)
-            if sem < same_statement - 0.08:
-                continue
-            local = overlap(a.words, b.words)
-            if local < 0.5:
-                continue
-            # Different figures mean different moments of a changing situation, not one
-            # event dated twice ("14 trapped on Wednesday" / "9 still trapped on Thursday").
-            if set(_NUMBER.findall(a.sentence.text.replace(a.text, " "))) != set(
-                _NUMBER.findall(b.sentence.text.replace(b.text, " "))
-            ):
-                continue
-            conf = min(1.0, 0.2 + 0.5 * local + 1.5 * max(0.0, sem - same_statement + 0.08))
-            out.append(_discrepancy(a, b, graph, conf, sem, local))
+    for i, j in _candidates(ctx, dated, same_statement - 0.08):
+        a, b = dated[i], dated[j]
+        if a.sentence.span.article_id == b.sentence.span.article_id or not _differ(a, b):
+            continue
+        sem = ctx.semantic(a.sentence, b.sentence)
+        if sem < same_statement - 0.08:
+            continue
+        local = overlap(a.words, b.words)
+        if local < 0.5:
+            continue
+        # Different figures mean different moments of a changing situation, not one
+        # event dated twice ("14 trapped on Wednesday" / "9 still trapped on Thursday").
+        if set(_NUMBER.findall(a.sentence.text.replace(a.text, " "))) != set(
+            _NUMBER.findall(b.sentence.text.replace(b.text, " "))
+        ):
+            continue
+        conf = min(1.0, 0.2 + 0.5 * local + 1.5 * max(0.0, sem - same_statement + 0.08))
+        out.append(_discrepancy(a, b, graph, conf, sem, local))
     return out
 
 
