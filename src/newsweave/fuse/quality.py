@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from newsweave.errors import OptionError
@@ -54,8 +55,14 @@ class QualityReport:
     reasons: tuple[str, ...]
 
 
+_ENDING = re.compile(r"(ing|ions?|ed|es|s)$")
+
+
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return re.sub(r"(ing|ions?|ed|es|s)$", "", word.lower())
+    # Called for every pair of neighbouring words of every article, twice per brief (fuse and
+    # headline): a story's words repeat, so most calls are a cache hit.
+    return _ENDING.sub("", word.lower())
 
 
 def assess(
