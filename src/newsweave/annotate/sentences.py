@@ -19,11 +19,19 @@ if TYPE_CHECKING:  # spaCy is imported when a model loads, not before
 _LINE = re.compile(r"[^\n]+")
 
 
-def _open_quote(text: str) -> bool:
-    """True when ``text`` opens a quotation it does not close."""
-    if text.count("“") > text.count("”"):
-        return True
-    return text.count('"') % 2 == 1
+MAX_QUOTED_CHARS = 2000
+"""A quotation merged across sentences ends here: past this many characters the next sentence
+starts a sentence of its own (an unbalanced quote mark would otherwise make the rest of a long
+article one sentence: 49,537 characters seen in one article)."""
+
+
+def _marks(text: str) -> tuple[int, int, int]:
+    return text.count("“"), text.count("”"), text.count('"')
+
+
+def _is_open(marks: tuple[int, int, int]) -> bool:
+    """True when the counts of “, ” and " mark a quotation opened and not closed."""
+    return marks[0] > marks[1] or marks[2] % 2 == 1
 
 
 def split_sentences(doc: Doc, article_id: str) -> list[Sentence]:
@@ -31,20 +39,33 @@ def split_sentences(doc: Doc, article_id: str) -> list[Sentence]:
 
     A quotation of several sentences followed by its attribution stays one sentence
     ("“We have a lot to talk about. I think …,” Trump said."), so a sentence never starts or
-    ends inside quotation marks.
+    ends inside quotation marks, up to ``MAX_QUOTED_CHARS``: a longer run is left in the
+    parser's sentences. Linear in the text: quote marks are counted once per piece.
     """
-    pieces = _pieces(doc, article_id)
     text = doc_text(doc)
     merged: list[Sentence] = []
-    for piece in pieces:
-        if merged:
-            last = merged[-1]
-            same_line = "\n" not in text[last.span.end : piece.span.start]
-            if same_line and _open_quote(last.text):
-                span = Span(article_id, last.span.start, piece.span.end)
-                merged[-1] = Sentence(span, text[span.start : span.end])
-                continue
-        merged.append(piece)
+    start = end = -1
+    marks = (0, 0, 0)
+
+    def flush() -> None:
+        if start >= 0:
+            merged.append(Sentence(Span(article_id, start, end), text[start:end]))
+
+    for piece in _pieces(doc, article_id):
+        gap = text[end : piece.span.start] if start >= 0 else ""
+        if (
+            start >= 0
+            and "\n" not in gap
+            and _is_open(marks)
+            and piece.span.end - start <= MAX_QUOTED_CHARS
+        ):
+            added = _marks(gap + piece.text)
+            marks = (marks[0] + added[0], marks[1] + added[1], marks[2] + added[2])
+            end = piece.span.end
+            continue
+        flush()
+        start, end, marks = piece.span.start, piece.span.end, _marks(piece.text)
+    flush()
     return merged
 
 
