@@ -62,7 +62,8 @@ class TreeMeter:
     pages shared copy-on-write with its parent are counted in each process), PSS (a shared
     page is split between the processes that map it: the tree's real footprint) and USS (pages
     private to one process). PSS and USS come from ``/proc/PID/smaps_rollup`` (Linux; elsewhere
-    they stay 0). ``peak_main_pss`` is this process's own peak PSS.
+    they stay 0). ``peak_main_pss`` is this process's own peak PSS; ``process_pss`` the peak
+    PSS of each process of the tree, by pid (which process makes the tree's peak).
     """
 
     def __init__(self) -> None:
@@ -73,6 +74,7 @@ class TreeMeter:
         self.peak_pss = 0
         self.peak_uss = 0
         self.peak_main_pss = 0
+        self.process_pss: dict[int, int] = {}
         self.stage_pss = 0  # peak PSS since the last ``cpu_seconds()``
         self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
@@ -93,6 +95,7 @@ class TreeMeter:
             shared = _smaps_rollup(proc.pid)
             pss += shared[0]
             uss += shared[1]
+            self.process_pss[proc.pid] = max(self.process_pss.get(proc.pid, 0), shared[0])
             if proc.pid == self.root.pid:
                 self.peak_main_pss = max(self.peak_main_pss, shared[0])
         self.peak = max(self.peak, rss)
@@ -282,6 +285,7 @@ def run_one(n: int, engine_name: str, deep_n: int, peer_n: int, variant: str) ->
         parts = cheap_parts(few, opts.annotate) if engine_name == "local1" else {}
         # Before the peer loads torch into this process.
         pipeline_peak = (meter.peak, meter.peak_pss, meter.peak_uss, meter.peak_main_pss)
+        by_process = sorted(meter.process_pss.values(), reverse=True)
         peer = naive_peer(articles[: min(len(articles), peer_n)]) if peer_n else 0.0
     meter.stop()
     return {
@@ -301,6 +305,7 @@ def run_one(n: int, engine_name: str, deep_n: int, peer_n: int, variant: str) ->
         "peak_pss_mb": pipeline_peak[1] / 1e6,
         "peak_uss_mb": pipeline_peak[2] / 1e6,
         "peak_main_pss_mb": pipeline_peak[3] / 1e6,
+        "process_pss_mb": [round(v / 1e6) for v in by_process],
         "peak_rss_with_peer_mb": meter.peak / 1e6,
         "load": (load_before, os.getloadavg()[0]),
         "touched": len(touched),
@@ -322,6 +327,10 @@ def _table(result: dict[str, Any]) -> None:
         f"{result['peak_main_pss_mb']:.0f} MB), USS {result['peak_uss_mb']:.0f} MB, RSS "
         f"{result['peak_rss_mb']:.0f} MB (workers' shared pages counted in each; "
         f"{result['peak_rss_with_peer_mb']:.0f} MB with the peer loaded)"
+    )
+    print(
+        "peak PSS of each process (MB, largest first; peaks at different moments): "
+        + ", ".join(str(v) for v in result["process_pss_mb"])
     )
     print(f"{'stage':<22}{'wall s':>9}{'art/s':>9}{'CPU s/art':>11}{'PSS MB':>9}")
     total_wall = total_cpu = 0.0
