@@ -127,12 +127,21 @@ def _without_title(text: str, title: str | None) -> str:
     return text
 
 
-# Layout and inline tags that carry no structure an extractor needs. libxml2 drops everything
-# nested 256 levels deep (unclosed <div> or <font> tags nest for ever), so a page whose
-# text vanished is read again without them.
+# libxml2 stops parsing 256 levels deep and keeps only what came before (unclosed <div> or
+# <font> tags nest for ever; old layouts nest tables): a page whose tree reaches that depth
+# was cut. It is read again without its layout and inline tags, then, if still cut, without
+# every tag but those that hold the text, its metadata and what is never shown.
+_PARSER_DEPTH = 256
 _LAYOUT_TAGS = re.compile(
     r"</?(?:div|span|font|center|section|b|i|u|em|strong|small|big|tt)(?:\s[^<>]*)?/?>",
     re.IGNORECASE,
+)
+_KEPT_TAGS = (
+    "html|head|body|title|meta|base|link|script|style|noscript|template|svg|math|iframe|object"
+    "|select|option|textarea|button|nav|header|footer|aside|article|main|p|br|h[1-6]|a|time"
+)
+_NESTING_TAGS = re.compile(
+    rf"</?(?!(?:{_KEPT_TAGS})[\s/>])[a-z][\w:.-]*(?:\s[^<>]*)?/?>", re.IGNORECASE
 )
 _TAG = re.compile(r"<[^<>]*>")
 NO_VISIBLE_TEXT = "the page has no visible text"
@@ -146,22 +155,37 @@ def extract_html(
     Tries trafilatura's default (precise) extraction, then its recall mode when that kept less
     than ``min_chars``; promo lines trafilatura leaves ("Advertisement", "Read more: …") are
     removed afterwards. A page nested too deep for the parser (its text is gone from the
-    tree but not from the markup) is read again without its layout tags.
+    tree but not from the markup) is read again without its layout tags, then without every
+    tag that only nests.
     """
-    found = _extract_html(markup, min_chars, navigation_share)
-    if found == NO_VISIBLE_TEXT and len(_TAG.sub(" ", markup).split()) >= 3:
-        flat = _extract_html(_LAYOUT_TAGS.sub(" ", markup), min_chars, navigation_share)
-        if isinstance(flat, Extracted):
+    found, cut = _extract_html(markup, min_chars, navigation_share)
+    if not cut and not (found == NO_VISIBLE_TEXT and len(_TAG.sub(" ", markup).split()) >= 3):
+        return found
+    for tags in (_LAYOUT_TAGS, _NESTING_TAGS):
+        flat, cut = _extract_html(tags.sub(" ", markup), min_chars, navigation_share)
+        if not cut:  # the whole page read: its article, or the measured reason
             return flat
-    return found
+    return flat if isinstance(flat, Extracted) else found
 
 
-def _extract_html(markup: str, min_chars: int, navigation_share: float) -> Extracted | str:
+def _cut(tree: Any) -> bool:
+    """Whether the parser stopped at its depth limit: what it kept ends that deep."""
+    depth, element = 0, tree
+    while depth < _PARSER_DEPTH and len(element):
+        element, depth = element[-1], depth + 1
+    return depth >= _PARSER_DEPTH - 1
+
+
+def _extract_html(
+    markup: str, min_chars: int, navigation_share: float
+) -> tuple[Extracted | str, bool]:
+    """What :func:`extract_html` says of ``markup`` as it is, and whether its tree was cut."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         tree = _parse(markup)
         if tree is None:
-            return "not parseable as HTML"
+            return "not parseable as HTML", False
+        cut = _cut(tree)
         found = _extract(tree, favor_recall=False)
         text = _clean(found)
         if len(text) < max(min_chars, 1):
@@ -170,16 +194,17 @@ def _extract_html(markup: str, min_chars: int, navigation_share: float) -> Extra
             if len(_clean(found_again)) > len(text):
                 found, text = found_again, _clean(found_again)
         if not text or found is None or _link_share(text, markup) >= navigation_share:
-            return measure_page(markup, navigation_share)
+            return measure_page(markup, navigation_share), cut
         title = found.get("title") or None
         published = parse_date(found.get("date")) or _fallback_date(markup)
-    return Extracted(
+    extracted = Extracted(
         text=normalise_text(_without_title(text, title)),
         title=title,
         source=found.get("sitename") or found.get("hostname") or None,
         url=found.get("url") or None,
         published=published,
     )
+    return extracted, cut
 
 
 def _clean(found: dict[str, Any] | None) -> str:
