@@ -15,8 +15,10 @@ in this process for local1, in the engine's workers for local2 and dask2, whose 
 loads none), so peak memory is that configuration's (process tree, workers included: PSS, USS
 and RSS; PSS also per stage). Stages, as
 ``pipeline.ingest`` runs them: read; cheap pass (lead NER + title/lead vector, on the engine);
-store + cluster (store.add per article, then online assignment). Their sum is "ingest into
-stories". Then the deep pass (full parse, annotators, sentence vectors) of the cheap articles
+store (``store.add_many`` per chunk of ``annotate.batch_size``, one transaction each, as
+``ingest`` stores them); cluster (online assignment). Their sum is "ingest into stories"
+(``--store-each``: also the same articles stored one transaction each, into another store, shown
+apart). Then the deep pass (full parse, annotators, sentence vectors) of the cheap articles
 of stories with 2+ sources, on the engine, timed on the first ``--deep`` of them. CPU is the
 CPU seconds of the whole process tree per article (steadier than wall on a busy machine).
 
@@ -221,7 +223,9 @@ def naive_peer(articles: list[Any]) -> float:
     return len(articles) / (time.perf_counter() - start)
 
 
-def run_one(n: int, engine_name: str, deep_n: int, peer_n: int, variant: str) -> dict[str, Any]:
+def run_one(
+    n: int, engine_name: str, deep_n: int, peer_n: int, variant: str, store_each: bool = False
+) -> dict[str, Any]:
     from newsweave.annotate.models import load_embedder, load_nlp
     from newsweave.annotate.pipeline import CHEAP
     from newsweave.config import load_settings
@@ -261,14 +265,21 @@ def run_one(n: int, engine_name: str, deep_n: int, peer_n: int, variant: str) ->
         items, wall, cpu, pss = _timed(meter, cheap)
         rows["cheap pass"] = (wall, cpu, pss)
         store = open_store(Path(tmp) / "bench.sqlite")
+        size = max(1, opts.annotate.batch_size)
 
-        def store_and_cluster() -> list[str]:
-            for item in items:
-                store.add(item)
-            return assign_stories(store, items, opts)
+        def store_chunks() -> None:  # as ``ingest`` stores them: one transaction per chunk
+            for first in range(0, len(items), size):
+                store.add_many(items[first : first + size])
 
-        touched, wall, cpu, pss = _timed(meter, store_and_cluster)
-        rows["store + cluster"] = (wall, cpu, pss)
+        _, wall, cpu, pss = _timed(meter, store_chunks)
+        rows["store"] = (wall, cpu, pss)
+        touched, wall, cpu, pss = _timed(meter, lambda: assign_stories(store, items, opts))
+        rows["cluster"] = (wall, cpu, pss)
+        each: tuple[float, float] | None = None
+        if store_each:  # the same articles, one transaction each, into another store
+            with open_store(Path(tmp) / "each.sqlite") as other:
+                _, wall, cpu, _ = _timed(meter, lambda: [other.add(i) for i in items])
+                each = (wall, cpu)
         stories = store.stories()
         multi = [s for s in stories if len(s.article_ids) >= 2]
         candidates = [a for s in multi for a in s.article_ids]
@@ -309,6 +320,7 @@ def run_one(n: int, engine_name: str, deep_n: int, peer_n: int, variant: str) ->
         "peak_rss_with_peer_mb": meter.peak / 1e6,
         "load": (load_before, os.getloadavg()[0]),
         "touched": len(touched),
+        "store_each": each,
     }
 
 
@@ -341,6 +353,9 @@ def _table(result: dict[str, Any]) -> None:
         if stage == "cheap pass":
             for part, seconds in result["parts"].items():
                 print(f"{part:<22}{'':>9}{'':>9}{seconds / result['parts_n']:>11.3f}")
+    if result.get("store_each"):
+        wall, cpu = result["store_each"]
+        print(f"{'  (one txn/article)':<22}{wall:>9.2f}{n / wall:>9.1f}{cpu / n:>11.3f}")
     rate = n / total_wall
     print(f"{'ingest into stories':<22}{total_wall:>9.2f}{rate:>9.1f}{total_cpu / n:>11.3f}")
     done, wall, cpu, pss = result["deep"]
@@ -415,17 +430,24 @@ def main() -> None:
         default=["default"],
         help="settings to compare in one run: 'default' or KEY=VALUE[,KEY=VALUE...] each",
     )
+    parser.add_argument(
+        "--store-each",
+        action="store_true",
+        help="also store the articles one transaction each (not in the totals)",
+    )
     parser.add_argument("--one", nargs=3, metavar=("N", "ENGINE", "V"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         n, engine, variant = args.one
-        print(json.dumps(run_one(int(n), engine, args.deep, args.peer, variant)))
+        result = run_one(int(n), engine, args.deep, args.peer, variant, args.store_each)
+        print(json.dumps(result))
         return
     for n in args.n:
         for engine in args.engines:
             for variant in args.variants:
                 command = [sys.executable, __file__, "--one", str(n), engine, variant]
                 command += ["--deep", str(args.deep), "--peer", str(args.peer)]
+                command += ["--store-each"] if args.store_each else []
                 done = subprocess.run(command, capture_output=True, text=True, check=False)
                 if done.returncode != 0:
                     print(f"{engine} {n} [{variant}]: failed\n{done.stderr[-2000:]}")

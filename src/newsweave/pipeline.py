@@ -231,8 +231,9 @@ def ingest(
     new articles to stories, online: each joins an active story or opens one, in
     :func:`~newsweave.cluster.arrival_order`; stored stories keep their ids.
 
-    Each article is stored in its own transaction, so an interrupted run keeps what it
-    finished and a re-run adds only the rest (articles stored but not yet in a story are
+    Each chunk of articles (``annotate.batch_size``) is stored in one transaction, each
+    article whole or not at all, so an interrupted run keeps the chunks it finished and a
+    re-run adds only the rest (articles stored but not yet in a story are
     picked up by the next run). ``engine`` runs the annotate stage (default: in this
     process; see :func:`newsweave.engines.get_engine`); the caller closes it.
     """
@@ -270,10 +271,11 @@ def ingest_outcomes(
     done = 0
     with _engine(engine) as runner:
         for items in runner.annotate(fresh, opts.annotate, CHEAP):
-            for item in items:
+            # One transaction per chunk: a killed run loses at most the chunk in flight.
+            for item, stored in zip(items, store.add_many(items), strict=True):
                 slot = slots[done]
                 done += 1
-                if store.add(item):
+                if stored:
                     added.append(item)
                     continue
                 # Report what the store did, not what this run tried: an article that another

@@ -175,6 +175,32 @@ def test_a_failed_add_leaves_nothing_behind(store: Store, embedding: object) -> 
     assert_same(B, store.get(B.article_id))
 
 
+def test_add_many_stores_a_chunk_and_says_which_were_new(store: Store) -> None:
+    store.add(A)
+    twin = replace(C, article=replace(C.article, article_id="twin-of-c"))
+    assert store.add_many([B, A, C, twin]) == [True, False, True, False]
+    assert store.add_many([]) == []
+    assert [a.article_id for a in store.articles()] == [A.article_id, B.article_id, C.article_id]
+    assert_same(C, store.get(C.article_id))
+    assert store.find_hash(twin.article.content_hash) == C.article_id
+
+
+def test_add_many_keeps_the_articles_before_a_failing_one(store: Store) -> None:
+    broken = replace(B, embedding=np.zeros((2, 2), dtype=np.float32))
+    with pytest.raises(InputError, match="1-D numeric"):
+        store.add_many([A, broken, C])
+    assert [a.article_id for a in store.articles()] == [A.article_id]
+    assert store.find_hash(B.article.content_hash) is None
+    assert store.find_hash(C.article.content_hash) is None
+    assert store.search("soybean") == []
+    clash = replace(C, article=replace(C.article, article_id=A.article_id))
+    with pytest.raises(StoreError, match="already stored with a different content hash"):
+        store.add_many([B, clash, C])
+    assert [a.article_id for a in store.articles()] == [A.article_id, B.article_id]
+    assert store.add_many([C]) == [True]
+    assert store.article_count() == 3
+
+
 def test_update_article_keeps_the_annotations(store: Store) -> None:
     store.add(B)
     inferred = datetime(2025, 10, 27, tzinfo=UTC)

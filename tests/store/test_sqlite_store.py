@@ -7,6 +7,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -100,6 +101,52 @@ def test_memory_store_works() -> None:
     with SQLiteStore(":memory:") as store:
         assert store.add(make("In memory.")) is True
         assert store.info()["path"] == ":memory:"
+
+
+_KILLED_MID_CHUNK = """
+import hashlib, os, signal, sys
+import numpy as np
+from newsweave.model import AnnotatedArticle, Article
+from newsweave.store import SQLiteStore
+
+
+class Killing(np.ndarray):
+    \"\"\"A vector whose encoding kills this process: SIGKILL inside the open transaction.\"\"\"
+
+    def astype(self, *args, **kwargs):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def make(text, vector=None):
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    article = Article(article_id=digest[:16], text=text, content_hash=digest)
+    vector = np.linspace(0, 1, 5, dtype=np.float32) if vector is None else vector
+    return AnnotatedArticle(article, (), (), (), (), (), vector)
+
+
+store = SQLiteStore(sys.argv[1])
+print(store.add_many([make(f"Chunk one, article {n}.") for n in range(3)]), flush=True)
+killer = np.ones(5, dtype=np.float32).view(Killing)
+store.add_many([make("Chunk two, first."), make("Chunk two, second."), make("Killer.", killer)])
+"""
+
+
+def test_a_kill_inside_a_chunk_keeps_the_chunks_before_and_none_of_it(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED_MID_CHUNK, str(path)], capture_output=True, text=True
+    )
+    assert done.returncode == -9, done.stderr
+    assert done.stdout.strip() == "[True, True, True]"
+    with SQLiteStore(path) as store:
+        assert store._conn is not None
+        assert store._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        texts = [i.article.text for i in store.articles()]
+        assert texts == [f"Chunk one, article {n}." for n in range(3)]
+        assert store.search("second") == []
+        again = [make("Chunk two, first."), make("Chunk two, second.")]
+        assert store.add_many([*again, make("Chunk one, article 0.")]) == [True, True, False]
+        assert store.article_count() == 5
 
 
 # --- migrations ------------------------------------------------------------------------

@@ -170,6 +170,9 @@ class MemoryStore:
             self._tokens[article.article_id] = _words(f"{article.title or ''} {article.text}")
         return True
 
+    def add_many(self, items: Sequence[AnnotatedArticle]) -> list[bool]:
+        return [self.add(item) for item in items]
+
     def update_annotations(self, items: Sequence[AnnotatedArticle]) -> None:
         """Replace the annotations and sentence vectors of stored articles (the deep pass's);
         texts, metadata and article vectors stay. All or nothing."""

@@ -76,6 +76,15 @@ class ArticlePort(Protocol):
         """
         ...
 
+    def add_many(self, items: Sequence[AnnotatedArticle]) -> list[bool]:
+        """:meth:`add` for each of ``items``, in order, committed together where the backend
+        has transactions (one per chunk of an ingest); for each, whether it was stored.
+
+        An article that cannot be stored raises as :meth:`add` does; the articles before it
+        stay stored, it and the ones after it are not.
+        """
+        ...
+
     def update_annotations(self, items: Sequence[AnnotatedArticle]) -> None:
         """Replace the annotations and sentence vectors of stored articles (the deep pass's);
         texts, metadata and article vectors stay. Raises NotFoundError for an unknown id."""

@@ -1,7 +1,8 @@
 """The embedded default store: one SQLite file, stdlib ``sqlite3``, no server.
 
 WAL journal (readers never wait for the writer), foreign keys on, one transaction per write
-(an article lands with its annotations and embedding or not at all), SQL built only with
+(an article lands with its annotations and embedding or not at all; ``add_many`` stores a
+chunk of articles in one transaction, each whole or not at all), SQL built only with
 parameters. Every ``sqlite3`` error leaves as a :class:`~newsweave.errors.StoreError` that
 says what failed, on which file, and what to do.
 
@@ -214,43 +215,85 @@ class SQLiteStore:
             InputError: the embedding is not a 1-D numeric vector (nothing is stored).
             StoreError: the id is taken by a different text, or the write failed.
         """
+        return self.add_many([item])[0]
+
+    def add_many(self, items: Sequence[AnnotatedArticle]) -> list[bool]:
+        """Store articles with their annotations and embeddings in one transaction (one
+        commit, one sync of the file, for a chunk of articles), each article whole or not at
+        all; for each, whether it was stored (False: its content hash was already stored, or
+        came earlier in ``items``).
+
+        Raises:
+            InputError, StoreError: as :meth:`add`, for the first article that cannot be
+                stored; the articles before it are committed, it and those after are not.
+        """
+        if not items:
+            return []
+        stored: list[bool] = []
+        first = items[0].article.article_id
+        action = f"add article {first} to" if len(items) == 1 else f"add {len(items)} articles to"
+        failure: BaseException | None = None
+        with self._write(action) as conn:
+            for item in items:
+                conn.execute("SAVEPOINT article")
+                try:
+                    stored.append(self._insert(conn, item))
+                except BaseException as exc:
+                    if not conn.in_transaction:  # SQLite ended the transaction itself
+                        raise
+                    # Undo this article only; those before it are committed, as if added
+                    # one by one, and the error is raised after the commit.
+                    conn.execute("ROLLBACK TO article")
+                    conn.execute("RELEASE article")
+                    failure = exc
+                    break
+                conn.execute("RELEASE article")
+        if failure is not None:
+            if isinstance(failure, sqlite3.Error):
+                article = items[len(stored)].article.article_id
+                raise StoreError(
+                    f"cannot add article {article} to the store at {self.path}: {failure}; "
+                    f"{_hint(failure)}"
+                ) from failure
+            raise failure
+        return stored
+
+    def _insert(self, conn: sqlite3.Connection, item: AnnotatedArticle) -> bool:
+        """One article's rows, inside the caller's transaction; False for a stored hash."""
         article = item.article
         row = {k: _storable(v) for k, v in article_to_dict(article).items()}
-        with self._write(f"add article {article.article_id} to") as conn:
-            if conn.execute(
-                "SELECT 1 FROM articles WHERE content_hash = ?", (article.content_hash,)
-            ).fetchone():
-                return False
-            if conn.execute(
-                "SELECT 1 FROM articles WHERE article_id = ?", (article.article_id,)
-            ).fetchone():
-                raise StoreError(
-                    f"cannot add article {article.article_id} to the store at {self.path}: "
-                    "that id is already stored with a different content hash; "
-                    "derive article ids from the content hash"
-                )
-            conn.execute(
-                f"INSERT INTO articles ({', '.join(_ARTICLE_FIELDS)}, added_at) "
-                f"VALUES ({', '.join('?' * len(_ARTICLE_FIELDS))}, ?)",
-                (*(row[k] for k in _ARTICLE_FIELDS), _now()),
+        if conn.execute(
+            "SELECT 1 FROM articles WHERE content_hash = ?", (article.content_hash,)
+        ).fetchone():
+            return False
+        if conn.execute(
+            "SELECT 1 FROM articles WHERE article_id = ?", (article.article_id,)
+        ).fetchone():
+            raise StoreError(
+                f"cannot add article {article.article_id} to the store at {self.path}: "
+                "that id is already stored with a different content hash; "
+                "derive article ids from the content hash"
             )
-            conn.execute(
-                "INSERT INTO annotations (article_id, data, errors) VALUES (?, ?, ?)",
-                (
-                    article.article_id,
-                    json.dumps(
-                        annotations_to_dict(item), ensure_ascii=False, separators=(",", ":")
-                    ),
-                    len(item.errors),
-                ),
-            )
-            # Encoded here, inside the transaction: a bad vector rolls the article back too.
-            blob, dim = embedding_to_blob(item.embedding)
-            conn.execute(
-                "INSERT INTO embeddings (article_id, dim, vector) VALUES (?, ?, ?)",
-                (article.article_id, dim, blob),
-            )
-            self._put_sentence_vectors(conn, item)
+        conn.execute(
+            f"INSERT INTO articles ({', '.join(_ARTICLE_FIELDS)}, added_at) "
+            f"VALUES ({', '.join('?' * len(_ARTICLE_FIELDS))}, ?)",
+            (*(row[k] for k in _ARTICLE_FIELDS), _now()),
+        )
+        conn.execute(
+            "INSERT INTO annotations (article_id, data, errors) VALUES (?, ?, ?)",
+            (
+                article.article_id,
+                json.dumps(annotations_to_dict(item), ensure_ascii=False, separators=(",", ":")),
+                len(item.errors),
+            ),
+        )
+        # Encoded here, inside the transaction: a bad vector rolls the article back too.
+        blob, dim = embedding_to_blob(item.embedding)
+        conn.execute(
+            "INSERT INTO embeddings (article_id, dim, vector) VALUES (?, ?, ?)",
+            (article.article_id, dim, blob),
+        )
+        self._put_sentence_vectors(conn, item)
         return True
 
     @staticmethod
