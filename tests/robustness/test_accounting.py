@@ -60,6 +60,18 @@ def test_rejected_file_names_are_printed_escaped(tmp_path: Path) -> None:
     assert "evil\\x1b]0;owned\\x07.txt" in result.output
 
 
+def test_warc_target_uris_are_printed_escaped(tmp_path: Path) -> None:
+    from tests.support.warcgen import Page, write_warc
+
+    uri = "https://news.example/\x1b]0;owned\x07\x1b[2Jpage"
+    archive = write_warc(
+        tmp_path / "crawl.warc.gz", [Page(uri, "<html><body></body></html>")], extras=False
+    )
+    result = CliRunner().invoke(main, ["ingest", "--db", str(tmp_path / "db.sqlite"), str(archive)])
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "(https://news.example/\\x1b]0;owned\\x07\\x1b[2Jpage)" in result.output
+
+
 def test_two_concurrent_ingests_report_what_the_store_did(tmp_path: Path) -> None:
     import os
     import re
