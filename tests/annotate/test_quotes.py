@@ -243,3 +243,15 @@ def test_never_raises_and_spans_slice(nlp: Language, text: str) -> None:
                 assert 0 <= span.start < span.end <= len(text)
         if quote.speaker is not None:
             assert quote.speaker.strip() and quote.speaker.lower() not in ("he", "she")
+
+
+def test_a_full_name_sharing_a_surname_stays_its_own_speaker(nlp: Language) -> None:
+    # "Omar Novak" once became the "Anna Novak" named before him: a quote given to someone
+    # who did not say it.
+    text = (
+        "“The bank will raise its rates in the spring,” said Anna Novak, the central bank's "
+        "governor. “The bank should wait until the summer,” said Omar Novak, a member of its "
+        "board. “We will decide in March,” Novak said later."
+    )
+    speakers = [q.speaker for q in extract_quotes(nlp(text), "a")]
+    assert speakers[:2] == ["Anna Novak", "Omar Novak"], speakers

@@ -536,15 +536,22 @@ def _full_name(doc: Doc, name: list[Token]) -> str:
     """The fullest name the article gives this person: "Greer" -> "Jamieson Greer".
 
     The longest name among the PERSON entities that end in the same word; of equally long
-    ones the first; a name as long as ``name`` itself only when it comes before it.
+    ones the first; a name as long as ``name`` itself only when it comes before it. A name
+    that does not end in the words of ``name`` is another person's: "Omar Novak" stays
+    himself beside an earlier "Anna Novak".
     """
     longest = cached(doc, "quotes.longest_names", _longest_names).get(name[-1].text.lower())
     best = name
     if longest is not None:
         start, cand = longest
-        if len(cand) > len(name) or (len(cand) == len(name) and start < name[0].i):
+        longer = len(cand) > len(name) or (len(cand) == len(name) and start < name[0].i)
+        if longer and _lowered(cand[len(cand) - len(name) :]) == _lowered(name):
             best = cand
     return " ".join(doc_text(doc)[best[0].idx : _end(best[-1])].split())
+
+
+def _lowered(name: list[Token]) -> list[str]:
+    return [t.text.lower() for t in name]
 
 
 def _longest_names(doc: Doc) -> dict[str, tuple[int, list[Token]]]:
