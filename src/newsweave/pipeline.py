@@ -28,6 +28,7 @@ from newsweave.cluster import (
 from newsweave.codec import BRIEF_JSON_VERSION, brief_from_dict, brief_to_dict
 from newsweave.config import Settings, brief_settings_hash
 from newsweave.engines import Engine, LocalEngine
+from newsweave.errors import NotFoundError
 from newsweave.fuse import fuse
 from newsweave.ingest import read_inputs
 from newsweave.model import (
@@ -255,6 +256,8 @@ def ingest_outcomes(
     fresh: list[Article] = []
     slots: list[int] = []  # where each fresh article's outcome sits in ``final``
     final: list[IngestOutcome] = []
+    fresh_ids: dict[str, str] = {}  # article id -> content hash, of this run's fresh articles
+    fresh_hashes: dict[str, str] = {}  # and back
     for outcome in outcomes:
         article = outcome.article
         if outcome.status == IngestStatus.INGESTED and article is not None:
@@ -264,6 +267,14 @@ def ingest_outcomes(
                     outcome.where, IngestStatus.DUPLICATE, None, known, "already in the store"
                 )
             else:
+                first = fresh_hashes.get(article.content_hash)
+                if first is None:  # (a second copy in this run is stored as the first)
+                    article = _own_id(store, article, fresh_ids)
+                    fresh_ids[article.article_id] = article.content_hash
+                    fresh_hashes[article.content_hash] = article.article_id
+                elif first != article.article_id:
+                    article = replace(article, article_id=first)
+                outcome = replace(outcome, article=article)
                 slots.append(len(final))
                 fresh.append(article)
         final.append(outcome)
@@ -301,6 +312,37 @@ def ingest_outcomes(
     for outcome in final:
         store.log_outcome(outcome)
     return IngestReport(tuple(final), int(store.info()["stories"]))
+
+
+def _id_taken(store: Store, article_id: str) -> bool:
+    try:
+        store.get(article_id)
+    except NotFoundError:
+        return False
+    return True
+
+
+def _own_id(store: Store, article: Article, fresh_ids: dict[str, str]) -> Article:
+    """``article``, with an id of its own when another text holds its id already.
+
+    An article's id is 64 bits of its content hash: at 10⁹ articles two texts share one with
+    a chance of a few percent. The second gets an id derived from its hash and an attempt
+    number, never the first one's (which would fail its batch or merge two texts)."""
+    attempt = 0
+    candidate = article.article_id
+    while candidate in fresh_ids or _id_taken(store, candidate):
+        attempt += 1
+        salted = f"{article.content_hash}\x00{attempt}".encode()
+        candidate = hashlib.blake2b(salted, digest_size=8).hexdigest()
+    if attempt:
+        logger.warning(
+            "article id %s is taken by another text (a hash collision: please report it); "
+            "the article is stored as %s",
+            article.article_id,
+            candidate,
+        )
+        article = replace(article, article_id=candidate)
+    return article
 
 
 def _sources(items: Sequence[AnnotatedArticle]) -> int:

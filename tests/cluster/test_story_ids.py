@@ -102,3 +102,47 @@ def test_a_rebuilt_store_redirects_the_old_ids(tmp_path: Path) -> None:
         assert store.story(old_strike).story_id == story_id_for(STRIKE[0].article)
         assert store.story(old_quake).article_ids == tuple(i.article_id for i in QUAKE)
         assert store.story_id_taken(old_strike) and not store.story_id_taken("s-unknown")
+
+
+def _planted_twin(store: SQLiteStore, path: Path) -> str:
+    """Store another text under the article id that ``path``'s article will get (a 64-bit
+    collision of two content hashes), as a store of 10⁹ articles may hold one."""
+    from newsweave.ingest import read_inputs
+
+    (outcome,) = list(read_inputs([path]))
+    assert outcome.article is not None
+    other = replace(
+        outcome.article,
+        text="A report about a football match that ended in a draw on Saturday afternoon.",
+        content_hash="f" * 64,
+    )
+    planted = AnnotatedArticle(other, (), (), (), (), (), np.ones(384, dtype=np.float32))
+    store.add(planted)
+    assign_stories(store, [planted])
+    return outcome.article.article_id
+
+
+def test_an_article_id_collision_costs_neither_article_nor_the_batch(
+    tmp_path: Path, nlp: object, embedder: object
+) -> None:
+    from newsweave.pipeline import ingest
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i, town in enumerate(["Arden", "Belmar", "Corran"]):
+        (folder / f"{i}.txt").write_text(
+            f"The council of {town} voted on Tuesday to close the old bridge over the river "
+            f"for {i + 2} months of repairs, its engineer said at the town hall.",
+            encoding="utf-8",
+        )
+    with SQLiteStore(tmp_path / "db.sqlite") as store:
+        taken = _planted_twin(store, folder / "1.txt")
+        report = ingest([folder], store)
+        assert report.counts["ingested"] == 3, report.summary_line()
+        assert store.article_count() == 4
+        (moved,) = [o.article for o in report.outcomes if o.where.endswith("1.txt")]
+        assert moved is not None and moved.article_id != taken
+        assert store.get(moved.article_id).article.text.startswith("The council of Belmar")
+        assert store.get(taken).article.text.startswith("A report about a football match")
+        in_stories = {a for s in store.stories() for a in s.article_ids}
+        assert {o.article.article_id for o in report.outcomes if o.article} <= in_stories
