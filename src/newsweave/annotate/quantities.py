@@ -37,6 +37,7 @@ determiners, and is at most eight words.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -410,6 +411,13 @@ def quantity_spans(text: str) -> Iterator[tuple[int, int]]:
         yield max(0, m.start() - 1), m.end()
 
 
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether one of ``spans`` (disjoint, sorted) overlaps ``[start, end)``: its two
+    neighbours are tested, not every span (a scan per number was quadratic in a long text)."""
+    at = bisect_left(spans, (end, end))
+    return at > 0 and spans[at - 1][1] > start
+
+
 def extract_quantities(doc: Doc, article_id: str) -> list[Quantity]:
     """Every quantity in ``doc`` with its value, unit, qualifier and measure.
 
@@ -426,11 +434,11 @@ def extract_quantities(doc: Doc, article_id: str) -> list[Quantity]:
         >>> [(q.value, q.unit, q.measure) for q in extract_quantities(doc, "a1")]
         [(145.0, 'percent', 'tariffs')]
     """
-    times = [(t.span.start, t.span.end) for t in resolve_times(doc, article_id, None)]
+    times = sorted((t.span.start, t.span.end) for t in resolve_times(doc, article_id, None))
     out: list[Quantity] = []
     last_end = -1
     for m in _QUANTITY_RE.finditer(doc_text(doc)):
-        if any(s < m.end() and m.start() < e for s, e in times):
+        if _overlaps(times, m.start(), m.end()):
             continue
         found = _match_quantity(m, doc)
         if found is None or found.start < last_end:

@@ -10,6 +10,7 @@ back to TF-IDF.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -74,18 +75,25 @@ class StoryContext:
     tfidf: sparse.csr_matrix
     vectors: np.ndarray | None
     _index: dict[tuple[str, int], int] = field(default_factory=dict)
+    _starts: dict[str, tuple[list[int], list[Sentence]]] = field(default_factory=dict)
 
     def position(self, sentence: Sentence) -> int | None:
         return self._index.get((sentence.span.article_id, sentence.span.start))
 
     def sentence_at(self, span: Span) -> Sentence | None:
-        """The sentence that contains ``span``."""
-        for item in self.items:
-            if item.article_id != span.article_id:
-                continue
-            for s in item.sentences:
-                if s.span.start <= span.start and span.end <= s.span.end:
-                    return s
+        """The sentence that contains ``span``.
+
+        An article's sentences are disjoint: the only one that may contain ``span`` is the
+        last one starting at or before it, found by bisection (a scan of the story's
+        sentences per call was quadratic in a long article)."""
+        if not self._starts:
+            for item in self.items:
+                ordered = sorted(item.sentences, key=lambda s: s.span.start)
+                self._starts.setdefault(item.article_id, ([s.span.start for s in ordered], ordered))
+        starts, ordered = self._starts.get(span.article_id, ([], []))
+        k = bisect_right(starts, span.start) - 1
+        if k >= 0 and span.end <= ordered[k].span.end:
+            return ordered[k]
         return None
 
     def semantic(self, a: Sentence, b: Sentence) -> float:

@@ -11,6 +11,7 @@ quotation ("We're at 157 percent", says one side) and a ceiling ("up to 20").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
@@ -184,19 +185,39 @@ def _mode(sentence: Sentence, start: int, qualifier: str | None, head: str) -> s
     return "actual"
 
 
-def _anchor(item: AnnotatedArticle, sentence: Sentence, start: int) -> str:
-    best: tuple[int, str] | None = None
-    for expr in item.times:
-        if not (sentence.span.start <= expr.span.start < sentence.span.end):
-            continue
+_Dated = tuple[list[int], list[tuple[int, int, int, str]]]
+
+
+def _dated(item: AnnotatedArticle) -> _Dated:
+    """The article's time expressions that have a date key, as ``(start, position, end, key)``
+    sorted by start, and their starts: the ones of one sentence are found by bisection."""
+    dated = []
+    for position, expr in enumerate(item.times):
         key = date_key(expr)
-        if key is None:
-            continue
-        distance = min(abs(expr.span.start - start), abs(expr.span.end - start))
-        if best is None or distance < best[0]:
-            best = (distance, key)
+        if key is not None:
+            dated.append((expr.span.start, position, expr.span.end, key))
+    dated.sort()
+    return [d[0] for d in dated], dated
+
+
+def _anchor(
+    item: AnnotatedArticle,
+    sentence: Sentence,
+    start: int,
+    dated: _Dated,
+) -> str:
+    """The date key of the time expression of ``sentence`` nearest ``start`` (the first in
+    the article's order at equal distance), else the publication day."""
+    starts, rows = dated
+    lo = bisect_left(starts, sentence.span.start)
+    hi = bisect_left(starts, sentence.span.end)
+    best: tuple[int, int, str] | None = None
+    for expr_start, position, expr_end, key in rows[lo:hi]:
+        distance = min(abs(expr_start - start), abs(expr_end - start))
+        if best is None or (distance, position) < best[:2]:
+            best = (distance, position, key)
     if best is not None:
-        return best[1]
+        return best[2]
     published: date | None = item.article.published.date() if item.article.published else None
     return published.isoformat() if published else "?"
 
@@ -205,15 +226,21 @@ def observations(ctx: StoryContext) -> list[Observation]:
     """Every figure and duration of the story with its slot."""
     out: list[Observation] = []
     for item in ctx.items:
+        dated = _dated(item)
         for q in item.quantities:
-            obs = _from_quantity(ctx, item, q)
+            obs = _from_quantity(ctx, item, q, dated)
             if obs is not None:
                 out.append(obs)
-        out.extend(_long_durations(ctx, item))
+        out.extend(_long_durations(ctx, item, dated))
     return out
 
 
-def _from_quantity(ctx: StoryContext, item: AnnotatedArticle, q: Quantity) -> Observation | None:
+def _from_quantity(
+    ctx: StoryContext,
+    item: AnnotatedArticle,
+    q: Quantity,
+    dated: _Dated,
+) -> Observation | None:
     sentence = ctx.sentence_at(q.span)
     if sentence is None:
         return None
@@ -234,13 +261,17 @@ def _from_quantity(ctx: StoryContext, item: AnnotatedArticle, q: Quantity) -> Ob
         q.qualifier,
         head,
         q.measure or head,
-        _anchor(item, sentence, q.span.start),
+        _anchor(item, sentence, q.span.start, dated),
         _mode(sentence, q.span.start, q.qualifier, head),
         duration,
     )
 
 
-def _long_durations(ctx: StoryContext, item: AnnotatedArticle) -> list[Observation]:
+def _long_durations(
+    ctx: StoryContext,
+    item: AnnotatedArticle,
+    dated: _Dated,
+) -> list[Observation]:
     """ "a week-long trip": one unit of time, which the quantity reader does not see."""
     out: list[Observation] = []
     for match in _LONG.finditer(item.article.text):
@@ -260,7 +291,7 @@ def _long_durations(ctx: StoryContext, item: AnnotatedArticle) -> list[Observati
                 None,
                 head,
                 match.group(2),
-                _anchor(item, sentence, span.start),
+                _anchor(item, sentence, span.start, dated),
                 _mode(sentence, span.start, None, head),
                 True,
             )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -109,12 +110,16 @@ class ReferentOptions:
 def _referents(
     ctx: StoryContext, obs: Sequence[Observation], opts: ReferentOptions
 ) -> list[_Referent]:
+    # Sorted by start: the names and organisations of one sentence are found by bisection
+    # (a scan of the article's names per figure was quadratic in a long article).
     names_by_article = {
-        item.article_id: [
-            (e.span.start, e.span.end, e.canonical.lower(), e.label)
-            for e in item.entities
-            if e.label in _NAMED
-        ]
+        item.article_id: _by_start(
+            [
+                (e.span.start, e.span.end, e.canonical.lower(), e.label)
+                for e in item.entities
+                if e.label in _NAMED
+            ]
+        )
         for item in ctx.items
     }
     home = {
@@ -126,7 +131,14 @@ def _referents(
         for item in ctx.items
     }
     orgs_by_article = {
-        item.article_id: [e for e in item.entities if e.label == "ORG"] for item in ctx.items
+        item.article_id: _by_start(
+            [
+                (e.span.start, e.span.end, e.canonical, e.label)
+                for e in item.entities
+                if e.label == "ORG"
+            ]
+        )
+        for item in ctx.items
     }
     per_sentence = Counter(
         (o.sentence.span.article_id, o.sentence.span.start, o.head, o.unit) for o in obs
@@ -165,7 +177,9 @@ def _referents(
             spans.append((lo, seg_lo))
         named = [
             (name, label)
-            for s, e, name, label in names_by_article.get(o.article_id, ())
+            for s, e, name, label in _within(
+                names_by_article.get(o.article_id), base, base + len(text)
+            )
             if any(base + x <= s and e <= base + y for x, y in spans)
         ]
         names = {name for name, _ in named}
@@ -183,9 +197,10 @@ def _referents(
             status = "unconfirmed"
         authorities = {
             form
-            for e in orgs_by_article.get(o.article_id, ())
-            if o.sentence.span.start <= e.span.start < o.sentence.span.end
-            for form in _forms(e.canonical)
+            for _, _, canonical, _ in _within(
+                orgs_by_article.get(o.article_id), o.sentence.span.start, o.sentence.span.end
+            )
+            for form in _forms(canonical)
         }
         before = text[max(lo, o.span.start - base - 14) : o.span.start - base]
         added = bool(_ADDED.search(before + " " + o.measure))
@@ -204,6 +219,23 @@ def _referents(
             )
         )
     return out
+
+
+_Names = tuple[list[int], list[tuple[int, int, str, str]]]
+
+
+def _by_start(names: list[tuple[int, int, str, str]]) -> _Names:
+    """``(start, end, name, label)`` rows sorted by start, and their starts."""
+    names.sort()
+    return [n[0] for n in names], names
+
+
+def _within(names: _Names | None, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
+    """The rows of ``names`` that start in ``[lo, hi)``."""
+    if names is None:
+        return []
+    starts, rows = names
+    return rows[bisect_left(starts, lo) : bisect_left(starts, hi)]
 
 
 _LABEL_WORDS = 4
@@ -302,6 +334,67 @@ def _slot_match(a: Observation, b: Observation) -> bool:
     )
 
 
+def _pairs(
+    ctx: StoryContext, obs: Sequence[Observation], approx: float, floor: float
+) -> list[tuple[int, int]]:
+    """The pairs ``i < j`` of ``obs``, in order, that :func:`figure_discrepancies` can find in
+    agreement or in conflict, instead of every pair of the story.
+
+    Both need two articles and one measured thing, unit and mode. Agreement needs equal
+    values (within ``approx``): pairs near in value, found by bisection. A conflict needs
+    paraphrase similarity ``floor`` or more: without sentence vectors that is TF-IDF, 0 outside
+    the story's kept pairs, so only the figures of those sentence pairs; with vectors (a story
+    of at most ``fuse.context.max_vectors`` sentences) every pair of sentences fuse weighs.
+    """
+    buckets: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for k, o in enumerate(obs):
+        buckets[(o.unit, o.head, o.mode)].append(k)
+    bucket_of = {k: key for key, members in buckets.items() for k in members}
+    pairs: set[tuple[int, int]] = set()
+
+    def add(i: int, j: int) -> None:
+        if i != j and obs[i].article_id != obs[j].article_id:
+            pairs.add((min(i, j), max(i, j)))
+
+    for members in buckets.values():
+        by_value = sorted(members, key=lambda k: obs[k].value)
+        values = [obs[k].value for k in by_value]
+        for p, i in enumerate(by_value):
+            # |a - b| <= approx * max(|a|, |b|) bounds b to this much above a.
+            v = values[p]
+            reach = (
+                math.inf
+                if approx >= 1.0
+                else approx * max(abs(v), 1e-9) / (1.0 - approx) * (1 + 1e-6) + 1e-12
+            )
+            for q in range(p + 1, bisect_right(values, v + reach)):
+                add(i, by_value[q])
+    at: dict[int, list[int]] = defaultdict(list)
+    for k, o in enumerate(obs):
+        position = ctx.position(o.sentence)
+        if position is not None:
+            at[position].append(k)
+    if ctx.vectors is not None or floor <= 0.0:
+        # (a sentence fuse does not weigh has similarity 0, under a floor above 0)
+        for members in buckets.values():
+            mine = [k for k in members if floor <= 0.0 or ctx.position(obs[k].sentence) is not None]
+            for x, i in enumerate(mine):
+                for j in mine[x + 1 :]:
+                    add(i, j)
+    else:
+        matrix = ctx.tfidf
+        for position, mine in at.items():
+            row = slice(matrix.indptr[position], matrix.indptr[position + 1])
+            for other, value in zip(matrix.indices[row], matrix.data[row], strict=True):
+                if value < floor:
+                    continue
+                for i in mine:
+                    for j in at.get(int(other), ()):
+                        if bucket_of[i] == bucket_of[j]:
+                            add(i, j)
+    return sorted(pairs)
+
+
 def figure_discrepancies(
     ctx: StoryContext,
     graph: CopyGraph,
@@ -319,21 +412,22 @@ def figure_discrepancies(
     slots: dict[tuple[str, str, str, str, str], list[int]] = defaultdict(list)
     for k, o in enumerate(obs):
         slots[(o.article_id, o.head, o.unit, o.mode, o.anchor)].append(k)
-    rivalled: set[int] = set()
-    for members in slots.values():
-        for x in members:
-            for y in members:
+    rivalled: dict[int, bool] = {}
+
+    def single(x: int) -> bool:
+        """No other value of ``x``'s slot in its article is for the same place and referent
+        (asked of the figures in a conflict only, so not every pair of one article's slot)."""
+        if x not in rivalled:
+            o = obs[x]
+            rivalled[x] = any(
                 # A rival is a value for the same place (or for no place named): "Canada:
                 # 140" is no rival of "Spain: 57" nor of the world's count in the same list.
-                if (
-                    obs[x].value != obs[y].value
-                    and refs[x].places == refs[y].places
-                    and same_referent(refs[x], refs[y], ropts.shared) >= 0.3
-                ):
-                    rivalled.add(x)
-
-    def single(k: int) -> bool:
-        return k not in rivalled
+                o.value != obs[y].value
+                and refs[x].places == refs[y].places
+                and same_referent(refs[x], refs[y], ropts.shared) >= 0.3
+                for y in slots[(o.article_id, o.head, o.unit, o.mode, o.anchor)]
+            )
+        return not rivalled[x]
 
     # The values each article gives per measured thing: a value of one article that another
     # article also gives (for some referent) explains that article's other value as the
@@ -353,52 +447,49 @@ def figure_discrepancies(
     conflict: dict[int, dict[int, float]] = defaultdict(dict)
     agree_with: dict[int, set[int]] = defaultdict(set)
     notes: dict[tuple[int, int], str] = {}
-    for i in range(len(obs)):
-        for j in range(i + 1, len(obs)):
-            a, b = obs[i], obs[j]
-            if a.article_id == b.article_id or a.unit != b.unit or a.head != b.head:
+    for i, j in _pairs(ctx, obs, approx, same_topic - 0.1):
+        a, b = obs[i], obs[j]
+        if a.duration and b.duration and _far_apart(a, b):
+            continue  # "24 hours" and "25 years" are lengths of different things
+        rounded = a.duration and (_rough(a) or _rough(b))
+        same_value = agree(a, b, max(tolerance, 0.15) if rounded else tolerance, approx)
+        if same_value and a.mode == b.mode:
+            # One side of a discrepancy holds equal values of one referent only (a
+            # bound such as "at least 72" agrees with any larger number of anything).
+            if _equal(a, b, approx) and (
+                a.duration or same_referent(refs[i], refs[j], ropts.shared) >= 0.34
+            ):
+                agree_with[i].add(j)
+                agree_with[j].add(i)
+        elif not same_value and _comparable(a, b, graph):
+            sem = ctx.semantic(a.sentence, b.sentence)
+            if sem < same_topic - 0.1:
                 continue
-            if a.duration and b.duration and _far_apart(a, b):
-                continue  # "24 hours" and "25 years" are lengths of different things
-            rounded = a.duration and (_rough(a) or _rough(b))
-            same_value = agree(a, b, max(tolerance, 0.15) if rounded else tolerance, approx)
-            if same_value and a.mode == b.mode:
-                # One side of a discrepancy holds equal values of one referent only (a
-                # bound such as "at least 72" agrees with any larger number of anything).
-                if _equal(a, b, approx) and (
-                    a.duration or same_referent(refs[i], refs[j], ropts.shared) >= 0.34
-                ):
-                    agree_with[i].add(j)
-                    agree_with[j].add(i)
-            elif not same_value and _comparable(a, b, graph):
-                if explained(i, j) or explained(j, i):
-                    continue
-                sem = ctx.semantic(a.sentence, b.sentence)
-                if sem < same_topic - 0.1:
-                    continue
-                ref = same_referent(refs[i], refs[j], ropts.shared)
-                if ref == 0.0:
-                    continue
-                closeness = min(1.0, max(0.0, sem - same_topic) / 0.35)
-                if a.duration and a.head in _EVENTS:
-                    ref = max(ref, 0.5)  # the story's trip or strike has one length
-                unique_slot = single(i) and single(j) and ref >= 0.3
-                conf = 0.1 + 0.6 * ref + 0.3 * closeness
-                conf = min(1.0, conf + 0.3) if unique_slot else 0.6 * conf
-                # An open count ("cases") is pinned down by a shared authority or place; a
-                # count of "people" never is (infected, evacuated, polled...).
-                open_count = a.head in _GENERIC and not _qualified(a, b)
-                pin = pinned(refs[i], refs[j]) and a.head not in ("people", "person")
-                if (a.duration and a.head not in _EVENTS) or (
-                    not a.duration and open_count and not pin
-                ):
-                    conf = min(conf, 0.5)  # "people", "cases": whose? too open to show
-                conflict[i][j] = conflict[j][i] = conf
-                notes[(i, j)] = notes[(j, i)] = (
-                    f"{'one value' if unique_slot else 'several values'} of the slot per "
-                    f"article; sentence similarity {sem:.2f}, clause overlap {ref:.2f}, "
-                    f"measures: {a.measure} / {b.measure}"
-                )
+            if explained(i, j) or explained(j, i):
+                continue
+            ref = same_referent(refs[i], refs[j], ropts.shared)
+            if ref == 0.0:
+                continue
+            closeness = min(1.0, max(0.0, sem - same_topic) / 0.35)
+            if a.duration and a.head in _EVENTS:
+                ref = max(ref, 0.5)  # the story's trip or strike has one length
+            unique_slot = ref >= 0.3 and single(i) and single(j)
+            conf = 0.1 + 0.6 * ref + 0.3 * closeness
+            conf = min(1.0, conf + 0.3) if unique_slot else 0.6 * conf
+            # An open count ("cases") is pinned down by a shared authority or place; a
+            # count of "people" never is (infected, evacuated, polled...).
+            open_count = a.head in _GENERIC and not _qualified(a, b)
+            pin = pinned(refs[i], refs[j]) and a.head not in ("people", "person")
+            if (a.duration and a.head not in _EVENTS) or (
+                not a.duration and open_count and not pin
+            ):
+                conf = min(conf, 0.5)  # "people", "cases": whose? too open to show
+            conflict[i][j] = conflict[j][i] = conf
+            notes[(i, j)] = notes[(j, i)] = (
+                f"{'one value' if unique_slot else 'several values'} of the slot per "
+                f"article; sentence similarity {sem:.2f}, clause overlap {ref:.2f}, "
+                f"measures: {a.measure} / {b.measure}"
+            )
     out: list[Discrepancy] = []
     done: set[int] = set()
     for seed in sorted(conflict, key=lambda k: (-max(conflict[k].values()), -len(conflict[k]))):
