@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -50,6 +52,14 @@ QUOTE_AFTER = 1
 QUOTE_BEFORE = 4
 _PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Ii]t|HE|SHE|IT)\b")
 _COMPONENT = "newsweave_parse_selected"
+_NER = "newsweave_ner_in_pieces"
+PIECE_TOKENS = 10_000
+"""The entity recogniser and the parser read at most this many tokens at once: their memory
+grows with the tokens they hold (~15 kB a token each: a 200 kB text without spaces, 133,000
+tokens "ab-ab-...", peaked at 2.1 GB in the recogniser alone). A longer article is read in
+pieces cut at sentence ends, and a longer sentence (no real one is) in pieces of this many
+tokens: the article's ``errors`` say so (:func:`long_sentences_note`)."""
+LONG_SENTENCES = "newsweave.long_sentences"
 
 
 def parsed_sentences(doc: Doc) -> list[bool]:
@@ -79,17 +89,70 @@ def parsed_sentences(doc: Doc) -> list[bool]:
     return keep
 
 
-def parsed_runs(doc: Doc) -> list[tuple[int, int]]:
-    """Token ranges ``[start, end)`` of the runs of consecutive selected sentences."""
-    runs: list[tuple[int, int]] = []
-    for sent, keep in zip(doc.sents, parsed_sentences(doc), strict=True):
-        if not keep:
-            continue
-        if runs and runs[-1][1] == sent.start:
-            runs[-1] = (runs[-1][0], sent.end)
+def cut_pieces(
+    sentences: Iterable[tuple[int, int]], limit: int = PIECE_TOKENS
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """Token ranges ``[start, end)`` of pieces of at most ``limit`` tokens: runs of
+    consecutive ``sentences`` (token ranges in order), cut at sentence ends, and a sentence
+    of more than ``limit`` tokens cut every ``limit`` tokens; and the lengths of the sentences
+    so cut."""
+    pieces: list[tuple[int, int]] = []
+    cut: list[int] = []
+    for start, end in sentences:
+        if end - start > limit:
+            cut.append(end - start)
+            pieces.extend((k, min(k + limit, end)) for k in range(start, end, limit))
+        elif pieces and pieces[-1][1] == start and end - pieces[-1][0] <= limit:
+            pieces[-1] = (pieces[-1][0], end)
         else:
-            runs.append((sent.start, sent.end))
+            pieces.append((start, end))
+    return pieces, cut
+
+
+def parsed_runs(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges ``[start, end)`` of the runs of consecutive selected sentences, in pieces
+    of at most :data:`PIECE_TOKENS` tokens (:func:`cut_pieces`)."""
+    kept = zip(doc.sents, parsed_sentences(doc), strict=True)
+    runs, cut = cut_pieces((sent.start, sent.end) for sent, keep in kept if keep)
+    _note_cut(doc, cut)
     return runs
+
+
+def _note_cut(doc: Doc, cut: list[int]) -> None:
+    """Record in ``doc.user_data`` the longest sentence read in pieces, and how many were."""
+    if cut:
+        count, longest = doc.user_data.get(LONG_SENTENCES, (0, 0))
+        doc.user_data[LONG_SENTENCES] = (max(count, len(cut)), max(longest, *cut))
+
+
+def long_sentences_note(doc: Doc) -> str | None:
+    """The article's outcome when a sentence was longer than :data:`PIECE_TOKENS` tokens."""
+    found = doc.user_data.get(LONG_SENTENCES)
+    if not found:
+        return None
+    count, longest = found
+    return (
+        f"limit: {count:,} sentence(s) longer than {PIECE_TOKENS:,} tokens (the longest "
+        f"{longest:,}) were read in pieces of {PIECE_TOKENS:,} by the entity recogniser and "
+        "the parser (deepparse.PIECE_TOKENS): a name or a parse across a cut may be missing"
+    )
+
+
+def _batches(
+    runs: list[tuple[int, int]], size: int, tokens: int
+) -> Iterator[list[tuple[int, int]]]:
+    """``runs`` in batches of at most ``size`` runs and (unless one run is longer) ``tokens``
+    tokens: what the parser holds in memory at once grows with the tokens of a batch."""
+    batch: list[tuple[int, int]] = []
+    held = 0
+    for a, b in runs:
+        if batch and (len(batch) == size or held + b - a > tokens):
+            yield batch
+            batch, held = [], 0
+        batch.append((a, b))
+        held += b - a
+    if batch:
+        yield batch
 
 
 def parse_selected(doc: Doc) -> Doc:
@@ -101,15 +164,17 @@ def parse_selected(doc: Doc) -> Doc:
     nlp = load_nlp()
     runs = parsed_runs(doc)
     norms: Any = doc.to_array([NORM]).reshape(-1, 1)
-    pieces = [_piece(doc, a, b, norms[a:b]) for a, b in runs]
     off = skipped(nlp, PARSED_COMPONENTS)
     attrs = [TAG, POS, MORPH, LEMMA, DEP, HEAD]
     values: Any = np.zeros((len(doc), len(attrs)), dtype=np.uint64)
     parsed = np.zeros(len(doc), dtype=bool)
-    for (a, b), piece in zip(runs, nlp.pipe(pieces, batch_size=64, disable=off), strict=True):
-        values[a:b] = piece.to_array(attrs)
-        apply_attributes(piece, attrs, values[a:b])
-        parsed[a:b] = True
+    for batch in _batches(runs, 64, PIECE_TOKENS):
+        pieces = [_piece(doc, a, b, norms[a:b]) for a, b in batch]
+        done = nlp.pipe(pieces, batch_size=len(pieces), disable=off)
+        for (a, b), piece in zip(batch, done, strict=True):
+            values[a:b] = piece.to_array(attrs)
+            apply_attributes(piece, attrs, values[a:b])
+            parsed[a:b] = True
     root = nlp.vocab.strings.add("ROOT")
     for sent in doc.sents:  # a sentence outside the runs: its first token is its root
         if not parsed[sent.start]:
@@ -146,7 +211,50 @@ def deep_pipeline() -> Language:
     deep: Any = spacy.blank("en", vocab=nlp.vocab)
     deep.tokenizer = nlp.tokenizer
     deep.add_pipe("senter", source=nlp)
-    deep.add_pipe("ner", source=nlp)
+    if not Language.has_factory(_NER):
+        Language.factory(_NER, func=_make_ner)
+    deep.add_pipe(_NER)
     deep.add_pipe(_COMPONENT)
     pipeline: Language = deep
     return pipeline
+
+
+def _make_ner(nlp: Language, name: str) -> NerInPieces:
+    return NerInPieces(load_nlp().get_pipe("ner"))
+
+
+class NerInPieces:
+    """The model's entity recogniser (the same object), reading an article of more than
+    :data:`PIECE_TOKENS` tokens in pieces of at most that many, cut at sentence ends (the
+    sentence recogniser runs before it). Shorter articles are read whole, in the batches the
+    pipeline gives, as the recogniser itself reads them."""
+
+    def __init__(self, ner: Any) -> None:
+        self.ner = ner
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
+        stream = iter(docs)
+        while batch := list(islice(stream, max(1, batch_size))):
+            short = [d for d in batch if len(d) <= PIECE_TOKENS]
+            for _ in self.ner.pipe(short, batch_size=len(short) or 1):
+                pass  # annotated in place
+            for doc in batch:
+                if len(doc) > PIECE_TOKENS:
+                    self._in_pieces(doc)
+                yield doc
+
+    def _in_pieces(self, doc: Doc) -> None:
+        from spacy.attrs import NORM
+        from spacy.tokens import Span
+
+        pieces, cut = cut_pieces(((s.start, s.end) for s in doc.sents), PIECE_TOKENS)
+        _note_cut(doc, cut)
+        norms: Any = doc.to_array([NORM]).reshape(-1, 1)
+        ents: list[Span] = []
+        for a, b in pieces:
+            piece = next(self.ner.pipe([_piece(doc, a, b, norms[a:b])], batch_size=1))
+            ents.extend(Span(doc, a + e.start, a + e.end, label=e.label) for e in piece.ents)
+        doc.set_ents(ents, default="outside")

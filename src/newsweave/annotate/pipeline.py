@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from newsweave.annotate.deepparse import deep_pipeline
+from newsweave.annotate.deepparse import deep_pipeline, long_sentences_note
 from newsweave.annotate.embed import embed_articles, embed_sentences
 from newsweave.annotate.entities import extract_entities
 from newsweave.annotate.minilm import MAX_TOKENS
@@ -193,12 +193,14 @@ def annotate_doc(
     """Every annotation of one parsed article (vectors left empty).
 
     An annotator that raises leaves its annotations empty and its failure in ``errors``;
-    an article longer than ``max_sentences`` is annotated up to there, also noted in ``errors``.
+    an article longer than ``max_sentences`` is annotated up to there, and a sentence the deep
+    pass read in pieces (:data:`~newsweave.annotate.deepparse.PIECE_TOKENS`) is noted there too.
     """
     aid = article.article_id
     reference = article.published.date() if article.published else None
+    long_note = long_sentences_note(doc)
     doc, note = _first_sentences(doc, max_sentences)
-    errors: list[str] = [note] if note else []
+    errors: list[str] = [n for n in (long_note, note) if n]
     return AnnotatedArticle(
         article=article,
         sentences=_guarded("sentences", errors, aid, split_sentences, doc, aid),
@@ -251,7 +253,7 @@ def unparsed(article: Article, exc: BaseException, depth: Depth = Depth.FULL) ->
 
 
 # Names the deep pass's parse (:func:`deep_docs`); a cache of parses keys on it.
-DEEP_PARSE = "selective-1"
+DEEP_PARSE = "selective-2"
 
 
 def deep_docs(texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -> Iterator[Doc]:
