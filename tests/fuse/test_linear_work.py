@@ -93,3 +93,63 @@ def test_story_names_near_linear(story: list[AnnotatedArticle]) -> None:
     large = _calls(lambda: _names(story), skip)
     print(f"name-stage calls: {small:,} for {SMALL} articles, {large:,} for {2 * SMALL}")
     assert large / small <= MAX_RATIO, (small, large)
+
+
+_VARIANTS = [
+    "Dick Durbin",
+    "Richard Durbin",
+    "Richard J. Durbin",
+    "Muammar Gaddafi",
+    "Moammar Gadhafi",
+    "Joan Smith",
+    "John Smith",
+    "Lindsay Lohan Checks Into Rehab",
+    "Lindsay Lohan",
+    "Martin Luther King Jr",
+    "Martin Luther King",
+    "Bill Clinton",
+    "William Clinton",
+]
+
+
+def test_the_first_same_person_is_found_among_candidates(story: list[AnnotatedArticle]) -> None:
+    """The resolver's index finds, for each name, the person a scan of every earlier person
+    in order finds (the rules of ``_same_person``), with a fraction of the comparisons."""
+    from newsweave.fuse import entities
+
+    names = NameResolver(story).full_names_ + _VARIANTS
+    opts = entities.EntityOptions()
+    calls = 0
+    real = entities._same_person
+
+    def counted(a: str, b: str, o: entities.EntityOptions) -> bool:
+        nonlocal calls
+        calls += 1
+        return real(a, b, o)
+
+    people = entities._People(opts)
+    scan: list[str] = []
+    found, expected, scanned = [], [], 0
+    for name in names:
+        entities._same_person = counted  # type: ignore[assignment]
+        try:
+            found.append(people.first_same(name))
+        finally:
+            entities._same_person = real
+        first = None
+        for r in scan:
+            scanned += 1
+            if real(r, name, opts):
+                first = r
+                break
+        expected.append(first)
+        if first is None:
+            scan.append(name)
+        if found[-1] is None:
+            people.add(name)
+    assert found == expected
+    assert expected[names.index("Richard Durbin")] == "Dick Durbin"
+    assert expected[names.index("Moammar Gadhafi")] == "Muammar Gaddafi"
+    assert expected[names.index("John Smith")] is None  # "Joan" is not "John"
+    print(f"{len(names)} names: {calls} comparisons, {scanned} by a scan")
+    assert calls * 3 < scanned

@@ -218,6 +218,61 @@ def _same_person(a: str, b: str, opts: EntityOptions) -> bool:
     )
 
 
+def _alike_words(word: str, words: Sequence[str], opts: EntityOptions) -> set[str]:
+    """The ``words`` spelled like ``word`` (:func:`_spelled_alike`), found by rapidfuzz over
+    all of them at once: only a word at or above the lower ratio threshold can be one."""
+    found = {w for w in words if w == word}
+    if len(word) < opts.spelling_min_chars or not words:
+        return found
+    from rapidfuzz import fuzz, process
+
+    cutoff = min(opts.spelling_same_initial, opts.spelling) - 1e-6
+    near = process.extract(
+        word, words, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=None
+    )
+    found.update(w for w, _, _ in near if _spelled_alike(word, w, opts))
+    return found
+
+
+class _People:
+    """The story's people (representative full names) in order, indexed so that the first one
+    :func:`_same_person` holds for a name is found among a few candidates, not by a test of
+    each: the rules of ``_same_person`` need the same last word, the same first name (up to
+    familiar forms), or (two-word names) a last name spelled alike."""
+
+    def __init__(self, opts: EntityOptions) -> None:
+        self._opts = opts
+        self.names: list[str] = []
+        self._by_last: dict[str, list[int]] = defaultdict(list)
+        self._by_given: dict[str, list[int]] = defaultdict(list)
+        self._two_by_last: dict[str, list[int]] = defaultdict(list)
+
+    def add(self, name: str) -> None:
+        k = len(self.names)
+        self.names.append(name)
+        words = name.lower().split()
+        self._by_last[words[-1]].append(k)
+        self._by_given[_given(words[0])].append(k)
+        if len(words) == 2:
+            self._two_by_last[words[-1]].append(k)
+
+    def first_same(self, name: str) -> str | None:
+        """The first name of the story ``name`` is a written form of (``None``: none)."""
+        words = name.lower().split()
+        if not words:
+            return None
+        found = set(self._by_last.get(words[-1], ())) | set(
+            self._by_given.get(_given(words[0]), ())
+        )
+        if len(words) == 2 and len(_given(words[0])) >= self._opts.spelling_min_chars:
+            for last in _alike_words(words[-1], list(self._two_by_last), self._opts):
+                found.update(self._two_by_last[last])
+        return next(
+            (self.names[k] for k in sorted(found) if _same_person(self.names[k], name, self._opts)),
+            None,
+        )
+
+
 class NameResolver:
     """Maps any written form of a person's name to the story's canonical full name.
 
@@ -244,14 +299,15 @@ class NameResolver:
                 if ent.label == "PERSON" and _is_full_name(name):
                     counts[name] += 1
         self._alias: dict[str, str] = {}
-        representatives: list[str] = []
+        self._people = _People(opts)
         for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0])):
-            rep = next((r for r in representatives if _same_person(r, name, opts)), None)
+            rep = self._people.first_same(name)
             if rep is None:
-                representatives.append(name)
+                self._people.add(name)
                 rep = name
             self._alias[name] = rep
-        self.full_names_: list[str] = representatives
+        self.full_names_: list[str] = self._people.names
+        self._full_names = set(self.full_names_)
         by_last: dict[str, list[str]] = defaultdict(list)
         by_first: dict[str, list[str]] = defaultdict(list)
         for name in self.full_names_:
@@ -260,6 +316,7 @@ class NameResolver:
             by_first[words[0].lower()].append(name)
         self._by_last = by_last
         self._by_first = by_first
+        self._last_words = list(by_last)
         self._memo: dict[str, str] = {}
 
     def canonical(self, written: str) -> str:
@@ -275,26 +332,21 @@ class NameResolver:
         if name in self._alias:
             return self._alias[name]
         if _is_full_name(name):
-            rep = next((r for r in self.full_names_ if _same_person(r, name, self._opts)), None)
-            return rep or name
+            return self._people.first_same(name) or name
         key = name.lower()
         if key in self._by_last:
             return self._by_last[key][0]
         if key in self._by_first and len(self._by_first[key]) == 1:
             return self._by_first[key][0]  # "Xi", "Li", "He": surname first
         if " " not in key:  # a surname spelled another way ("Gadhafi" for "Gaddafi")
-            alike = [
-                n
-                for last, ns in self._by_last.items()
-                if _spelled_alike(key, last, self._opts)
-                for n in ns
-            ]
+            near = _alike_words(key, self._last_words, self._opts)
+            alike = [n for last, ns in self._by_last.items() if last in near for n in ns]
             if len(alike) == 1:
                 return alike[0]
         return name
 
     def is_person(self, written: str) -> bool:
-        return self.canonical(written) in self.full_names_
+        return self.canonical(written) in self._full_names
 
 
 def _surname_mentions(item: AnnotatedArticle, resolver: NameResolver) -> list[EntityMention]:

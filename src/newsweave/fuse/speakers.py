@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from newsweave.fuse.entities import NameResolver
 from newsweave.model import AnnotatedArticle, Quote
@@ -110,6 +111,13 @@ def _owner(written: str, resolver: NameResolver) -> str | None:
     """The person a proxy speaks for: "a spokesman for Dick Durbin", "Trump's lawyer"."""
     for name in resolver.full_names_:
         for form in {name, name.split()[-1]}:
-            if re.search(rf"\b{re.escape(form)}\b", written):
+            # (a substring test first: a pattern compiled per name and proxy overflowed re's
+            # cache, ~50,000 compilations in a story of 256 articles)
+            if form in written and _whole_word(form).search(written):
                 return name
     return None
+
+
+@lru_cache(maxsize=4096)
+def _whole_word(form: str) -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(form)}\b")
