@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -86,3 +88,35 @@ def test_one_worker_pool_serves_both_passes_until_closed(articles: list[Article]
     assert all(i.embedding.shape == (384,) for i in cheap)
     assert [i.article_id for i in deep] == [a.article_id for a in articles[:6]]
     assert all(i.sentences and i.sentence_vectors.shape[0] > 0 for i in deep)
+
+
+_LONE_CHUNK = """
+import sys
+from pathlib import Path
+
+from newsweave.annotate import models
+from newsweave.annotate.pipeline import CHEAP, DEEP, AnnotateOptions
+from newsweave.engines import LocalEngine
+from newsweave.ingest import read_inputs
+
+articles = [o.article for o in read_inputs([Path(sys.argv[1])]) if o.article]
+options = AnnotateOptions(batch_size=4)
+with LocalEngine(n_process=2) as engine:
+    cheap = [i for c in engine.annotate(articles, options, CHEAP) for i in c]
+    deep = [i for c in engine.annotate(articles[:3], options, DEEP) for i in c]
+loaded = models._load_pipeline.cache_info().currsize, models._embedder is not None
+print(len(cheap), len(deep), all(i.sentence_vectors.shape[0] > 0 for i in deep), *loaded)
+"""
+
+
+def test_a_lone_chunk_goes_to_the_running_pool() -> None:
+    """With the pool running, a call of one chunk (an ingest's few deep articles) runs on a
+    worker: this process loads no model."""
+    done = subprocess.run(
+        [sys.executable, "-c", _LONE_CHUNK, str(EXAMPLES)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["11", "3", "True", "0", "False"]

@@ -256,15 +256,47 @@ def unparsed(article: Article, exc: BaseException, depth: Depth = Depth.FULL) ->
 DEEP_PARSE = "selective-2"
 
 
+DEEP_BATCH_CHARS = 20_000
+"""Characters of text spaCy parses together in the deep pass (a longer text alone)."""
+
+
 def deep_docs(texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -> Iterator[Doc]:
     """The deep pass's parse of each of ``texts`` (as :func:`parse_text` gives it), in order:
     what :func:`annotate_doc` reads: names and sentences everywhere, the dependency parse of
     the sentences the annotators read it in (:mod:`newsweave.annotate.deepparse`).
     Benchmarks of the annotators parse through this too, so they measure what the pass
-    stores."""
-    yield from deep_pipeline().pipe(
-        (parse_text(t) for t in texts), batch_size=max(1, batch_size), n_process=n_process
-    )
+    stores.
+
+    In this process, spaCy's batches hold at most ``batch_size`` texts and, past the first,
+    :data:`DEEP_BATCH_CHARS` characters: a batch's working memory grows with its tokens
+    (~2.5 MB per 1,000 characters of text), so 32 long articles parsed together took over 1 GB
+    on top of the models. Each doc's parse does not depend on the others of its batch: the
+    same docs (token attributes compared on Timeline17) and the same CPU time.
+    """
+    pipeline = deep_pipeline()
+    size = max(1, batch_size)
+    if n_process > 1:
+        yield from pipeline.pipe(
+            (parse_text(t) for t in texts), batch_size=size, n_process=n_process
+        )
+        return
+    for batch in _by_chars(texts, size, DEEP_BATCH_CHARS):
+        yield from pipeline.pipe((parse_text(t) for t in batch), batch_size=len(batch))
+
+
+def _by_chars(texts: Iterable[str], size: int, chars: int) -> Iterator[list[str]]:
+    """``texts`` in consecutive batches of at most ``size`` texts and, past the first text of
+    a batch, ``chars`` characters."""
+    batch: list[str] = []
+    held = 0
+    for text in texts:
+        if batch and (len(batch) >= size or held + len(text) > chars):
+            yield batch
+            batch, held = [], 0
+        batch.append(text)
+        held += len(text)
+    if batch:
+        yield batch
 
 
 def annotate_stream(

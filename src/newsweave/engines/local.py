@@ -9,8 +9,10 @@ With ``n_process`` of 2 or more, each chunk goes whole (spaCy and MiniLM) to one
 The pool starts on first use and lives as long as the engine, for every call and both passes,
 so each worker loads its models once per run; this process loads none and is left to store
 and cluster. One worker, one thread: on a 2-core machine two workers use both cores. A
-call with no more than one chunk runs here, without starting the pool; here (and with
-``n_process`` 1) the embedder's threads use every core (``AnnotateOptions.threads``).
+call with no more than one chunk runs here, without starting the pool, unless the pool is
+already running (an ingest's lone deep chunk goes to a worker: loading the models here would
+add ~550 MB to this process); here (and with ``n_process`` 1) the embedder's threads use
+every core (``AnnotateOptions.threads``).
 """
 
 from __future__ import annotations
@@ -204,7 +206,8 @@ class LocalEngine:
         opts = options or AnnotateOptions()
         size = max(1, opts.batch_size)
         n_process = self.n_process or opts.n_process
-        if n_process <= 1 or len(articles) <= size:
+        running = self._pool is not None and self._size == n_process
+        if n_process <= 1 or (len(articles) <= size and not running):
             set_embed_threads(opts.threads)  # alone here: the embedder may use every core
             for chunk in chunks(articles, size):
                 yield annotate_chunk(chunk, opts, which, overlap=True)
