@@ -120,3 +120,34 @@ def test_a_lone_chunk_goes_to_the_running_pool() -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["11", "3", "True", "0", "False"]
+
+
+_FORK_AFTER_EMBEDDING = """
+import sys, time
+from newsweave.annotate.models import load_embedder, set_embed_threads
+from newsweave.annotate.pipeline import AnnotateOptions
+from newsweave.engines import LocalEngine
+from newsweave.ingest import read_inputs
+
+set_embed_threads(2)  # a thread pool in this process, as a lone brief or the API has
+load_embedder().encode(["one lead", "another lead"], batch_size=2, max_tokens=32)
+time.sleep(1.0)  # the pool's threads stop spinning and wait on their condition variables
+articles = [o.article for o in read_inputs([sys.argv[1]]) if o.article][:3]
+with LocalEngine(n_process=2) as engine:
+    engine.start(timeout=90)
+    done = [i for chunk in engine.annotate(articles, AnnotateOptions(batch_size=2)) for i in chunk]
+print(len(done))
+"""
+
+
+def test_workers_forked_from_a_process_that_embedded_start() -> None:
+    # A forked worker replaced the embedder it inherited, and freeing that one waited forever
+    # on the parent's pool threads: the pool never started (a hang, not an error).
+    run = subprocess.run(
+        [sys.executable, "-c", _FORK_AFTER_EMBEDDING, str(EXAMPLES)],
+        capture_output=True,
+        text=True,
+        timeout=150,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split()[-1] == "3"

@@ -165,6 +165,10 @@ def set_embed_threads(threads: int) -> None:
 MAX_AUTO_THREADS = 4  # MiniLM's batches are small: more threads than this mostly wait
 _threads = 1
 _embedder: tuple[int, int, MiniLM] | None = None  # (process id, threads, embedder)
+# Embedders a forked process inherited: never freed there. Freeing one destroys its thread
+# pool, whose condition variables still count the parent's waiting threads, and glibc's
+# pthread_cond_destroy then waits for them forever (a worker that hangs at start).
+_inherited: list[MiniLM] = []
 
 
 def load_embedder() -> MiniLM:
@@ -178,6 +182,9 @@ def load_embedder() -> MiniLM:
     pid = os.getpid()
     if _embedder is None or _embedder[:2] != (pid, _threads):
         from newsweave.annotate.minilm import MiniLM
+
+        if _embedder is not None and _embedder[0] != pid:
+            _inherited.append(_embedder[2])
 
         model, tokenizer = _model_files()
         _embedder = (pid, _threads, MiniLM(model, tokenizer, threads=_threads))
