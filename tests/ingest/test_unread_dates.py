@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from newsweave.ingest import read_inputs
@@ -138,3 +139,31 @@ def test_text_and_jsonl_dates_that_name_no_day_are_reported(tmp_path: Path) -> N
     for title in ("Terminal delayed", "row 2", "row 3", "row 4", "row 5"):
         article = outcomes[title].article
         assert article is not None and article.published is None, title
+
+
+def test_a_date_without_a_year_is_not_given_its_zone_offset_as_one(tmp_path: Path) -> None:
+    # "+1900" was read as the year 1900 (email.utils and feedparser both take the offset of a
+    # date that writes no year for one), and "-2000" as 2000: a plausible, wrong date.
+    no_year = ["Fri, 1 Dec 23:59:59 +1900", "Friday, 1 Dec  23:59:59 -2000"]
+    with_year = "Mon, 1 Dec 2025 23:59:59 +1900"  # the same offset beside a written year
+    path = tmp_path / "kessel.rss"
+    path.write_text(_rss([*no_year, with_year]), encoding="utf-8")
+    body = PARAGRAPHS.replace("<p>", "").replace("</p>", "\n\n")
+    rows = [
+        {"text": f"{body} Row {n}.", "title": f"row {n}", "published": date}
+        for n, date in enumerate([*no_year, with_year])
+    ]
+    (tmp_path / "rows.jsonl").write_text(
+        "\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8"
+    )
+    outcomes = _by_title(read_inputs([tmp_path]))
+    for n, date in enumerate(no_year):
+        for title in (f"Kessel terminal update {n}", f"row {n}"):
+            outcome = outcomes[title]
+            assert outcome.article is not None and outcome.article.published is None, title
+            stated = " ".join(date.split())  # as the note quotes it, spaces collapsed
+            assert f'"{stated}" was not read' in (outcome.reason or ""), (title, outcome.reason)
+    for title in ("Kessel terminal update 2", "row 2"):
+        article = outcomes[title].article
+        assert article is not None and article.published is not None, title
+        assert article.published == datetime(2025, 12, 1, 4, 59, 59, tzinfo=UTC), title

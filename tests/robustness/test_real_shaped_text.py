@@ -134,6 +134,9 @@ _SHORT = "The council met on Sunday 5%. “ab,” she said."
 # the offset +1900 as the year 1900.
 @example(header=[], body=_SHORT, feed_date="Mon, 1 Dec 0001 23:59:59 GMT", fmt="jsonl")
 @example(header=[], body=_SHORT, feed_date="Mon, 1 Dec 0001 05:00:00 +1900", fmt="rss")
+# no year at all: feedparser took the offset for it
+@example(header=[], body=_SHORT, feed_date="Friday, 1 Dec  23:59:59 +1900", fmt="rss")
+@example(header=[], body=_SHORT, feed_date="Fri, 1 Dec 23:59:59 +1900", fmt="jsonl")
 @example(header=[], body=_SHORT, feed_date="Mon, 1 Dec 1 23:59:59 GMT", fmt="jsonl")
 @given(
     header=_HEADER,

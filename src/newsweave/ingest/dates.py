@@ -12,7 +12,8 @@ import warnings
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 
-_HAS_YEAR = re.compile(r"\b(1[89]|2[01])\d\d\b")
+# A year, not a zone offset ("+1900", " -2000"): a date with no year is no date.
+_HAS_YEAR = re.compile(r"(?<!\+)(?<!\s-)\b(1[89]|2[01])\d\d\b")
 # Publication dates outside these years are placeholders that feeds and CMSs really send
 # (.NET's 0001-01-01, "Fri, 31 Dec 9999"), not dates; the same range _HAS_YEAR reads.
 PLAUSIBLE_YEARS = range(1800, 2200)
@@ -100,13 +101,17 @@ def parse_date(value: object) -> datetime | None:
 # The year of an RFC 2822 date as written ("01 Jan 0001"): email.utils reads any year under 100
 # as two digits, so a feed's placeholder year 0001 (or 1) would become 2001. Only a year of
 # two digits is read that way, as RFC 5322 says ("01 Jan 01" is 2001).
-_RFC_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+(\d{1,4})\b")
+# A number followed by ":" is the hour, not the year: "1 Dec 23:59:59 +1900" writes no year,
+# and email.utils then takes the zone offset for one (1900); such a text is left to dateparser.
+_RFC_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+(\d{1,4})\b(?!:)")
 
 
 def _rfc2822(text: str) -> datetime:
     value = aware(parsedate_to_datetime(text))
     written = _RFC_YEAR.search(text)
-    if written is None or len(written.group(1)) == 2:
+    if written is None:
+        raise ValueError(f"no year written in {text!r}")
+    if len(written.group(1)) == 2:
         return value
     if int(written.group(1)) != value.year:
         year = int(written.group(1))  # 0 raises ValueError: no such year, no date

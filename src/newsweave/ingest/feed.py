@@ -43,9 +43,13 @@ def entry_date(entry: Any) -> tuple[datetime | None, str | None]:
             raw = entry.get(key)
         text = raw if isinstance(raw, str) and raw.strip() else None
         ours = parse_date(text) if text is not None else None
-        # feedparser's year is trusted where newsweave reads none or the same (or the next or
-        # last, after the conversion to UTC)
-        if parsed and (ours is None or abs(ours.year - parsed.tm_year) <= 1):
+        # feedparser's year is trusted where newsweave reads the same (or the next or last,
+        # after the conversion to UTC), or reads none and the text states that year
+        if parsed and (
+            abs(ours.year - parsed.tm_year) <= 1
+            if ours is not None
+            else text is None or _states_year(text, parsed.tm_year)
+        ):
             try:
                 return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC), None
             except (OverflowError, ValueError, OSError, TypeError):
@@ -55,6 +59,33 @@ def entry_date(entry: Any) -> tuple[datetime | None, str | None]:
         if text is not None:
             stated = stated or text
     return None, stated
+
+
+_DIGITS = frozenset("0123456789")
+
+
+def _states_year(text: str, year: int) -> bool:
+    """Whether ``text`` writes ``year`` (or the next or last one, which a conversion to UTC
+    can give) as a number of its own: not a zone offset ("+1900") and not part of a time
+    ("23:59"); two digits stand for 19xx or 20xx as RFC 822 allows. feedparser takes the
+    offset of a date with no year ("Fri, 1 Dec 23:59:59 +1900") for its year."""
+    near = {year - 1, year, year + 1}
+    start, size = 0, min(len(text), 200)  # a date; the rest of an over-long field is no date
+    while start < size:
+        if text[start] not in _DIGITS:
+            start += 1
+            continue
+        end = start
+        while end < size and text[end] in _DIGITS:
+            end += 1
+        before = text[start - 1] if start else " "
+        after = text[end] if end < size else " "
+        if before not in "+-:" and after != ":":
+            value = int(text[start:end])
+            if value in near or (end - start == 2 and value in {y % 100 for y in near}):
+                return True
+        start = end
+    return False
 
 
 def _in_utc(value: datetime) -> datetime:
