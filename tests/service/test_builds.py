@@ -109,12 +109,12 @@ def _without_deep_pass(db: Path) -> None:
 
 def test_a_build_no_client_waits_for_is_stopped(fresh_db: Path, inprocess: Any) -> None:
     _without_deep_pass(fresh_db)
-    limits = BuildLimits(wait_s=60, deadline_s=600, abandon_s=0.5)
+    limits = BuildLimits(wait_s=60, deadline_s=600, abandon_s=0.05)
     app = create_app(ApiConfig(db=fresh_db, builds=limits))
     with inprocess(app) as url, httpx.Client(base_url=url, timeout=60) as client:
         story = _strike(client)
         with pytest.raises(httpx.ReadTimeout):
-            httpx.get(f"{url}/api/stories/{story}", timeout=1.0)  # the client gives up
+            httpx.get(f"{url}/api/stories/{story}", timeout=0.3)  # the client gives up
         _until(lambda: _builds(client)["running"] == 0, 60)
         assert _builds(client) == {"running": 0, "started": 1, "stopped": 1}
     # Stopped, not only counted: a build left to finish would have stored its brief.
