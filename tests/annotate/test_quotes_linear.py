@@ -10,11 +10,8 @@ names about four times.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
-from types import FrameType
-
 from spacy.language import Language
+from tests.support.calls import count_calls
 
 from newsweave.annotate.quotes import extract_quotes
 
@@ -39,22 +36,6 @@ def _transcript(lines: int) -> str:
     return "\n".join(out)
 
 
-def _calls(fn: Callable[[], object]) -> int:
-    count = 0
-
-    def hook(frame: FrameType, event: str, arg: object) -> None:
-        nonlocal count
-        if event == "call":
-            count += 1
-
-    sys.setprofile(hook)
-    try:
-        fn()
-    finally:
-        sys.setprofile(None)
-    return count
-
-
 def test_quote_work_grows_linearly_with_a_transcript(nlp: Language) -> None:
     small_doc, large_doc = nlp(_transcript(LINES)), nlp(_transcript(2 * LINES))
     small_quotes = extract_quotes(small_doc, "t")
@@ -64,7 +45,7 @@ def test_quote_work_grows_linearly_with_a_transcript(nlp: Language) -> None:
     assert large_quotes[-1].speaker == f"{_FIRST[-1]} {_LAST[(2 * LINES - 1) // 10 % 10]}"
     small_doc.user_data.clear()
     large_doc.user_data.clear()
-    small = _calls(lambda: extract_quotes(small_doc, "t"))
-    large = _calls(lambda: extract_quotes(large_doc, "t"))
+    small = count_calls(lambda: extract_quotes(small_doc, "t"))
+    large = count_calls(lambda: extract_quotes(large_doc, "t"))
     print(f"quote annotator calls: {small:,} for {LINES} quotations, {large:,} for {2 * LINES}")
     assert large / small <= MAX_RATIO, (small, large)

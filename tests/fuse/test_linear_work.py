@@ -10,14 +10,12 @@ x4 per doubling of the story (x5.8 from 10 to 20 articles).
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
-from types import CodeType, FrameType
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from tests.conftest import shared_path
+from tests.support.calls import count_calls
 
 from newsweave.annotate.pipeline import annotate_doc
 from newsweave.fuse.dates import infer_dates
@@ -54,26 +52,6 @@ def _articles(nlp: Language, count: int) -> list[AnnotatedArticle]:
     return out
 
 
-def _calls(fn: Callable[[], object], skip: CodeType | None = None) -> int:
-    """Python function calls made while ``fn`` runs, those under ``skip`` left out."""
-    count = 0
-    inside = 0
-
-    def hook(frame: FrameType, event: str, arg: object) -> None:
-        nonlocal count, inside
-        if frame.f_code is skip:
-            inside += 1 if event == "call" else -1 if event == "return" else 0
-        elif event == "call" and not inside:
-            count += 1
-
-    sys.setprofile(hook)
-    try:
-        fn()
-    finally:
-        sys.setprofile(None)
-    return count
-
-
 def _names(items: list[AnnotatedArticle]) -> None:
     normalised, resolver = normalise_entities(infer_dates(items))
     summarise_entities(normalised, resolver)
@@ -89,8 +67,8 @@ def test_story_names_near_linear(story: list[AnnotatedArticle]) -> None:
     # The resolver still compares the story's distinct full names pairwise (few per story);
     # what is counted is the work per mention: finding, resolving and listing names.
     skip = NameResolver.__init__.__code__
-    small = _calls(lambda: _names(story[:SMALL]), skip)
-    large = _calls(lambda: _names(story), skip)
+    small = count_calls(lambda: _names(story[:SMALL]), skip)
+    large = count_calls(lambda: _names(story), skip)
     print(f"name-stage calls: {small:,} for {SMALL} articles, {large:,} for {2 * SMALL}")
     assert large / small <= MAX_RATIO, (small, large)
 

@@ -105,6 +105,15 @@ class StoryContext:
             return float(max(0.0, self.vectors[i] @ self.vectors[j]))
         return float(self.tfidf[i, j])
 
+    def lexical_neighbours(self, position: int, floor: float) -> list[int]:
+        """The positions of the sentences whose TF-IDF similarity to the one at ``position``
+        is at least ``floor`` (a row of the sparse matrix: the pairs the story keeps)."""
+        matrix = self.tfidf
+        row = slice(matrix.indptr[position], matrix.indptr[position + 1])
+        return [
+            int(j) for j, v in zip(matrix.indices[row], matrix.data[row], strict=True) if v >= floor
+        ]
+
     def lexical(self, a: Sentence, b: Sentence) -> float:
         i, j = self.position(a), self.position(b)
         if i is None or j is None:

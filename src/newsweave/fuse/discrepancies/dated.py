@@ -92,14 +92,10 @@ def _candidates(ctx: StoryContext, dated: list[_Dated], floor: float) -> list[tu
         if position is not None:
             at.setdefault(position, []).append(k)
     pairs: set[tuple[int, int]] = set()
-    matrix = ctx.tfidf
     for position, mine in at.items():
-        row = slice(matrix.indptr[position], matrix.indptr[position + 1])
-        for other, value in zip(matrix.indices[row], matrix.data[row], strict=True):
-            if value < floor:
-                continue
+        for other in ctx.lexical_neighbours(position, floor):
             for i in mine:
-                pairs.update((min(i, j), max(i, j)) for j in at.get(int(other), ()))
+                pairs.update((min(i, j), max(i, j)) for j in at.get(other, ()))
     # Two times in one sentence are never dated (``_dated``): no pair within one sentence.
     return sorted(pairs)
 

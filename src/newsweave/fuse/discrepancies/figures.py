@@ -382,14 +382,10 @@ def _pairs(
                 for j in mine[x + 1 :]:
                     add(i, j)
     else:
-        matrix = ctx.tfidf
         for position, mine in at.items():
-            row = slice(matrix.indptr[position], matrix.indptr[position + 1])
-            for other, value in zip(matrix.indices[row], matrix.data[row], strict=True):
-                if value < floor:
-                    continue
+            for other in ctx.lexical_neighbours(position, floor):
                 for i in mine:
-                    for j in at.get(int(other), ()):
+                    for j in at.get(other, ()):
                         if bucket_of[i] == bucket_of[j]:
                             add(i, j)
     return sorted(pairs)
