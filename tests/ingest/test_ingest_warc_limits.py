@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gzip
 import resource
+from dataclasses import replace
 from pathlib import Path
 
-from tests.support.warcgen import Page, render_page, write_warc
+import pytest
+from tests.support.warcgen import BigPage, Page, render_page, write_streamed, write_warc
 
 from newsweave.ingest import IngestOptions
 from newsweave.ingest.warc import read_archive
@@ -32,21 +34,50 @@ def test_an_oversized_record_is_rejected_and_the_next_one_read(tmp_path: Path) -
     assert ok.status is IngestStatus.INGESTED
 
 
-def test_a_record_that_inflates_past_the_limit_stops_the_archive_with_a_reason(
+def test_a_record_that_inflates_past_the_limit_is_skipped_and_the_later_records_read(
     tmp_path: Path,
 ) -> None:
     pages = [
         _page("https://a.example/first"),
         _page("https://a.example/bomb", padding=1_000_000),
         _page("https://a.example/after"),
+        _page("https://a.example/last"),
     ]
     archive = write_warc(tmp_path / "bomb.warc.gz", pages, extras=False)
     assert archive.stat().st_size < 20_000  # a megabyte of spaces compresses to little
     outcomes = list(read_archive(archive, OPTIONS))
+    assert [o.status for o in outcomes] == [
+        IngestStatus.INGESTED,
+        IngestStatus.REJECTED,
+        IngestStatus.INGESTED,
+        IngestStatus.INGESTED,
+    ]
+    reason = str(outcomes[1].reason)
+    assert "more than the 200,000 of IngestOptions.max_record_bytes" in reason
+    assert "the records after it are read" in reason and "raise max_record_bytes" in reason
+    assert outcomes[1].where.endswith(
+        "record 5 (https://a.example/bomb)"
+    )  # warcinfo, request, response, request
+    assert [o.article.url for o in outcomes[2:] if o.article] == [
+        "https://a.example/after",
+        "https://a.example/last",
+    ]
+
+
+def test_an_archive_past_its_inflation_budget_stops_there_with_a_reason(tmp_path: Path) -> None:
+    pages = [
+        _page("https://a.example/first"),
+        _page("https://a.example/bomb", padding=1_000_000),
+        _page("https://a.example/after"),
+    ]
+    archive = write_warc(tmp_path / "bomb.warc.gz", pages, extras=False)
+    tight = replace(OPTIONS, max_inflation=10, inflation_floor=500_000)
+    outcomes = list(read_archive(archive, tight))
     assert [o.status for o in outcomes] == [IngestStatus.INGESTED, IngestStatus.REJECTED]
     reason = str(outcomes[1].reason)
-    assert "inflates to more than 200,000 bytes" in reason and "were not read" in reason
-    assert outcomes[1].where.endswith("(https://a.example/bomb)")
+    assert "inflates to more than 500,000 bytes in all" in reason
+    assert "record 5 and the records after it were not read" in reason
+    assert outcomes[1].where.endswith("record 5 (https://a.example/bomb)")
 
 
 def test_content_encoding_gzip_is_inflated_only_up_to_the_page_limit(tmp_path: Path) -> None:
@@ -106,3 +137,50 @@ def test_a_gzip_bomb_page_never_costs_its_inflated_size_in_memory(tmp_path: Path
     statuses, peak_kb = done.stdout.rsplit(maxsplit=1)
     assert statuses == "['rejected', 'ingested']", done.stdout + done.stderr
     assert int(peak_kb) < 300_000, peak_kb  # the page inflated would be 400,000 kB alone
+
+
+_PEAK_SCRIPT = (
+    "import sys; from pathlib import Path\n"
+    "from newsweave.ingest.warc import read_archive\n"
+    "out = list(read_archive(Path(sys.argv[1])))\n"
+    "hwm = next(l for l in open('/proc/self/status') if l.startswith('VmHWM:'))\n"
+    "print([o.status.value for o in out], hwm.split()[1])"
+)
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["plain", "chunked"])
+def test_a_bomb_record_mid_archive_is_skipped_in_bounded_memory(
+    tmp_path: Path, chunked: bool
+) -> None:
+    # The middle record of a CC-NEWS-like .warc.gz inflates to 300 MB, past max_record_bytes
+    # (200 MB): it is rejected, the records after it are read, and a fresh process reading the
+    # archive never holds the record (its peak is VmHWM; ru_maxrss would carry over the test
+    # process's size). A chunked body is read by warcio a whole chunk at a time: capped here.
+    import subprocess
+    import sys
+
+    bomb = BigPage(
+        "https://a.example/bomb",
+        b"<html><body><p>",
+        b" " * (1 << 20),
+        300,
+        b"</p></body></html>",
+        chunked=chunked,
+    )
+    pages: list[Page | BigPage] = [
+        _page("https://a.example/0"),
+        bomb,
+        _page("https://a.example/1"),
+        _page("https://a.example/2"),
+    ]
+    archive = write_streamed(tmp_path / "bomb.warc.gz", pages)
+    assert archive.stat().st_size < 1_000_000
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK_SCRIPT, str(archive)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    statuses, peak_kb = done.stdout.rsplit(maxsplit=1)
+    assert statuses == "['ingested', 'rejected', 'ingested', 'ingested']", done.stdout + done.stderr
+    assert int(peak_kb) < 300_000, peak_kb  # the record inflated is 307,200 kB alone

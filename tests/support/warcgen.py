@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import html
 import io
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -239,4 +240,71 @@ def truncate(path: Path, keep: float) -> Path:
     """Cut ``path`` to its first ``keep`` share of bytes, as an interrupted download leaves it."""
     data = path.read_bytes()
     path.write_bytes(data[: int(len(data) * keep)])
+    return path
+
+
+@dataclass(frozen=True, slots=True)
+class BigPage:
+    """A response whose body is ``head``, then ``filler`` ``repeat`` times, then ``tail``: a page
+    far larger than memory should hold, written without ever being whole (``write_streamed``).
+    With ``chunked``, the body is sent as one HTTP chunk (``Transfer-Encoding: chunked``)."""
+
+    url: str
+    head: bytes
+    filler: bytes
+    repeat: int
+    tail: bytes
+    chunked: bool = False
+
+    def size(self) -> int:
+        return len(self.head) + len(self.filler) * self.repeat + len(self.tail)
+
+
+def _response_head(url: str, date: str, http_length: int) -> bytes:
+    return (
+        "WARC/1.0\r\nWARC-Type: response\r\n"
+        f"WARC-Record-ID: <urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url)}>\r\n"
+        f"WARC-Date: {date}\r\nWARC-Target-URI: {url}\r\n"
+        "Content-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {http_length}\r\n\r\n"
+    ).encode()
+
+
+def write_streamed(path: Path, pages: Sequence[Page | BigPage]) -> Path:
+    """A ``.warc.gz`` (one gzip member per record, as CC-NEWS) of ``pages``, built by hand and
+    compressed piece by piece, so that a :class:`BigPage` of gigabytes costs no memory here."""
+    import itertools
+    import zlib
+
+    with path.open("wb") as handle:
+        for page in pages:
+            packer = zlib.compressobj(6, zlib.DEFLATED, 31)
+            if isinstance(page, BigPage):
+                size = page.size()
+                framing = (
+                    (f"{size:x}\r\n".encode(), b"\r\n0\r\n\r\n") if page.chunked else (b"", b"")
+                )
+                coding = "Transfer-Encoding: chunked" if page.chunked else f"Content-Length: {size}"
+                http = (
+                    f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n{coding}\r\n\r\n"
+                ).encode()
+                length = len(http) + len(framing[0]) + size + len(framing[1])
+                parts: Iterable[bytes] = itertools.chain(
+                    (http, framing[0], page.head),
+                    itertools.repeat(page.filler, page.repeat),
+                    (page.tail, framing[1]),
+                )
+            else:
+                body = page.payload()
+                http = (
+                    f"HTTP/1.1 {page.status} OK\r\nContent-Type: {page.content_type}\r\n"
+                    f"Content-Length: {len(body)}\r\n\r\n"
+                ).encode()
+                length = len(http) + len(body)
+                parts = (http, body)
+            date = DEFAULT_DATE if isinstance(page, BigPage) else page.date
+            handle.write(packer.compress(_response_head(page.url, date, length)))
+            for part in parts:
+                handle.write(packer.compress(part))
+            handle.write(packer.compress(b"\r\n\r\n") + packer.flush())
     return path

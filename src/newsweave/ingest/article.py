@@ -32,9 +32,13 @@ class IngestOptions:
         max_chars: an article with more cleaned text than this is rejected: the parser
             refuses texts over 1,000,000 characters and needs about 1 GB per 100,000, and no
             news article is that long (the longest in Timeline17 has 180,000).
-        max_record_bytes: an archive record is inflated at most this far to skip it (a page
-            over ``max_bytes`` is rejected and skipped); one that inflates further is a
-            decompression bomb or damage, and the records after it are not read.
+        max_record_bytes: an archive record that inflates past this is rejected as a
+            decompression bomb or damage; it is skipped by inflating it piece by piece and
+            dropping the pieces (never held whole), and the records after it are read.
+        max_inflation, inflation_floor: an archive is inflated, in all, to at most
+            ``max_inflation`` times its size on disk or ``inflation_floor`` bytes, whichever is
+            larger (HTML compresses 5 to 10 times; a bomb up to 1,000). Past that budget the
+            rest of the archive is not read, and one rejected outcome says where it stopped.
         navigation_share: a page whose extracted text is this share of link text or more is a
             menu or a list of links, not an article.
         min_feed_summary: a feed entry without full content is read from its summary only
@@ -48,6 +52,8 @@ class IngestOptions:
     min_chars: int = 80
     max_chars: int = 500_000
     max_record_bytes: int = 200_000_000
+    max_inflation: int = 100
+    inflation_floor: int = 1_000_000_000
     navigation_share: float = 0.5
     min_feed_summary: int = 400
     estimate_dates: bool = True

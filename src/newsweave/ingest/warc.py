@@ -8,11 +8,20 @@ HTML extraction of :mod:`.extract`, its URL the record's ``WARC-Target-URI``, it
 page's own or else the record's ``WARC-Date``), or a rejection saying why (HTTP status, not
 HTML, no article text). A truncated or corrupt archive keeps what was read before the damage
 and adds one rejected outcome saying where it broke.
+
+Memory and work are bounded whatever the archive holds. A page is read at most
+``IngestOptions.max_bytes`` (+1) far, after its transfer and content encodings; the rest of a
+record is inflated a megabyte at a time and dropped. A record that inflates past
+``max_record_bytes`` is rejected as a bomb and skipped that way, and the records after it are
+read. The whole archive is inflated at most ``max_inflation`` times its size on disk (or
+``inflation_floor`` bytes): past that, one rejected outcome names the record where reading
+stopped.
 """
 
 from __future__ import annotations
 
 import gzip
+import os
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
@@ -30,6 +39,7 @@ ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _MAGIC_WARC = b"WARC/"
 _GZIP = b"\x1f\x8b"
+_PIECE = 1 << 20  # bytes inflated and dropped at a time when a record is skipped
 
 
 class ArchiveCounts(Counter[str]):
@@ -98,8 +108,6 @@ def _response(
     kind = content_type.split(";")[0].strip().lower()
     if not payload:
         return rejected(where, "the response has no body")
-    if len(payload) > options.max_bytes:
-        return rejected(where, f"page is {len(payload):,} bytes, over IngestOptions.max_bytes")
     if kind and kind not in HTML_TYPES:
         return rejected(where, f"not HTML (content-type {kind})")
     try:
@@ -120,16 +128,78 @@ def _response(
     return replace(outcome, article=replace(article, **changes))
 
 
-def _skip(stream: Any, budget: int) -> bool:
-    """Read and drop the rest of ``stream`` in small pieces, at most ``budget`` bytes;
-    False when it holds more (the archive cannot be read past it without inflating it all)."""
-    left = budget
-    while left > 0:
-        chunk = stream.read(min(1 << 20, left))
-        if not chunk:
-            return True
-        left -= len(chunk)
-    return not stream.read(1)
+class _Budget:
+    """The inflated bytes an archive may still cost (``IngestOptions.max_inflation``)."""
+
+    def __init__(self, size_on_disk: int, options: IngestOptions) -> None:
+        self.size_on_disk = size_on_disk
+        self.total = max(options.max_inflation * size_on_disk, options.inflation_floor)
+        self.left = self.total
+
+    def drain(self, stream: Any) -> bool:
+        """Inflate and drop the rest of ``stream`` a megabyte at a time, paying for it; False
+        when the budget ran out before the stream did."""
+        while self.left > 0:
+            chunk = stream.read(min(_PIECE, self.left))
+            if not chunk:
+                return True
+            self.left -= len(chunk)
+        return not stream.read(1)
+
+    def spent(
+        self, archive: Path, number: int, uri: str | None, opts: IngestOptions
+    ) -> IngestOutcome:
+        shown = f" ({uri})" if uri else ""
+        return rejected(
+            f"{archive} record {number}{shown}",
+            f"the archive inflates to more than {self.total:,} bytes in all (IngestOptions."
+            f"max_inflation: {opts.max_inflation} times its {self.size_on_disk:,} bytes on disk, "
+            f"or inflation_floor {opts.inflation_floor:,}): a decompression bomb or a damaged "
+            f"archive; record {number} and the records after it were not read. If the archive "
+            "is real, raise max_inflation",
+        )
+
+
+class _Capped:
+    """At most ``cap`` bytes of ``stream``; ``full`` once they are all read. Chunked transfer
+    decoding reads a whole chunk (up to 2 GB) at once: this bounds it."""
+
+    def __init__(self, stream: Any, cap: int) -> None:
+        self.stream = stream
+        self.left = cap
+        self.full = False
+
+    def _took(self, data: bytes) -> bytes:
+        self.left -= len(data)
+        self.full = self.left <= 0
+        return data
+
+    def read(self, length: int | None = None) -> bytes:
+        wanted = self.left if length is None or length < 0 else min(length, self.left)
+        return self._took(self.stream.read(wanted)) if wanted > 0 else b""
+
+    def readline(self, length: int | None = None) -> bytes:
+        wanted = self.left if length is None or length < 0 else min(length, self.left)
+        return self._took(self.stream.readline(wanted)) if wanted > 0 else b""
+
+
+def _body(record: Any, cap: int) -> tuple[Any, _Capped | None]:
+    """The record's HTTP body, de-chunked and decoded as warcio's ``content_stream`` reads it,
+    with a chunked body's raw bytes capped at ``cap`` (the cap, when one is set, comes second)."""
+    from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
+
+    headers = record.http_headers
+    stream = record.raw_stream
+    if headers is None:
+        return stream, None
+    encoding = (headers.get_header("content-encoding") or "").lower()
+    capped = None
+    if headers.get_header("transfer-encoding") == "chunked":
+        capped = _Capped(stream, cap)
+        stream = ChunkedDataReader(capped)
+    if encoding in BufferedReader.get_supported_decompressors():
+        stream = BufferedReader(stream, decomp_type=encoding)
+    return stream, capped
 
 
 def _damaged(
@@ -173,6 +243,7 @@ def read_archive(
         yield rejected(str(path), f"cannot read the archive: {exc.strerror or exc}")
         return
     with handle:
+        budget = _Budget(os.fstat(handle.fileno()).st_size, opts)
         records = ArchiveIterator(handle, arc2warc=True)
         try:
             for record in records:
@@ -183,28 +254,52 @@ def read_archive(
                     offset = records.get_record_offset()
                     yield _damaged(path, number, uri, offset, "a record header is unreadable")
                     return
+                if budget.left <= 0:
+                    yield budget.spent(path, number, uri, opts)
+                    return
                 tally[kind] += 1
+                raw = record.raw_stream
                 if kind != "response":
+                    if not budget.drain(raw):
+                        yield budget.spent(path, number, uri, opts)
+                        return
                     continue
                 where = f"{path} record {number}" + (f" ({uri})" if uri else "")
-                # At most max_bytes + 1 inflated bytes of the page, Content-Encoding included.
-                payload = record.content_stream().read(opts.max_bytes + 1)
-                if len(payload) > opts.max_bytes and not _skip(
-                    record.raw_stream, opts.max_record_bytes
-                ):
-                    yield rejected(
-                        where,
-                        f"the record inflates to more than {opts.max_record_bytes:,} bytes "
-                        "(IngestOptions.max_record_bytes): a decompression bomb or a damaged "
-                        f"archive; the records after record {number} were not read",
-                    )
+                start = getattr(raw, "limit", 0) or 0
+                # At most max_bytes + 1 bytes of the page, after its transfer and content
+                # encodings; a chunked body's raw bytes are capped a megabyte beyond that.
+                body, capped = _body(record, opts.max_bytes + 1 + _PIECE)
+                payload = body.read(opts.max_bytes + 1)
+                too_big = len(payload) > opts.max_bytes or (capped is not None and capped.full)
+                budget.left -= max(len(payload), start - (getattr(raw, "limit", 0) or 0))
+                if not budget.drain(raw):
+                    yield budget.spent(path, number, uri, opts)
                     return
-                missing = getattr(record.raw_stream, "limit", 0) or 0
+                missing = getattr(raw, "limit", 0) or 0
                 if missing > 0:
                     offset = records.get_record_offset()
                     problem = f"record {number} is cut short ({missing:,} bytes missing)"
                     yield _damaged(path, number, uri, offset, problem)
                     return
+                size = start - missing
+                if size > opts.max_record_bytes:
+                    yield rejected(
+                        where,
+                        f"the record inflates to {size:,} bytes, more than the "
+                        f"{opts.max_record_bytes:,} of IngestOptions.max_record_bytes: a "
+                        "decompression bomb or a damaged record. It was skipped without being "
+                        "held in memory, and the records after it are read; if the page is "
+                        "real, raise max_record_bytes",
+                    )
+                    continue
+                if too_big:
+                    yield rejected(
+                        where,
+                        f"page is more than {opts.max_bytes:,} bytes, over IngestOptions."
+                        "max_bytes: skipped, and the records after it are read; raise the "
+                        "limit to read it",
+                    )
+                    continue
                 try:
                     yield _response(record, payload, path, where, opts)
                 except Exception as exc:  # a bug must not stop an archive
