@@ -5,12 +5,19 @@ like the model); the word pieces come from the ``tokenizer.json`` of ``gt-all-mi
 (the same model's tokenizer). Its vectors have cosine >= 0.99 to sentence-transformers' fp32
 ones on real news text (``bench/embed_compare.py`` prints the figures) at ~3x the speed.
 
+A long text is tokenized from a prefix, never whole (a multi-megabyte "sentence" cost the
+tokenizer ~700 MB): see :func:`_prefix`. The word pieces, and so the vectors, are the same bits
+as the whole text's.
+
 Texts are batched by length (sorted by word-piece count, so a batch pads little); a text's
 vector does not depend on which others share its batch beyond float rounding.
 """
 
 from __future__ import annotations
 
+import functools
+import re
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +26,9 @@ import numpy as np
 
 MAX_TOKENS = 256  # what the model was trained with; sentence-transformers truncates here too
 DIM = 384
+# A text longer than this is tokenized from a prefix of it: 256 pieces of news text take about
+# 1,200 characters, so no real sentence or lead is cut.
+PREFIX_CHARS = 4096
 
 
 class MiniLM:
@@ -55,14 +65,19 @@ class MiniLM:
         self._inputs = {i.name for i in self.session.get_inputs()}
 
     def encode(
-        self, texts: Sequence[str], batch_size: int = 32, max_tokens: int = MAX_TOKENS
+        self,
+        texts: Sequence[str],
+        batch_size: int = 32,
+        max_tokens: int = MAX_TOKENS,
+        prefix_chars: int = PREFIX_CHARS,
     ) -> np.ndarray:
         """Unit-length float32 vectors, one row per text, in input order, each of the text's
         first ``max_tokens`` word pieces (``[CLS]`` and ``[SEP]`` included, as the tokenizer
-        truncates; at most :data:`MAX_TOKENS`)."""
+        truncates; at most :data:`MAX_TOKENS`). A text longer than ``prefix_chars`` is
+        tokenized from a prefix (:func:`_prefix`), with the same pieces."""
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        encodings = self.tokenizer.encode_batch(list(texts))
+        encodings = self._encodings(texts, prefix_chars)
         keep = max(2, min(max_tokens, MAX_TOKENS))
         ids = [_truncated(np.asarray(e.ids, dtype=np.int64), keep) for e in encodings]
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
@@ -71,6 +86,31 @@ class MiniLM:
         for first in range(0, len(order), step):
             rows = order[first : first + step]
             out[rows] = self._run([ids[i] for i in rows])
+        return out
+
+    def _encodings(self, texts: Sequence[str], prefix_chars: int) -> list[Any]:
+        """The tokenizer's encodings of ``texts`` (truncated to :data:`MAX_TOKENS`), each long
+        text from the shortest prefix, doubling from ``prefix_chars``, that ends at a word
+        boundary and holds all :data:`MAX_TOKENS` pieces (or from the whole text)."""
+        start = max(1, prefix_chars)
+        encodings = self.tokenizer.encode_batch([t for t in texts if len(t) <= start])
+        short = iter(encodings)
+        out = []
+        for text in texts:
+            if len(text) <= start:
+                out.append(next(short))
+                continue
+            size, floor = start, 0
+            while True:
+                prefix = _prefix(text, size, floor)
+                if prefix is not None:
+                    encoding = self.tokenizer.encode(prefix)
+                    if len(encoding.ids) >= MAX_TOKENS or len(prefix) == len(text):
+                        break
+                else:
+                    floor = size  # no word ends in the first ``size`` characters
+                size *= 2
+            out.append(encoding)
         return out
 
     def _run(self, batch: list[np.ndarray]) -> np.ndarray:
@@ -96,3 +136,42 @@ def _truncated(ids: np.ndarray, keep: int) -> np.ndarray:
     if len(ids) <= keep:
         return ids
     return np.concatenate([ids[: keep - 1], ids[-1:]])
+
+
+@functools.cache
+def _word_end() -> re.Pattern[str]:
+    """A character after which the tokenizer ends a word, whatever follows: an ASCII space, tab
+    or line break; a punctuation mark of the Basic Multilingual Plane (a word of its own to
+    BertPreTokenizer; only those that were punctuation in Unicode 3.2 already, so that the
+    tokenizer's own, older or newer, tables agree); a CJK ideograph (BertNormalizer spaces
+    them apart). A single character class: no backtracking."""
+    marks = [
+        chr(point)
+        for point in range(0x80, 0x10000)
+        if unicodedata.category(chr(point))[0] == "P"
+        and unicodedata.ucd_3_2_0.category(chr(point))[0] == "P"
+    ]
+    ascii_marks = "".join(c for c in map(chr, range(0x21, 0x7F)) if not c.isalnum())
+    cjk = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    return re.compile(f"[ \t\n\r{re.escape(ascii_marks + ''.join(marks))}{cjk}]")
+
+
+def _prefix(text: str, size: int, floor: int = 0) -> str | None:
+    """``text`` cut after its last word end (:func:`_word_end`) within its first ``size``
+    characters: the whole text when it is no longer; None when no word ends between ``floor``
+    and ``size`` (the caller knows none ends before ``floor``). The word pieces of such a
+    prefix are the first word pieces of the whole text: the normaliser works character by
+    character, and the words before a word end do not depend on what follows it."""
+    if len(text) <= size:
+        return text
+    pattern = _word_end()
+    high = size
+    while high > floor:  # back from the cut, 256 characters at a time: each one looked at once
+        low = max(floor, high - 256)
+        last = None
+        for last in pattern.finditer(text, low, high):  # noqa: B007 (the last one is wanted)
+            pass
+        if last is not None:
+            return text[: last.end()]
+        high = low
+    return None
