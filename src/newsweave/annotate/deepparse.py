@@ -60,6 +60,11 @@ tokens "ab-ab-...", peaked at 2.1 GB in the recogniser alone). A longer article 
 pieces cut at sentence ends, and a longer sentence (no real one is) in pieces of this many
 tokens: the article's ``errors`` say so (:func:`long_sentences_note`)."""
 LONG_SENTENCES = "newsweave.long_sentences"
+MAX_SENTENCES = 5_000
+"""Sentences of an article the deep pass reads by default (``AnnotateOptions.max_sentences``):
+past them, only the tokenizer and the sentence recogniser have run (:class:`FirstSentences`)."""
+FIRST_SENTENCES = "newsweave.first_sentences"
+_FIRST = "newsweave_first_sentences"
 
 
 def parsed_sentences(doc: Doc) -> list[bool]:
@@ -197,11 +202,17 @@ def _piece(doc: Doc, start: int, end: int, norms: Any) -> Doc:
     return piece
 
 
-@lru_cache(maxsize=1)
-def deep_pipeline() -> Language:
-    """The deep pass as a spaCy pipeline: the tokenizer, ``senter`` and ``ner`` of
-    :func:`~newsweave.annotate.models.load_nlp` (the same objects, nothing loaded twice),
-    then :func:`parse_selected`. ``nlp.pipe(..., n_process=2)`` works on it as usual."""
+def deep_pipeline(max_sentences: int = MAX_SENTENCES) -> Language:
+    """The deep pass as a spaCy pipeline: the tokenizer and ``senter`` of
+    :func:`~newsweave.annotate.models.load_nlp` (the same objects, nothing loaded twice), then
+    :class:`FirstSentences` (a doc cut after ``max_sentences`` sentences), its ``ner`` in
+    pieces, then :func:`parse_selected`. ``nlp.pipe(..., n_process=2)`` works on it as
+    usual. One pipeline per limit, made once."""
+    return _deep_pipeline(max(1, max_sentences))
+
+
+@lru_cache(maxsize=4)
+def _deep_pipeline(max_sentences: int) -> Language:
     import spacy
     from spacy.language import Language
 
@@ -211,12 +222,37 @@ def deep_pipeline() -> Language:
     deep: Any = spacy.blank("en", vocab=nlp.vocab)
     deep.tokenizer = nlp.tokenizer
     deep.add_pipe("senter", source=nlp)
+    if not Language.has_factory(_FIRST):
+        Language.factory(_FIRST, default_config={"limit": MAX_SENTENCES}, func=_make_first)
+    deep.add_pipe(_FIRST, config={"limit": max_sentences})
     if not Language.has_factory(_NER):
         Language.factory(_NER, func=_make_ner)
     deep.add_pipe(_NER)
     deep.add_pipe(_COMPONENT)
     pipeline: Language = deep
     return pipeline
+
+
+def _make_first(nlp: Language, name: str, limit: int) -> FirstSentences:
+    return FirstSentences(limit)
+
+
+class FirstSentences:
+    """A doc of more than ``limit`` sentences cut after the ``limit``-th (offsets unchanged),
+    with ``user_data[FIRST_SENTENCES] = (limit, sentences)``: the entity recogniser, the parser
+    and the annotators, which cost 20 times the tokenizer and the sentence recogniser, read
+    only what is annotated. A doc of at most ``limit`` sentences is passed on as it is."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = max(1, limit)
+
+    def __call__(self, doc: Doc) -> Doc:
+        ends = [sent.end for sent in doc.sents]
+        if len(ends) <= self.limit:
+            return doc
+        first = doc[: ends[self.limit - 1]].as_doc(copy_user_data=True)
+        first.user_data[FIRST_SENTENCES] = (self.limit, len(ends))
+        return first
 
 
 def _make_ner(nlp: Language, name: str) -> NerInPieces:

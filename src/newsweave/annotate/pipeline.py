@@ -29,7 +29,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from newsweave.annotate.deepparse import deep_pipeline, long_sentences_note
+from newsweave.annotate.deepparse import (
+    FIRST_SENTENCES,
+    MAX_SENTENCES,
+    deep_pipeline,
+    long_sentences_note,
+)
 from newsweave.annotate.embed import embed_articles, embed_sentences
 from newsweave.annotate.entities import extract_entities
 from newsweave.annotate.minilm import MAX_TOKENS
@@ -50,7 +55,6 @@ if TYPE_CHECKING:  # spaCy is imported when a model loads, not before
     from spacy.tokens import Doc
 
 logger = logging.getLogger("newsweave.annotate")
-MAX_SENTENCES = 5_000
 # The lead the cheap pass's NER reads by default: about what the article vector reads too
 # (MiniLM's 256 word pieces).
 LEAD_CHARS = 1500
@@ -64,8 +68,9 @@ class AnnotateOptions:
     batch_size: articles per spaCy and embedding batch.
     n_process: spaCy worker processes (2 uses both cores of a laptop; costs ~1 s to start).
     max_sentences: sentences of one article given to the annotators; the rest of a longer
-        one (a live transcript) is kept in the text but not annotated, and the article's
-        ``errors`` say so. The longest article of Timeline17 has ~1,500.
+        one (a live transcript) is kept in the text but not annotated, nor parsed past the
+        sentence recogniser, and the article's ``errors`` say so. The longest article of
+        Timeline17 has ~1,500.
     threads: threads of the embedder (ONNX Runtime) when this process annotates alone,
         without a worker pool: 0 uses every CPU it may run on (at most 4); each worker of a
         pool uses 1. The vectors are the same whatever the number.
@@ -140,16 +145,30 @@ def _describe(stage: str, exc: BaseException) -> str:
 
 
 def _first_sentences(doc: Doc, limit: int) -> tuple[Doc, str | None]:
-    """``doc`` cut after its first ``limit`` sentences (offsets unchanged), and why."""
-    if not doc.has_annotation("SENT_START"):
+    """``doc`` cut after its first ``limit`` sentences (offsets unchanged), and why. The deep
+    pass's parse comes cut already, after the sentence recogniser
+    (:class:`~newsweave.annotate.deepparse.FirstSentences`)."""
+    read = doc.user_data.get(FIRST_SENTENCES)
+    if read is None and not doc.has_annotation("SENT_START"):
         return doc, None  # nothing to count; the sentence annotator reports the problem
     ends = [sent.end for sent in doc.sents]
-    if len(ends) <= limit:
+    if read is None and len(ends) <= limit:
         return doc, None
-    note = (
-        f"limit: only the first {limit:,} of {len(ends):,} sentences were annotated "
-        "(AnnotateOptions.max_sentences); split the text or raise the limit"
-    )
+    if read is None:
+        note = (
+            f"limit: only the first {limit:,} of {len(ends):,} sentences were annotated "
+            "(AnnotateOptions.max_sentences); split the text or raise the limit"
+        )
+    else:
+        kept, total = read
+        note = (
+            f"limit: only the first {min(kept, limit):,} of {total:,} sentences (as the "
+            "sentence recogniser splits the text; the parser may join some) were parsed and "
+            "annotated (AnnotateOptions.max_sentences); the rest of the text is kept, not "
+            "read. Split the text or raise the limit"
+        )
+    if len(ends) <= limit:
+        return doc, note
     return doc[: ends[max(limit, 1) - 1]].as_doc(), note
 
 
@@ -260,10 +279,16 @@ DEEP_BATCH_CHARS = 20_000
 """Characters of text spaCy parses together in the deep pass (a longer text alone)."""
 
 
-def deep_docs(texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -> Iterator[Doc]:
+def deep_docs(
+    texts: Iterable[str],
+    batch_size: int = 32,
+    n_process: int = 1,
+    max_sentences: int = MAX_SENTENCES,
+) -> Iterator[Doc]:
     """The deep pass's parse of each of ``texts`` (as :func:`parse_text` gives it), in order:
     what :func:`annotate_doc` reads: names and sentences everywhere, the dependency parse of
-    the sentences the annotators read it in (:mod:`newsweave.annotate.deepparse`).
+    the sentences the annotators read it in (:mod:`newsweave.annotate.deepparse`); a text of
+    more than ``max_sentences`` sentences cut after them.
     Benchmarks of the annotators parse through this too, so they measure what the pass
     stores.
 
@@ -273,7 +298,7 @@ def deep_docs(texts: Iterable[str], batch_size: int = 32, n_process: int = 1) ->
     on top of the models. Each doc's parse does not depend on the others of its batch: the
     same docs (token attributes compared on Timeline17) and the same CPU time.
     """
-    pipeline = deep_pipeline()
+    pipeline = deep_pipeline(max_sentences)
     size = max(1, batch_size)
     if n_process > 1:
         yield from pipeline.pipe(
@@ -319,7 +344,7 @@ def annotate_stream(
 
     def parse(rest: Sequence[Article], size: int, n_process: int) -> Iterator[Doc]:
         if not lead:
-            return deep_docs((a.text for a in rest), size, n_process)
+            return deep_docs((a.text for a in rest), size, n_process, max_sentences)
         nlp = load_nlp(LEAD_COMPONENTS)
         off = skipped(nlp, LEAD_COMPONENTS)
         return nlp.pipe(
