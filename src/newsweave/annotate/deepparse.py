@@ -17,6 +17,14 @@ back into the article's doc: inside a run the parser decides sentence ends, as b
 elsewhere the sentence recogniser does (the first token of such a sentence is its own root,
 every other one has no head), so ``doc.sents`` covers the whole text and a doc saved and loaded
 again (``DocBin``, ``to_bytes``) keeps the same sentences.
+
+Memory: each of the three models holds what it computes for every token it reads at once
+(the entity recogniser ~18 kB a token, the parser about as much, the sentence recogniser
+~2 kB), so a long article read whole costs memory in proportion to its length. They read at
+most :data:`WINDOW_TOKENS` tokens at a time (:func:`windows`) with :data:`CONTEXT_TOKENS` more
+on either side, whose results are dropped: their token vectors see four tokens either side,
+and the entity recogniser starts no name across a sentence start, so every window gives what
+the whole text gives (compared on every Timeline17 article longer than a window).
 """
 
 from __future__ import annotations
@@ -53,12 +61,21 @@ QUOTE_BEFORE = 4
 _PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Ii]t|HE|SHE|IT)\b")
 _COMPONENT = "newsweave_parse_selected"
 _NER = "newsweave_ner_in_pieces"
+_SENTER = "newsweave_senter_in_windows"
 PIECE_TOKENS = 10_000
-"""The entity recogniser and the parser read at most this many tokens at once: their memory
-grows with the tokens they hold (~15 kB a token each: a 200 kB text without spaces, 133,000
-tokens "ab-ab-...", peaked at 2.1 GB in the recogniser alone). A longer article is read in
-pieces cut at sentence ends, and a longer sentence (no real one is) in pieces of this many
-tokens: the article's ``errors`` say so (:func:`long_sentences_note`)."""
+"""The longest sentence the entity recogniser and the parser read whole: a longer one (no real
+sentence is; a 200 kB text without spaces, 133,000 tokens "ab-ab-...", is) is read in pieces of
+this many tokens, so a name or a parse across a cut may be missing, and the article's ``errors``
+say so (:func:`long_sentences_note`). A run of parsed sentences is cut at a sentence end
+before it grows longer."""
+WINDOW_TOKENS = 2_000
+"""Tokens the sentence recogniser, the entity recogniser and the parser read at once (besides
+:data:`CONTEXT_TOKENS`), unless one sentence or run of parsed sentences is longer: ~40 MB in
+the entity recogniser, where a whole 178,000-character article (37,900 tokens) took 185 MB
+read in pieces of 10,000 tokens. The same results as one read of the whole text."""
+CONTEXT_TOKENS = 64
+"""Tokens read on either side of a window for context, their results dropped (the token
+vectors of the three models see 4 tokens either side)."""
 LONG_SENTENCES = "newsweave.long_sentences"
 MAX_SENTENCES = 5_000
 """Sentences of an article the deep pass reads by default (``AnnotateOptions.max_sentences``):
@@ -95,19 +112,20 @@ def parsed_sentences(doc: Doc) -> list[bool]:
 
 
 def cut_pieces(
-    sentences: Iterable[tuple[int, int]], limit: int = PIECE_TOKENS
+    sentences: Iterable[tuple[int, int]], limit: int = PIECE_TOKENS, join: int | None = None
 ) -> tuple[list[tuple[int, int]], list[int]]:
-    """Token ranges ``[start, end)`` of pieces of at most ``limit`` tokens: runs of
-    consecutive ``sentences`` (token ranges in order), cut at sentence ends, and a sentence
-    of more than ``limit`` tokens cut every ``limit`` tokens; and the lengths of the sentences
-    so cut."""
+    """Token ranges ``[start, end)`` of pieces: runs of consecutive ``sentences`` (token ranges
+    in order) of at most ``join`` tokens (default ``limit``), cut at sentence ends; a longer
+    sentence alone, and one of more than ``limit`` tokens cut every ``limit`` tokens; and the
+    lengths of the sentences so cut."""
+    most = limit if join is None else join
     pieces: list[tuple[int, int]] = []
     cut: list[int] = []
     for start, end in sentences:
         if end - start > limit:
             cut.append(end - start)
             pieces.extend((k, min(k + limit, end)) for k in range(start, end, limit))
-        elif pieces and pieces[-1][1] == start and end - pieces[-1][0] <= limit:
+        elif pieces and pieces[-1][1] == start and end - pieces[-1][0] <= most:
             pieces[-1] = (pieces[-1][0], end)
         else:
             pieces.append((start, end))
@@ -173,8 +191,8 @@ def parse_selected(doc: Doc) -> Doc:
     attrs = [TAG, POS, MORPH, LEMMA, DEP, HEAD]
     values: Any = np.zeros((len(doc), len(attrs)), dtype=np.uint64)
     parsed = np.zeros(len(doc), dtype=bool)
-    for batch in _batches(runs, 64, PIECE_TOKENS):
-        pieces = [_piece(doc, a, b, norms[a:b]) for a, b in batch]
+    for batch in _batches(runs, 64, WINDOW_TOKENS):
+        pieces = [_piece(doc, a, b, [NORM], norms[a:b]) for a, b in batch]
         done = nlp.pipe(pieces, batch_size=len(pieces), disable=off)
         for (a, b), piece in zip(batch, done, strict=True):
             values[a:b] = piece.to_array(attrs)
@@ -188,26 +206,49 @@ def parse_selected(doc: Doc) -> Doc:
     return doc
 
 
-def _piece(doc: Doc, start: int, end: int, norms: Any) -> Doc:
-    """Tokens ``[start, end)`` of ``doc`` as a new doc, with their norms (what tok2vec reads
-    besides the words): ``Span.as_doc`` copies the whole doc's arrays for every span."""
-    from spacy.attrs import NORM
+def _piece(doc: Doc, start: int, end: int, attrs: list[int | str], values: Any) -> Doc:
+    """Tokens ``[start, end)`` of ``doc`` as a new doc, with ``values`` of ``attrs`` (their
+    norms, what tok2vec reads besides the words; sentence starts, which the entity recogniser
+    reads): ``Span.as_doc`` copies the whole doc's arrays for every span."""
     from spacy.tokens import Doc
 
     tokens = doc[start:end]
     piece = Doc(
         doc.vocab, words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens]
     )
-    piece.from_array([NORM], norms)
+    piece.from_array(attrs, values)
     return piece
+
+
+def windows(cores: Iterable[tuple[int, int]], length: int) -> Iterator[tuple[int, int, int, int]]:
+    """``(left, start, end, right)`` for each token range ``[start, end)`` of ``cores`` in a
+    doc of ``length`` tokens: the range with :data:`CONTEXT_TOKENS` tokens either side."""
+    for start, end in cores:
+        yield max(0, start - CONTEXT_TOKENS), start, end, min(length, end + CONTEXT_TOKENS)
+
+
+def _by_tokens(docs: list[Doc], tokens: int) -> Iterator[list[Doc]]:
+    """``docs`` in consecutive groups of at most ``tokens`` tokens (a longer doc alone)."""
+    group: list[Doc] = []
+    held = 0
+    for doc in docs:
+        if group and held + len(doc) > tokens:
+            yield group
+            group, held = [], 0
+        group.append(doc)
+        held += len(doc)
+    if group:
+        yield group
 
 
 def deep_pipeline(max_sentences: int = MAX_SENTENCES) -> Language:
     """The deep pass as a spaCy pipeline: the tokenizer and ``senter`` of
     :func:`~newsweave.annotate.models.load_nlp` (the same objects, nothing loaded twice), then
-    :class:`FirstSentences` (a doc cut after ``max_sentences`` sentences), its ``ner`` in
-    pieces, then :func:`parse_selected`. ``nlp.pipe(..., n_process=2)`` works on it as
-    usual. One pipeline per limit, made once."""
+    :class:`FirstSentences` (a doc cut after ``max_sentences`` sentences), its ``ner``, then
+    :func:`parse_selected`. The senter and the entity recogniser read a window at a time
+    (:class:`SenterInWindows`, :class:`NerInPieces`), so the cap counts the same sentences as
+    a whole read. ``nlp.pipe(..., n_process=2)`` works on it as usual. One pipeline per
+    limit, made once."""
     return _deep_pipeline(max(1, max_sentences))
 
 
@@ -221,7 +262,9 @@ def _deep_pipeline(max_sentences: int) -> Language:
         Language.component(_COMPONENT, func=parse_selected)
     deep: Any = spacy.blank("en", vocab=nlp.vocab)
     deep.tokenizer = nlp.tokenizer
-    deep.add_pipe("senter", source=nlp)
+    if not Language.has_factory(_SENTER):
+        Language.factory(_SENTER, func=_make_senter)
+    deep.add_pipe(_SENTER)
     if not Language.has_factory(_FIRST):
         Language.factory(_FIRST, default_config={"limit": MAX_SENTENCES}, func=_make_first)
     deep.add_pipe(_FIRST, config={"limit": max_sentences})
@@ -259,11 +302,56 @@ def _make_ner(nlp: Language, name: str) -> NerInPieces:
     return NerInPieces(load_nlp().get_pipe("ner"))
 
 
+def _make_senter(nlp: Language, name: str) -> SenterInWindows:
+    return SenterInWindows(load_nlp().get_pipe("senter"))
+
+
+class SenterInWindows:
+    """The model's sentence recogniser (the same object), reading an article of more than
+    :data:`WINDOW_TOKENS` tokens a window at a time (:func:`windows`); shorter articles in
+    groups of at most that many tokens. The same sentence starts as one read of the whole."""
+
+    def __init__(self, senter: Any) -> None:
+        self.senter = senter
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
+        stream = iter(docs)
+        while batch := list(islice(stream, max(1, batch_size))):
+            short = [d for d in batch if len(d) <= WINDOW_TOKENS]
+            for group in _by_tokens(short, WINDOW_TOKENS):
+                for _ in self.senter.pipe(group, batch_size=len(group)):
+                    pass  # annotated in place
+            for doc in batch:
+                if len(doc) > WINDOW_TOKENS:
+                    self._in_windows(doc)
+                yield doc
+
+    def _in_windows(self, doc: Doc) -> None:
+        from spacy.attrs import NORM, SENT_START
+
+        n = len(doc)
+        norms: Any = doc.to_array([NORM]).reshape(-1, 1)
+        starts: Any = np.zeros((n, 1), dtype=np.uint64)
+        cores = ((k, min(k + WINDOW_TOKENS, n)) for k in range(0, n, WINDOW_TOKENS))
+        for left, a, b, right in windows(cores, n):
+            piece = _piece(doc, left, right, [NORM], norms[left:right])
+            found = next(self.senter.pipe([piece], batch_size=1)).to_array([SENT_START])
+            starts[a:b, 0] = found[a - left : b - left]
+        doc.from_array([SENT_START], starts)
+
+
 class NerInPieces:
     """The model's entity recogniser (the same object), reading an article of more than
-    :data:`PIECE_TOKENS` tokens in pieces of at most that many, cut at sentence ends (the
-    sentence recogniser runs before it). Shorter articles are read whole, in the batches the
-    pipeline gives, as the recogniser itself reads them."""
+    :data:`WINDOW_TOKENS` tokens a window at a time (:func:`windows`): runs of sentences of at
+    most that many tokens, a longer sentence alone, one of more than :data:`PIECE_TOKENS`
+    tokens cut every that many (noted: :func:`long_sentences_note`). Each window's piece keeps
+    the sentence starts (the recogniser starts no name across one), and a name is taken from
+    the window it starts in. Shorter articles are read whole, in groups of at most
+    :data:`WINDOW_TOKENS` tokens. The same names as one read of the whole text, but for a
+    sentence cut."""
 
     def __init__(self, ner: Any) -> None:
         self.ner = ner
@@ -274,23 +362,31 @@ class NerInPieces:
     def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
         stream = iter(docs)
         while batch := list(islice(stream, max(1, batch_size))):
-            short = [d for d in batch if len(d) <= PIECE_TOKENS]
-            for _ in self.ner.pipe(short, batch_size=len(short) or 1):
-                pass  # annotated in place
+            short = [d for d in batch if len(d) <= WINDOW_TOKENS]
+            for group in _by_tokens(short, WINDOW_TOKENS):
+                for _ in self.ner.pipe(group, batch_size=len(group)):
+                    pass  # annotated in place
             for doc in batch:
-                if len(doc) > PIECE_TOKENS:
+                if len(doc) > WINDOW_TOKENS:
                     self._in_pieces(doc)
                 yield doc
 
     def _in_pieces(self, doc: Doc) -> None:
-        from spacy.attrs import NORM
+        from spacy.attrs import NORM, SENT_START
         from spacy.tokens import Span
 
-        pieces, cut = cut_pieces(((s.start, s.end) for s in doc.sents), PIECE_TOKENS)
+        sents = ((s.start, s.end) for s in doc.sents)
+        cores, cut = cut_pieces(sents, PIECE_TOKENS, join=WINDOW_TOKENS)
         _note_cut(doc, cut)
-        norms: Any = doc.to_array([NORM]).reshape(-1, 1)
+        attrs = [NORM, SENT_START]
+        values: Any = doc.to_array(attrs)
         ents: list[Span] = []
-        for a, b in pieces:
-            piece = next(self.ner.pipe([_piece(doc, a, b, norms[a:b])], batch_size=1))
-            ents.extend(Span(doc, a + e.start, a + e.end, label=e.label) for e in piece.ents)
+        for left, a, b, right in windows(cores, len(doc)):
+            held = values[left:right].copy()
+            held[0, 1] = 1  # a doc's first token starts a sentence
+            piece = _piece(doc, left, right, attrs, held)
+            for e in next(self.ner.pipe([piece], batch_size=1)).ents:
+                start, end = left + e.start, left + e.end
+                if a <= start < b and (not ents or start >= ents[-1].end):
+                    ents.append(Span(doc, start, end, label=e.label))
         doc.set_ents(ents, default="outside")

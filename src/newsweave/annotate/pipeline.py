@@ -272,7 +272,7 @@ def unparsed(article: Article, exc: BaseException, depth: Depth = Depth.FULL) ->
 
 
 # Names the deep pass's parse (:func:`deep_docs`); a cache of parses keys on it.
-DEEP_PARSE = "selective-2"
+DEEP_PARSE = "selective-3"
 
 
 DEEP_BATCH_CHARS = 20_000
