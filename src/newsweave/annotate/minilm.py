@@ -10,7 +10,8 @@ tokenizer ~700 MB): see :func:`_prefix`. The word pieces, and so the vectors, ar
 as the whole text's.
 
 Texts are batched by length (sorted by word-piece count, so a batch pads little); a text's
-vector does not depend on which others share its batch beyond float rounding.
+vector does not depend on which others share its batch beyond float rounding. The quantized
+network of article vectors runs each text alone (``alone``): there a batch would change more.
 """
 
 from __future__ import annotations
@@ -40,9 +41,13 @@ class MiniLM:
         threads: ONNX Runtime intra-op threads (1 in each worker of a pool, which leaves the
             other cores to the other workers; more when one process annotates alone). The
             vectors do not depend on it (the same bits with 1 or 2 threads).
+        alone: run every text on its own, whatever ``batch_size`` says: a dynamically
+            quantized network scales its activations per run, so in a batch a text's vector
+            would depend on the others (a story on which articles arrived together).
     """
 
-    def __init__(self, model: Path, tokenizer: Path, threads: int = 1) -> None:
+    def __init__(self, model: Path, tokenizer: Path, threads: int = 1, alone: bool = False) -> None:
+        self.alone = alone
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -82,7 +87,7 @@ class MiniLM:
         ids = [_truncated(np.asarray(e.ids, dtype=np.int64), keep) for e in encodings]
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         out = np.zeros((len(ids), DIM), dtype=np.float32)
-        step = max(1, batch_size)
+        step = 1 if self.alone else max(1, batch_size)
         for first in range(0, len(order), step):
             rows = order[first : first + step]
             out[rows] = self._run([ids[i] for i in rows])

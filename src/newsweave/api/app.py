@@ -99,7 +99,8 @@ def _warm() -> None:
     from newsweave.annotate.models import load_embedder, load_nlp
 
     load_nlp()
-    load_embedder()
+    load_embedder()  # article vectors
+    load_embedder(quantized=False)  # sentence vectors
 
 
 def _story_of(store: Store, article_id: str) -> str | None:

@@ -52,7 +52,8 @@ def _load_models() -> None:
     from newsweave.annotate.models import load_embedder, load_nlp
 
     load_nlp()  # one pipeline serves both passes
-    load_embedder()
+    load_embedder()  # article vectors
+    load_embedder(quantized=False)  # sentence vectors
 
 
 class _LoadModels(WorkerPlugin):
