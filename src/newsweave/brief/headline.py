@@ -17,6 +17,7 @@ story does. The rule:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -78,12 +79,16 @@ def choose_headline(items: Sequence[AnnotatedArticle]) -> Headline:
         return Headline("(untitled story)", None, None)
     quality = {aid: r.score for aid, r in assess_story(items).items()}
     vocab: dict[str, set[str]] = {i.article_id: _content(i.article.text) for i in items}
+    # How many articles use each word: a word is another article's when more than its own
+    # article holds it (one count, not a union of the other articles per article).
+    holders = Counter(word for words in vocab.values() for word in words)
 
     def centrality(item: AnnotatedArticle, words: set[str]) -> float:
         if len(items) == 1 or not words:
             return 1.0
-        others = set().union(*(v for k, v in vocab.items() if k != item.article_id))
-        return len(words & others) / len(words)
+        own = vocab.get(item.article_id, set())
+        shared = sum(1 for w in words if holders[w] > (w in own))
+        return shared / len(words)
 
     candidates: list[tuple[tuple[object, ...], Headline]] = []
     for item in items:
