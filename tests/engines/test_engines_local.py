@@ -109,17 +109,23 @@ print(len(cheap), len(deep), all(i.sentence_vectors.shape[0] > 0 for i in deep),
 """
 
 
+def _run_on_examples(script: str, timeout: int) -> list[str]:
+    """The words ``script`` prints, run in a fresh Python on the example corpus (it fails the
+    test, with the script's error, when the script fails)."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(EXAMPLES)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.split()
+
+
 def test_a_lone_chunk_goes_to_the_running_pool() -> None:
     """With the pool running, a call of one chunk (an ingest's few deep articles) runs on a
     worker: this process loads no model."""
-    done = subprocess.run(
-        [sys.executable, "-c", _LONE_CHUNK, str(EXAMPLES)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split() == ["11", "3", "True", "0", "False"]
+    assert _run_on_examples(_LONE_CHUNK, timeout=300) == ["11", "3", "True", "0", "False"]
 
 
 _FORK_AFTER_EMBEDDING = """
@@ -143,11 +149,4 @@ print(len(done))
 def test_workers_forked_from_a_process_that_embedded_start() -> None:
     # A forked worker replaced the embedder it inherited, and freeing that one waited forever
     # on the parent's pool threads: the pool never started (a hang, not an error).
-    run = subprocess.run(
-        [sys.executable, "-c", _FORK_AFTER_EMBEDDING, str(EXAMPLES)],
-        capture_output=True,
-        text=True,
-        timeout=150,
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert run.stdout.split()[-1] == "3"
+    assert _run_on_examples(_FORK_AFTER_EMBEDDING, timeout=150)[-1] == "3"
