@@ -306,13 +306,15 @@ def _make_senter(nlp: Language, name: str) -> SenterInWindows:
     return SenterInWindows(load_nlp().get_pipe("senter"))
 
 
-class SenterInWindows:
-    """The model's sentence recogniser (the same object), reading an article of more than
-    :data:`WINDOW_TOKENS` tokens a window at a time (:func:`windows`); shorter articles in
-    groups of at most that many tokens. The same sentence starts as one read of the whole."""
+class _Windowed:
+    """A model component that reads a doc of more than :data:`WINDOW_TOKENS` tokens through
+    :meth:`_read_long`, and shorter docs whole, in groups of at most that many tokens."""
 
-    def __init__(self, senter: Any) -> None:
-        self.senter = senter
+    def _model(self) -> Any:
+        raise NotImplementedError
+
+    def _read_long(self, doc: Doc) -> None:
+        raise NotImplementedError
 
     def __call__(self, doc: Doc) -> Doc:
         return next(self.pipe([doc]))
@@ -322,12 +324,27 @@ class SenterInWindows:
         while batch := list(islice(stream, max(1, batch_size))):
             short = [d for d in batch if len(d) <= WINDOW_TOKENS]
             for group in _by_tokens(short, WINDOW_TOKENS):
-                for _ in self.senter.pipe(group, batch_size=len(group)):
+                for _ in self._model().pipe(group, batch_size=len(group)):
                     pass  # annotated in place
             for doc in batch:
                 if len(doc) > WINDOW_TOKENS:
-                    self._in_windows(doc)
+                    self._read_long(doc)
                 yield doc
+
+
+class SenterInWindows(_Windowed):
+    """The model's sentence recogniser (the same object), reading an article of more than
+    :data:`WINDOW_TOKENS` tokens a window at a time (:func:`windows`); shorter articles in
+    groups of at most that many tokens. The same sentence starts as one read of the whole."""
+
+    def __init__(self, senter: Any) -> None:
+        self.senter = senter
+
+    def _model(self) -> Any:
+        return self.senter
+
+    def _read_long(self, doc: Doc) -> None:
+        self._in_windows(doc)
 
     def _in_windows(self, doc: Doc) -> None:
         from spacy.attrs import NORM, SENT_START
@@ -343,7 +360,7 @@ class SenterInWindows:
         doc.from_array([SENT_START], starts)
 
 
-class NerInPieces:
+class NerInPieces(_Windowed):
     """The model's entity recogniser (the same object), reading an article of more than
     :data:`WINDOW_TOKENS` tokens a window at a time (:func:`windows`): runs of sentences of at
     most that many tokens, a longer sentence alone, one of more than :data:`PIECE_TOKENS`
@@ -356,20 +373,11 @@ class NerInPieces:
     def __init__(self, ner: Any) -> None:
         self.ner = ner
 
-    def __call__(self, doc: Doc) -> Doc:
-        return next(self.pipe([doc]))
+    def _model(self) -> Any:
+        return self.ner
 
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
-        stream = iter(docs)
-        while batch := list(islice(stream, max(1, batch_size))):
-            short = [d for d in batch if len(d) <= WINDOW_TOKENS]
-            for group in _by_tokens(short, WINDOW_TOKENS):
-                for _ in self.ner.pipe(group, batch_size=len(group)):
-                    pass  # annotated in place
-            for doc in batch:
-                if len(doc) > WINDOW_TOKENS:
-                    self._in_pieces(doc)
-                yield doc
+    def _read_long(self, doc: Doc) -> None:
+        self._in_pieces(doc)
 
     def _in_pieces(self, doc: Doc) -> None:
         from spacy.attrs import NORM, SENT_START
