@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from types import CodeType, FrameType
+from typing import Any
 
 
 def count_calls(fn: Callable[[], object], skip: CodeType | None = None) -> int:
@@ -25,4 +26,23 @@ def count_calls(fn: Callable[[], object], skip: CodeType | None = None) -> int:
         fn()
     finally:
         sys.setprofile(None)
+    return count
+
+
+def count_lines(fn: Callable[[], object]) -> int:
+    """Python lines executed while ``fn`` runs, each turn of a loop counted again (comprehensions
+    included): unlike calls, this sees a loop over a whole list inside one call."""
+    count = 0
+
+    def tracer(frame: FrameType, event: str, arg: Any) -> Any:
+        nonlocal count
+        if event == "line":
+            count += 1
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        fn()
+    finally:
+        sys.settrace(None)
     return count

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, insort
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -218,10 +218,13 @@ def _same_person(a: str, b: str, opts: EntityOptions) -> bool:
     )
 
 
-def _alike_words(word: str, words: Sequence[str], opts: EntityOptions) -> set[str]:
+def _alike_words(
+    word: str, words: Sequence[str], opts: EntityOptions, present: Container[str]
+) -> set[str]:
     """The ``words`` spelled like ``word`` (:func:`_spelled_alike`), found by rapidfuzz over
-    all of them at once: only a word at or above the lower ratio threshold can be one."""
-    found = {w for w in words if w == word}
+    all of them at once: only a word at or above the lower ratio threshold can be one.
+    ``present`` holds the same words, for the test of ``word`` itself without a scan."""
+    found = {word} if word in present else set()
     if len(word) < opts.spelling_min_chars or not words:
         return found
     from rapidfuzz import fuzz, process
@@ -246,6 +249,7 @@ class _People:
         self._by_last: dict[str, list[int]] = defaultdict(list)
         self._by_given: dict[str, list[int]] = defaultdict(list)
         self._two_by_last: dict[str, list[int]] = defaultdict(list)
+        self._two_lasts: list[str] = []  # the keys of ``_two_by_last``, in order
 
     def add(self, name: str) -> None:
         k = len(self.names)
@@ -254,6 +258,8 @@ class _People:
         self._by_last[words[-1]].append(k)
         self._by_given[_given(words[0])].append(k)
         if len(words) == 2:
+            if words[-1] not in self._two_by_last:
+                self._two_lasts.append(words[-1])
             self._two_by_last[words[-1]].append(k)
 
     def first_same(self, name: str) -> str | None:
@@ -265,7 +271,8 @@ class _People:
             self._by_given.get(_given(words[0]), ())
         )
         if len(words) == 2 and len(_given(words[0])) >= self._opts.spelling_min_chars:
-            for last in _alike_words(words[-1], list(self._two_by_last), self._opts):
+            alike = _alike_words(words[-1], self._two_lasts, self._opts, self._two_by_last)
+            for last in alike:
                 found.update(self._two_by_last[last])
         return next(
             (self.names[k] for k in sorted(found) if _same_person(self.names[k], name, self._opts)),
@@ -318,6 +325,9 @@ class NameResolver:
         self._by_first = by_first
         self._last_words = list(by_last)
         self._memo: dict[str, str] = {}
+        self.finder_ = _NameFinder(self.full_names_)
+        # Surnames that read as English words ("He"): the first word of a full name.
+        self.short_forms_ = {n.split()[0]: n for n in self.full_names_ if n.split()[0] == "He"}
 
     def canonical(self, written: str) -> str:
         # Read-only after construction: each written form is resolved once (a story repeats
@@ -339,8 +349,9 @@ class NameResolver:
         if key in self._by_first and len(self._by_first[key]) == 1:
             return self._by_first[key][0]  # "Xi", "Li", "He": surname first
         if " " not in key:  # a surname spelled another way ("Gadhafi" for "Gaddafi")
-            near = _alike_words(key, self._last_words, self._opts)
-            alike = [n for last, ns in self._by_last.items() if last in near for n in ns]
+            near = _alike_words(key, self._last_words, self._opts, self._by_last)
+            # (the order of ``alike`` is not read: only a single match is taken)
+            alike = [n for last in near for n in self._by_last[last]]
             if len(alike) == 1:
                 return alike[0]
         return name
@@ -356,7 +367,7 @@ def _surname_mentions(item: AnnotatedArticle, resolver: NameResolver) -> list[En
     free = taken.free
 
     found: list[EntityMention] = []
-    for full, start in _occurrences(text, resolver.full_names_):
+    for full, start in resolver.finder_.occurrences(text):
         end = start + len(full)
         if free(start, end):
             span = Span(item.article_id, start, end)
@@ -364,9 +375,8 @@ def _surname_mentions(item: AnnotatedArticle, resolver: NameResolver) -> list[En
             found.append(EntityMention(span, full, "PERSON", full, role))
             taken.add(start, end)
     # Surnames that read as English words ("He") count only mid-sentence or after a title.
-    short_forms = {n.split()[0]: n for n in resolver.full_names_ if n.split()[0] == "He"}
     sentence_starts = {s.span.start for s in item.sentences}
-    for surname, full in short_forms.items():
+    for surname, full in resolver.short_forms_.items():
         for match in re.finditer(rf"\b{surname}\b", text):
             start, end = match.start(), match.end()
             if not free(start, end) or start in sentence_starts:
@@ -412,28 +422,38 @@ class _Taken:
 _CAPITAL = re.compile(r"\b[A-Z]")
 
 
-def _occurrences(text: str, names: Sequence[str]) -> list[tuple[str, int]]:
-    """Each name's whole-word occurrences in ``text`` (as ``re.finditer(rf"\b{name}\b")``
-    finds them), name by name in ``names``' order, in one pass over the text: a name (two
-    words or more) is looked up by its first word instead of the text being searched once
-    per name."""
-    by_first: dict[str, list[str]] = defaultdict(list)
-    for name in names:
-        first, space, _ = name.partition(" ")
-        if space:
-            by_first[first].append(name)
-    longest = max(map(len, by_first), default=0)
-    hits: dict[str, list[int]] = defaultdict(list)
-    for match in _CAPITAL.finditer(text) if by_first else ():
-        start = match.start()
-        word = text[start : start + longest + 1].partition(" ")[0]
-        for name in by_first.get(word, ()):
-            found = hits[name]
-            if found and start < found[-1] + len(name):
-                continue  # inside the name's previous occurrence (non-overlapping, as finditer)
-            if _whole(name).match(text, start):
-                found.append(start)
-    return [(name, start) for name in names for start in hits.get(name, ())]
+class _NameFinder:
+    """Whole-word occurrences of a story's names (as ``re.finditer(rf"\b{name}\b")`` finds
+    them) in one pass over a text: a name (two words or more) is looked up by its first word,
+    and the index of first words is built once per story, not once per article."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self._order = {name: k for k, name in enumerate(dict.fromkeys(names))}
+        self._by_first: dict[str, list[str]] = defaultdict(list)
+        for name in self._order:
+            first, space, _ = name.partition(" ")
+            if space:
+                self._by_first[first].append(name)
+        self._longest = max(map(len, self._by_first), default=0)
+
+    def occurrences(self, text: str) -> list[tuple[str, int]]:
+        """Each name's occurrences in ``text``, name by name in the story's order, each name's
+        in text order."""
+        by_first, longest = self._by_first, self._longest
+        hits: dict[str, list[int]] = defaultdict(list)
+        for match in _CAPITAL.finditer(text) if by_first else ():
+            start = match.start()
+            word = text[start : start + longest + 1].partition(" ")[0]
+            for name in by_first.get(word, ()):
+                found = hits[name]
+                if found and start < found[-1] + len(name):
+                    continue  # inside the name's previous occurrence (non-overlapping)
+                if _whole(name).match(text, start):
+                    found.append(start)
+        order = self._order
+        return [
+            (name, start) for name in sorted(hits, key=order.__getitem__) for start in hits[name]
+        ]
 
 
 @lru_cache(maxsize=4096)
