@@ -9,28 +9,45 @@ x4 per doubling of the story (x5.8 from 10 to 20 articles).
 
 from __future__ import annotations
 
+import importlib.util
 import json
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from tests.conftest import shared_path
-from tests.support.calls import count_calls
+from tests.support.calls import count_calls, count_lines
 
 from newsweave.annotate.pipeline import annotate_doc
+from newsweave.fuse.context import StoryContext, build_context
 from newsweave.fuse.dates import infer_dates
 from newsweave.fuse.entities import NameResolver, normalise_entities, summarise_entities
+from newsweave.fuse.independence import CopyGraph, build_copy_graph
 from newsweave.ingest import make_article
 from newsweave.model import AnnotatedArticle, DateOrigin
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
+ROOT = Path(__file__).resolve().parents[2]
 SMALL = 10  # articles; the larger story has twice as many
 MAX_RATIO = 4.0  # per doubling; was 5.8 from 10 to 20 articles, now about 3.3
 
 
-def _articles(nlp: Language, count: int) -> list[AnnotatedArticle]:
+def _detokenize() -> Callable[[Sequence[str]], tuple[str, list[tuple[int, int]]]]:
+    """bench/_common.detokenize: Timeline17's tokens joined as running text (its quotation
+    marks as printed, so that the quotations are read)."""
+    spec = importlib.util.spec_from_file_location("_bench_common", ROOT / "bench" / "_common.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.detokenize  # type: ignore[no-any-return]
+
+
+def _articles(nlp: Language, count: int, as_written: bool = False) -> list[AnnotatedArticle]:
     path = shared_path("data", "timeline17", "articles.jsonl")
     records: list[dict[str, Any]] = []
     with path.open(encoding="utf-8") as lines:
@@ -41,9 +58,13 @@ def _articles(nlp: Language, count: int) -> list[AnnotatedArticle]:
             if len(records) == count:
                 break
     out = []
+    detokenize = _detokenize() if as_written else None
     for record in records:
+        text = record["text"]
+        if detokenize is not None:
+            text = "\n".join(detokenize(line.split())[0] for line in text.split("\n") if line)
         article = make_article(
-            record["text"],
+            text,
             source=record.get("source"),
             published=datetime.fromisoformat(record["date"]).replace(tzinfo=UTC),
             date_origin=DateOrigin.HEADER,
@@ -131,3 +152,56 @@ def test_the_first_same_person_is_found_among_candidates(story: list[AnnotatedAr
     assert expected[names.index("John Smith")] is None  # "Joan" is not "John"
     print(f"{len(names)} names: {calls} comparisons, {scanned} by a scan")
     assert calls * 3 < scanned
+
+
+@pytest.fixture(scope="module")
+def quoted_story(nlp: Language) -> list[AnnotatedArticle]:
+    return _articles(nlp, 2 * SMALL, as_written=True)
+
+
+def _quote_inputs(
+    items: list[AnnotatedArticle],
+) -> tuple[StoryContext, CopyGraph, NameResolver]:
+    normalised, resolver = normalise_entities(infer_dates(items))
+    ctx = build_context(normalised, embed=False)
+    return ctx, build_copy_graph(ctx), resolver
+
+
+def test_quotations_are_compared_through_the_words_they_share(
+    quoted_story: list[AnnotatedArticle],
+) -> None:
+    """The renderings compared are those an all-pairs scan lets through its vocabulary filter
+    (two articles, a shared share of the smaller vocabulary), in its order; the step's own
+    work per rendering stays flat as the story grows (a test of every pair: x2.85 per
+    rendering from 24 to 80 renderings, now x0.96)."""
+    from newsweave.fuse.discrepancies import quoted
+    from newsweave.fuse.quote_align import vocabulary
+    from newsweave.fuse.speakers import Voices
+
+    story = quoted_story
+    ctx, _, resolver = _quote_inputs(story)
+    rs = quoted._renderings(ctx, Voices(ctx.items, resolver))
+    bags = [vocabulary(r.quote.text) for r in rs]
+    every = [
+        (i, j)
+        for i in range(len(rs))
+        for j in range(i + 1, len(rs))
+        if rs[i].quote.span.article_id != rs[j].quote.span.article_id
+        and bags[i]
+        and bags[j]  # (a rendering with no content word aligns with none)
+        and len(bags[i] & bags[j]) >= quoted.VARIANT_SHARE * min(len(bags[i]), len(bags[j]))
+    ]
+    assert quoted._candidates(rs, bags) == every
+    assert len(rs) > 40, len(rs)
+
+    # Lines of the quotation step's own code (the pair loop and the candidates), per rendering.
+    counted = []
+    for items in (story[:SMALL], story):
+        inputs = _quote_inputs(items)
+        renderings = len(quoted._renderings(inputs[0], Voices(inputs[0].items, inputs[2])))
+        lines = count_lines(partial(quoted.quote_discrepancies, *inputs), quoted.__file__)
+        counted.append((renderings, lines))
+    (r_small, small), (r_large, large) = counted
+    print(f"quotation-step lines: {small:,} for {r_small} renderings, {large:,} for {r_large}")
+    assert r_large > 2 * r_small
+    assert (large / r_large) / (small / r_small) < 1.5, counted

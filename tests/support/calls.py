@@ -29,9 +29,10 @@ def count_calls(fn: Callable[[], object], skip: CodeType | None = None) -> int:
     return count
 
 
-def count_lines(fn: Callable[[], object]) -> int:
+def count_lines(fn: Callable[[], object], within: str | None = None) -> int:
     """Python lines executed while ``fn`` runs, each turn of a loop counted again (comprehensions
-    included): unlike calls, this sees a loop over a whole list inside one call."""
+    included): unlike calls, this sees a loop over a whole list inside one call. ``within``: only
+    the lines of that source file (a stage's own loops, not the helpers it calls)."""
     count = 0
 
     def tracer(frame: FrameType, event: str, arg: Any) -> Any:
@@ -40,7 +41,10 @@ def count_lines(fn: Callable[[], object]) -> int:
             count += 1
         return tracer
 
-    sys.settrace(tracer)
+    def calls(frame: FrameType, event: str, arg: Any) -> Any:
+        return tracer if within is None or frame.f_code.co_filename == within else None
+
+    sys.settrace(calls)
     try:
         fn()
     finally:

@@ -10,8 +10,9 @@ between two named people the story tells apart, each named next to the quotation
 
 from __future__ import annotations
 
+import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -81,39 +82,37 @@ def quote_discrepancies(
     attribution: list[_Pair] = []
     shortened: list[_Pair] = []
     bags = [vocabulary(r.quote.text) for r in rs]
-    for i in range(len(rs)):
-        for j in range(i + 1, len(rs)):
-            a, b = rs[i], rs[j]
-            if a.quote.span.article_id == b.quote.span.article_id:
-                continue
-            # Cheap filter: the aligned share can be no larger than the shared vocabulary.
-            if len(bags[i] & bags[j]) < VARIANT_SHARE * min(len(bags[i]), len(bags[j])):
-                continue
-            al = align(a.quote.text, b.quote.text)
-            if al is None or al.shorter < 3:
-                continue
-            if al.share < VARIANT_SHARE or al.density < VARIANT_DENSITY:
-                continue
-            voice = _same_voice(a.voice, b.voice)
-            # The same words: most of both, or all of a shorter rendering of four words or more.
-            same_words = al.share >= SAME_WORDS_SHARE and (
-                al.shorter >= 5 or (al.shorter >= 4 and al.share >= 0.95)
-            )
-            if voice == "different":
-                if same_words:
-                    attribution.append(_attribution_pair(i, j, al, a, b))
-                continue
-            if voice == "unknown" and a.voice is not None and b.voice is not None and same_words:
-                # Two written speakers the story does not tell apart ("her agent" / a name):
-                # kept with a low confidence, below any threshold that shows it.
-                attribution.append(replace(_attribution_pair(i, j, al, a, b), confidence=0.15))
-            change = meaning_change(al)
-            if change:
-                wording.append(_wording_pair(i, j, al, change, voice))
-            cut = _shortened(al, a.quote.text, b.quote.text)
-            if cut:
-                shortened.append(_Pair(i, j, cut, 0.55 if voice == "same" else 0.4, ()))
-    attribution = [_unless_spoken_for(p, rs, bags) for p in attribution]
+    for i, j in _candidates(rs, bags):
+        a, b = rs[i], rs[j]
+        al = align(a.quote.text, b.quote.text)
+        if al is None or al.shorter < 3:
+            continue
+        if al.share < VARIANT_SHARE or al.density < VARIANT_DENSITY:
+            continue
+        voice = _same_voice(a.voice, b.voice)
+        # The same words: most of both, or all of a shorter rendering of four words or more.
+        same_words = al.share >= SAME_WORDS_SHARE and (
+            al.shorter >= 5 or (al.shorter >= 4 and al.share >= 0.95)
+        )
+        if voice == "different":
+            if same_words:
+                attribution.append(_attribution_pair(i, j, al, a, b))
+            continue
+        if voice == "unknown" and a.voice is not None and b.voice is not None and same_words:
+            # Two written speakers the story does not tell apart ("her agent" / a name):
+            # kept with a low confidence, below any threshold that shows it.
+            attribution.append(replace(_attribution_pair(i, j, al, a, b), confidence=0.15))
+        change = meaning_change(al)
+        if change:
+            wording.append(_wording_pair(i, j, al, change, voice))
+        cut = _shortened(al, a.quote.text, b.quote.text)
+        if cut:
+            shortened.append(_Pair(i, j, cut, 0.55 if voice == "same" else 0.4, ()))
+    proxies: dict[str, list[int]] = defaultdict(list)  # spokespeople's renderings, by voice
+    for k, r in enumerate(rs):
+        if r.voice is not None and r.voice.proxy:
+            proxies[r.voice.key].append(k)
+    attribution = [_unless_spoken_for(p, rs, bags, proxies) for p in attribution]
     out: list[Discrepancy] = []
     out.extend(_merge(rs, wording, ctx, graph, DiscrepancyKind.QUOTE))
     out.extend(_merge(rs, attribution, ctx, graph, DiscrepancyKind.ATTRIBUTION))
@@ -121,18 +120,53 @@ def quote_discrepancies(
     return out
 
 
-def _unless_spoken_for(pair: _Pair, rs: Sequence[_Rendering], bags: list[set[str]]) -> _Pair:
+def _candidates(rs: Sequence[_Rendering], bags: Sequence[set[str]]) -> list[tuple[int, int]]:
+    """Pairs ``i < j`` of renderings from two articles whose vocabularies share at least
+    ``VARIANT_SHARE`` of the smaller one (the aligned share can be no larger), in the order of
+    the all-pairs scan, found through the words they share instead of a test of every pair.
+
+    Words are ranked rarest first; the smaller bag of a pair that qualifies shares at least
+    one of its ``m - need + 1`` rarest words with the other (it has only ``need - 1`` others,
+    ``need`` the shared words required of a bag of ``m``), so each bag looks up only those.
+    An empty bag has no content word, and no alignment (:func:`align`): it pairs with none.
+    """
+    frequency: Counter[str] = Counter(w for bag in bags for w in bag)
+    holders: dict[str, list[int]] = defaultdict(list)
+    for k, bag in enumerate(bags):
+        for w in bag:
+            holders[w].append(k)
+    found: set[tuple[int, int]] = set()
+    for i, bag in enumerate(bags):
+        if not bag:
+            continue
+        need = math.ceil(VARIANT_SHARE * len(bag))
+        rarest = sorted(bag, key=lambda w: (frequency[w], w))[: len(bag) - need + 1]
+        for w in rarest:
+            for j in holders[w]:
+                if j != i and len(bags[j]) >= len(bag):
+                    found.add((i, j) if i < j else (j, i))
+    return [
+        (i, j)
+        for i, j in sorted(found)
+        if rs[i].quote.span.article_id != rs[j].quote.span.article_id
+        and len(bags[i] & bags[j]) >= VARIANT_SHARE * min(len(bags[i]), len(bags[j]))
+    ]
+
+
+def _unless_spoken_for(
+    pair: _Pair, rs: Sequence[_Rendering], bags: list[set[str]], proxies: dict[str, list[int]]
+) -> _Pair:
     """Two named speakers of the same words are uncertain when another source gives the words
     to a spokesperson of one of them: the other name may be that spokesperson ("her rep" /
-    the rep's name)."""
+    the rep's name). ``proxies``: the renderings of spokespeople, by the voice they speak for."""
     if pair.confidence <= 0.15:
         return pair
     names = {v.key for v in (rs[pair.i].voice, rs[pair.j].voice) if v}
-    for k, r in enumerate(rs):
-        if k in (pair.i, pair.j) or r.voice is None or not r.voice.proxy:
-            continue
-        if r.voice.key in names and len(bags[k] & bags[pair.i]) >= 0.85 * len(bags[pair.i]):
-            return replace(pair, confidence=0.15)
+    words, needed = bags[pair.i], 0.85 * len(bags[pair.i])
+    for name in names:
+        for k in proxies.get(name, ()):
+            if k not in (pair.i, pair.j) and len(bags[k] & words) >= needed:
+                return replace(pair, confidence=0.15)
     return pair
 
 
