@@ -96,19 +96,19 @@ def merge_quotes(
     opts = options or QuoteOptions()
     quality = quality or {}
     groups: list[tuple[str, list[Quote]]] = []
+    of_speaker: dict[str, list[list[Quote]]] = defaultdict(list)  # groups by speaker, in order
     for item in items:
         for quote in item.quotes:
             if len(quote.text.split()) < opts.min_words:
                 continue
             speaker = resolver.canonical(quote.speaker) if quote.speaker else "unattributed"
-            for name, members in groups:
-                if name == speaker and any(
-                    same_quotation(m.text, quote.text, opts) for m in members
-                ):
+            for members in of_speaker[speaker]:
+                if any(same_quotation(m.text, quote.text, opts) for m in members):
                     members.append(quote)
                     break
             else:
                 groups.append((speaker, [quote]))
+                of_speaker[speaker].append(groups[-1][1])
     out: list[tuple[str, QuoteItem]] = []
     for speaker, members in groups:
         # The main rendering: from the cleanest source, the fullest wording.
@@ -117,9 +117,10 @@ def merge_quotes(
         )
         wording = main.text.lower()
         same = [q for q in members if fuzz.ratio(q.text.lower(), wording) >= opts.same_words]
+        in_same = set(same)  # (a test of the list per member is quadratic in a large group)
         variants: dict[str, list[Quote]] = defaultdict(list)
         for q in members:
-            if q not in same:
+            if q not in in_same:
                 key = next(
                     (
                         k
