@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from newsweave.api import ApiConfig, create_app
-from newsweave.api.builds import BuildLimits
+from newsweave.api.builds import BuildLimits, Builds, BuildStopped
 from newsweave.api.schema import BriefOut, Building
 
 
@@ -107,6 +107,9 @@ def _without_deep_pass(db: Path) -> None:
         conn.execute("DELETE FROM sentence_vectors")
 
 
+# The stop may land in a garbage-collector callback, where Python reports it as "ignored" (an
+# unraisable-exception warning) and the reaper has to send it again: that is the case under test.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_a_build_no_client_waits_for_is_stopped(fresh_db: Path, inprocess: Any) -> None:
     _without_deep_pass(fresh_db)
     limits = BuildLimits(wait_s=60, deadline_s=600, abandon_s=0.05)
@@ -120,3 +123,33 @@ def test_a_build_no_client_waits_for_is_stopped(fresh_db: Path, inprocess: Any) 
     # Stopped, not only counted: a build left to finish would have stored its brief.
     with sqlite3.connect(fresh_db) as conn:
         assert conn.execute("SELECT count(*) FROM briefs").fetchone()[0] == 0
+
+
+def test_a_stop_the_build_lost_is_sent_again() -> None:
+    """A build that loses its first BuildStopped (as one landing in a gc callback is lost) is
+    still stopped: the reaper sends it again, and the result is never taken."""
+    lost: list[float] = []
+
+    def build(_: str) -> dict[str, Any]:
+        until = time.monotonic() + 30
+        n = 0
+        while time.monotonic() < until:
+            try:
+                n += sum(range(200))
+            except BuildStopped:
+                if lost:
+                    raise
+                lost.append(time.monotonic())  # swallowed once, and the work goes on
+        return {"n": n}
+
+    builds = Builds(build, lambda: None, BuildLimits(wait_s=0, abandon_s=0.05))
+    try:
+        job = builds.join("s1", 3)
+        builds.leave(job)  # nobody waits: the reaper stops it
+        assert job.done.wait(10), "a build that lost its stop ran on"
+        assert lost, "the first stop was delivered into the build"
+        assert job.result is None and job.error is not None
+        assert job.error.status == 503 and job.error.code == "brief_stopped"
+        assert builds.counts() == {"running": 0, "started": 1, "stopped": 1}
+    finally:
+        builds.close()

@@ -11,8 +11,12 @@ client left).
 Stopping a thread: the analysis is pure Python over in-memory data, so the build thread is sent
 an asynchronous :class:`BuildStopped` exception (``PyThreadState_SetAsyncExc``), which unwinds
 it through its ``finally`` blocks and context managers (the store rolls back what it had not
-committed). Model loading runs before that window opens and is never interrupted, so no import
-is left half done; C calls (a matrix product) finish before the exception lands.
+committed). Python swallows an asynchronous exception that lands inside a callback it runs
+for itself (a garbage-collector callback, a ``__del__``), so the reaper sends it again every
+half second until the build has ended (a delivered one unwinds in microseconds: a build still
+running then has lost it). Model loading runs before that window opens and is never
+interrupted, so no import is left half done; C calls (a matrix product) finish before the
+exception lands.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from newsweave.errors import NewsweaveError, NotFoundError
 __all__ = ["BuildLimits", "BuildStopped", "Builds", "Job"]
 
 log = logging.getLogger("newsweave.api")
+
+_RESEND_S = 0.5  # a stopped build still running after this lost its BuildStopped
 
 
 class BuildStopped(BaseException):
@@ -67,6 +73,7 @@ class Job:
     thread_id: int | None = None
     stoppable: bool = False
     stop_reason: str | None = None
+    stop_sent: float | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def progress(self, retry_after: float) -> dict[str, Any]:
@@ -238,10 +245,17 @@ class Builds:
             if job.stop_reason is not None or job.done.is_set():
                 return
             job.stop_reason = reason
-            if job.stoppable and job.thread_id is not None:
-                _raise_in(job.thread_id, BuildStopped)
+            self._deliver(job)
         self.stopped += 1
         log.warning("stopped the brief build of %s: %s", job.story_id, reason)
+
+    @staticmethod
+    def _deliver(job: Job) -> None:
+        """Send BuildStopped to the build thread if it is in its stoppable window (the caller
+        holds ``job.lock``, so the window cannot close meanwhile)."""
+        if job.stoppable and job.thread_id is not None and not job.done.is_set():
+            _raise_in(job.thread_id, BuildStopped)
+            job.stop_sent = time.monotonic()
 
     # --- the reaper: deadlines and abandoned builds ---------------------------------------
 
@@ -258,6 +272,12 @@ class Builds:
             with self._lock:
                 running = [j for j in self._jobs.values() if not j.done.is_set()]
             for job in running:
+                if job.stop_reason is not None:
+                    sent = job.stop_sent
+                    if sent is not None and now - sent > _RESEND_S:  # lost: send it again
+                        with job.lock:
+                            self._deliver(job)
+                    continue
                 since = job.analysing_since
                 if since is not None and now - since > self.limits.deadline_s:
                     self._stop(job, "deadline")
