@@ -100,8 +100,18 @@ def test_list_search_story_and_citation(page: Any, service: Any, tmp_path: Path)
     page.keyboard.press("Escape")
     assert not page.is_visible("#cite-pop")
     page.set_viewport_size({"width": 390, "height": 844})
+    # Two animation frames: the page has laid itself out again for the new width (the
+    # timeline's heights follow from a ResizeObserver; its widths are CSS).
+    page.evaluate("new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400  # no sideways scrolling on a phone (the matrix scrolls in its box)
+    # The timeline's labels were laid out again for the narrower page: taller, still apart.
+    boxes = page.locator("#timeline .tl-event").evaluate_all(
+        "els => els.map(e => [e.offsetTop, e.offsetTop + e.offsetHeight,"
+        " e.getBoundingClientRect().right])"
+    )
+    assert boxes and all(b[0] >= a[1] for a, b in itertools.pairwise(boxes))
+    assert max(b[2] for b in boxes) <= 390
 
 
 def _open_strike(page: Any, service: Any) -> dict[str, Any]:

@@ -454,14 +454,9 @@ function timelineSection(items, sources) {
  * is moved down and joined to its mark by a leader line). */
 function layoutTimeline(wrap, axis, points, segments, labels) {
   if (!wrap.isConnected || !points.length) return;
-  const width = wrap.clientWidth;
-  const axisX = 92;
+  const axisX = 92; // labels start at axisX + 22 (style.css .tl-event)
   const breakGap = 34;
   const gap = 6;
-  labels.forEach((label) => {
-    label.style.left = `${axisX + 22}px`;
-    label.style.width = `${Math.max(160, width - axisX - 30)}px`;
-  });
   // The axis is as tall as the stacked labels, so marks and labels stay side by side.
   const stacked = labels.reduce((sum, label) => sum + label.offsetHeight + gap, 0);
   const spans = segments.map((s) => Math.max(DAY, s[1] - s[0]));
@@ -492,7 +487,6 @@ function layoutTimeline(wrap, axis, points, segments, labels) {
   });
   const height = Math.max(y - breakGap + 16, next + 8);
   wrap.style.height = `${height}px`;
-  axis.setAttribute("width", String(width));
   axis.setAttribute("height", String(height));
   segments.forEach((s, k) => {
     const y0 = tops[k] - 6;
