@@ -230,7 +230,7 @@ def brief(
             briefs, report = analyze_with_report(paths, settings, progress=progress)
             _report_problems(report.outcomes)
             for line in report.failed_briefs:
-                click.echo(f"error: {line}", err=True)
+                click.echo(printable(f"error: {line}"), err=True)
             click.echo(report.summary_line(), err=True)
             if not briefs:
                 raise click.ClickException("no article could be read from the given paths")
@@ -334,8 +334,9 @@ def stories(fmt: str, db: Path | None) -> None:
                 span += f"..{r.last.date().isoformat()}"
         sources = ", ".join(r.sources[:4]) + (" …" if len(r.sources) > 4 else "")
         count = len(r.article_ids)
-        click.echo(f"{r.story_id}  {count:>3} art  {span:<22}  {r.headline[:70]}")
-        click.echo(f"{'':{len(r.story_id)}}  sources: {sources}")
+        # Headlines and sources (file names, feed titles) come from the input: escaped.
+        click.echo(printable(f"{r.story_id}  {count:>3} art  {span:<22}  {r.headline[:70]}"))
+        click.echo(printable(f"{'':{len(r.story_id)}}  sources: {sources}"))
 
 
 @main.command()

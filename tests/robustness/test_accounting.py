@@ -106,3 +106,15 @@ def test_two_concurrent_ingests_report_what_the_store_did(tmp_path: Path) -> Non
         articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     assert articles == len(towns)
     assert dict(rows) == {"ingested": len(towns), "duplicate": len(towns)}
+
+
+def test_story_list_prints_file_names_and_titles_escaped(tmp_path: Path) -> None:
+    # A source named after its file, and a title with a C1 control (CSI as one byte).
+    name = "evil\x1b]0;owned\x07.txt"
+    (tmp_path / name).write_text("title: Quay \x9b2J closed\n\n" + ARTICLE, encoding="utf-8")
+    db = str(tmp_path / "db.sqlite")
+    assert CliRunner().invoke(main, ["ingest", "--db", db, str(tmp_path / name)]).exit_code == 0
+    listed = CliRunner().invoke(main, ["stories", "--db", db])
+    assert listed.exit_code == 0, listed.output
+    assert not any(c in listed.output for c in "\x1b\x07\x9b"), repr(listed.output)
+    assert "evil\\x1b]0;owned\\x07.txt" in listed.output
