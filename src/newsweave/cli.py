@@ -462,6 +462,7 @@ def watch(
             once=once,
             retry_base=settings.watch.retry_base,
             max_backoff=settings.watch.max_backoff,
+            parallel=settings.watch.parallel,
             fetch=fetch,
             pipeline=settings,
         )

@@ -57,6 +57,9 @@ __all__ = [
 CONFIG_NAME = "newsweave.toml"
 """The settings file read from the store's folder when no ``--config`` is given."""
 
+MAX_PARALLEL_FEEDS = 32
+"""The most feeds ``watch`` fetches at once: each is a thread and an open connection."""
+
 ENV_PREFIX = "NEWSWEAVE_"
 ENV_SEPARATOR = "__"
 
@@ -67,11 +70,13 @@ class WatchSettings:
     every: seconds between polls of a healthy feed.
     retry_base: the first retry delay after a failure; it doubles per failure in a row...
     max_backoff: ...up to this many seconds.
+    parallel: feeds fetched at once (never two requests at once to one host).
     """
 
     every: float = 300.0
     retry_base: float = 60.0
     max_backoff: float = 3600.0
+    parallel: int = 4
 
     def __post_init__(self) -> None:
         for name in ("every", "retry_base", "max_backoff"):
@@ -80,6 +85,11 @@ class WatchSettings:
                     f"The 'watch.{name}' setting must be a positive number of seconds; "
                     f"got {getattr(self, name)}."
                 )
+        if not 1 <= self.parallel <= MAX_PARALLEL_FEEDS:
+            raise OptionError(
+                f"The 'watch.parallel' setting (feeds fetched at once) must be a whole number "
+                f"from 1 to {MAX_PARALLEL_FEEDS}; got {self.parallel}."
+            )
 
 
 @dataclass(frozen=True, slots=True)
