@@ -95,8 +95,9 @@ def test_two_concurrent_ingests_report_what_the_store_did(tmp_path: Path) -> Non
         subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for _ in range(2)
     ]
-    outputs = [run.communicate(timeout=600)[0].decode() for run in runs]
-    assert all(run.returncode == 0 for run in runs), outputs
+    answers = [run.communicate(timeout=600) for run in runs]
+    outputs = [out.decode() for out, _ in answers]
+    assert all(run.returncode == 0 for run in runs), [(o, e.decode()[-2000:]) for o, e in answers]
     ingested = [int(re.search(r"(\d+) ingested", out).group(1)) for out in outputs]  # type: ignore[union-attr]
     duplicate = [int(re.search(r"(\d+) duplicate", out).group(1)) for out in outputs]  # type: ignore[union-attr]
     assert sum(ingested) == len(towns), outputs

@@ -16,9 +16,11 @@ Example:
 from __future__ import annotations
 
 import json
+import random
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -137,9 +139,7 @@ class SQLiteStore:
             )
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA foreign_keys = ON")
-            if self.path != MEMORY:
-                conn.execute("PRAGMA journal_mode = WAL")
-            self.schema_version = migrate(conn, self.path)
+            self.schema_version = self._prepare(conn)
         except sqlite3.Error as exc:
             if conn is not None:
                 conn.close()
@@ -149,6 +149,23 @@ class SQLiteStore:
                 conn.close()
             raise
         self._conn = conn
+
+    def _prepare(self, conn: sqlite3.Connection) -> int:
+        """WAL mode and the schema, retried while another process opening the same new file
+        holds it: two openers that both hold a read lock and both need the write lock make
+        SQLite answer "database is locked" at once, without waiting out the busy timeout."""
+        ends = time.monotonic() + _BUSY_TIMEOUT_S
+        while True:
+            try:
+                if self.path != MEMORY:
+                    conn.execute("PRAGMA journal_mode = WAL")
+                return migrate(conn, self.path)
+            except sqlite3.OperationalError as exc:
+                message = str(exc).lower()
+                busy = "locked" in message or "busy" in message
+                if not busy or time.monotonic() > ends:
+                    raise
+                time.sleep(random.uniform(0.01, 0.05))  # apart, so the next try does not collide
 
     # --- plumbing ------------------------------------------------------------------------
 
