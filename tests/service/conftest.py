@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.support.loopback import running
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TOKEN = "test-token-5f1e"
@@ -172,11 +173,8 @@ def site() -> Iterator[Site]:
             return None
 
     server.RequestHandlerClass = Handler
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
+    with running(server):
+        yield state
 
 
 @pytest.fixture(scope="session")

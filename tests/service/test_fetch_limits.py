@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from tests.support.loopback import drip, running
 
 from newsweave.fetch import FetchError, FetchOptions, UnsafeURLError, check_url, fetch
 from newsweave.store import open_store
@@ -84,17 +84,11 @@ def trickle() -> Iterator[Trickle]:
                 page = f"<html><body><article><p>{BODY}</p></article></body></html>".encode()
                 self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
                 self.wfile.write(f"Content-Length: {len(page)}\r\n\r\n".encode())
-                for byte in page:
-                    self.wfile.write(bytes([byte]))
-                    self.wfile.flush()
-                    time.sleep(state.gap)
+                drip(self.wfile, page, state.gap)
                 return
             if self.path == "/slowhead":
                 self.wfile.write(b"HTTP/1.1 200 OK\r\n")
-                for byte in b"X-Padding: " + b"a" * 200:
-                    self.wfile.write(bytes([byte]))
-                    self.wfile.flush()
-                    time.sleep(state.gap)
+                drip(self.wfile, b"X-Padding: " + b"a" * 200, state.gap)
                 return
             if self.path == "/feed.xml":
                 raw = self.headers.get("If-None-Match")
@@ -106,21 +100,15 @@ def trickle() -> Iterator[Trickle]:
             if self.path != "/slow":
                 self.wfile.write(body)
                 return
-            for byte in body:
-                self.wfile.write(bytes([byte]))
-                self.wfile.flush()
-                time.sleep(state.gap)
+            drip(self.wfile, body, state.gap)
 
         def log_message(self, format: str, *args: object) -> None:
             return None
 
     server.RequestHandlerClass = Handler
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
+    with running(server):
+        yield state
 
 
 FAST = FetchOptions(allow_private=True, timeout=1.0, deadline=2.0, content_types=())

@@ -19,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from tests.support.loopback import drip, running
 
 from newsweave.config import load_settings
 from newsweave.errors import OptionError
@@ -108,23 +109,15 @@ def serve(address: str) -> Iterator[Server]:
             if self.path != "/slow":
                 self.wfile.write(body)
                 return
-            for byte in body:
-                self.wfile.write(bytes([byte]))
-                self.wfile.flush()
-                time.sleep(state.gap)
+            drip(self.wfile, body, state.gap)
 
         def log_message(self, format: str, *args: object) -> None:
             return None
 
     server.RequestHandlerClass = Handler
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with running(server):
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _options(deadline: float, parallel: int = 4) -> WatchOptions:
