@@ -1,7 +1,7 @@
 """The online clusterer over random arrival orders, for one set of options: the quick check.
 
     .venv/bin/python bench/cluster_arrivals.py --cache DIR [--arrivals 30] [--set KEY=VALUE]
-        [--test] [--no-timeline]
+        [--test] [--no-timeline] [--runs 64]
 
 The section "random arrival orders" of bench/cluster_quality.py alone, with the options
 changed by ``--set`` (cluster options, ``threshold=0.55``; repeatable), and the id order
@@ -11,12 +11,18 @@ topics are looked at only to confirm a final candidate. Timeline17 (dated, never
 gives the precision across coarse topics and the number of stories (over-splitting shows
 as more stories). The seeds are those of bench/cluster_quality.py (1000 + n), so two runs
 with different options compare order by order (paired); the paired mean difference against
-the defaults is printed with its standard error.
+the defaults is printed with its standard error. ``--runs N`` adds the ingest path over the
+same seeds: the articles shuffled (``random.Random(seed)``) and stored and assigned in runs of
+N (each run sees only the stories of the runs before it), the grouping an archive arrives in.
+With the consensus of several orders (the default ``consensus_runs``), a draw of orders is a
+``salt`` of :meth:`OnlineClusterer.add_all` (see bench/cluster_quality.py
+``ours_random_arrival``); ``--set consensus_runs=0`` gives one order alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 import time
 from dataclasses import fields, replace
@@ -33,6 +39,7 @@ from cluster_quality import (
     ecbplus,
     labels_of,
     near_misses_joined,
+    ours_in_runs,
     ours_random_arrival,
     timeline17,
 )
@@ -64,6 +71,7 @@ def main() -> None:
     )
     parser.add_argument("--test", action="store_true", help="also the test topics (confirm only)")
     parser.add_argument("--no-timeline", action="store_true")
+    parser.add_argument("--runs", type=int, default=0, help="also ingest in runs of N (0: no)")
     args = parser.parse_args()
     base = ClusterOptions()
     started = time.process_time()
@@ -74,6 +82,7 @@ def main() -> None:
     parts = [("dev", dev)] + ([("test", set(gold) - dev)] if args.test else [])
     seeds = [1000 + n for n in range(args.arrivals)]
     baseline = [ours_random_arrival(items, base, seed) for seed in seeds]
+    in_runs = [_in_runs(items, base, seed, args.runs) for seed in seeds] if args.runs else []
     tl_items = tl_gold = None
     if not args.no_timeline:
         tl_articles, tl_gold = timeline17()
@@ -82,7 +91,31 @@ def main() -> None:
         options = options_from([p for p in tried.split(",") if p])
         print(f"# options changed: {tried or 'none'}")
         report(items, gold, topic, parts, options, seeds, baseline, tl_items, tl_gold)
+        if args.runs:
+            runs = [_in_runs(items, options, seed, args.runs) for seed in seeds]
+            _spread(f"runs of {args.runs}", parts, gold, topic, runs, in_runs)
     print(f"# {time.process_time() - started:.0f} CPU-s")
+
+
+def _in_runs(items, options: ClusterOptions, seed: int, size: int):  # type: ignore[no-untyped-def]
+    order = list(items)
+    random.Random(seed).shuffle(order)
+    return ours_in_runs(order, options.threshold, size, options)
+
+
+def _spread(label, parts, gold, topic, runs, before) -> None:  # type: ignore[no-untyped-def]
+    for name, keep in parts:
+        scores = np.array([bcubed(pred, gold, keep) for pred in runs])
+        base = np.array([bcubed(pred, gold, keep)[2] for pred in before])
+        mean, sd = scores.mean(axis=0), scores.std(axis=0)
+        joined = np.mean([near_misses_joined(pred, gold, topic, keep) for pred in runs])
+        diff = scores[:, 2] - base
+        print(
+            f"{name} {label}, {len(runs)} shuffles  P {mean[0]:.3f} R {mean[1]:.3f} "
+            f"F1 {mean[2]:.3f} (sd {sd[2]:.3f}, min {scores[:, 2].min():.3f})  near misses "
+            f"{joined:.3f}  paired vs defaults {diff.mean():+.4f} "
+            f"(se {diff.std() / np.sqrt(len(diff)):.4f})"
+        )
 
 
 def report(items, gold, topic, parts, options, seeds, baseline, tl_items, tl_gold) -> None:  # type: ignore[no-untyped-def]

@@ -399,8 +399,8 @@ def assign_stories(
     pairs: list[tuple[str, str]] = []
     touched: dict[str, None] = {}
     undated: dict[str, None] = {}  # stories that got an article with no stated date
-    for item in arrival_order(items, opts.cluster):
-        assignment = clusterer.add(item)
+    order = arrival_order(items, opts.cluster)
+    for item, assignment in zip(order, clusterer.add_all(order), strict=True):
         if assignment.merged:
             store.assign(pairs)
             pairs = []
@@ -465,8 +465,7 @@ def restory(store: Store, options: PipelineOptions | None = None) -> list[Story]
     items = [lead_view(i) for i in store.articles()]
     before = store.stories()
     clusterer = OnlineClusterer(opts.cluster)
-    for item in arrival_order(items, opts.cluster):
-        clusterer.add(item)
+    clusterer.add_all(arrival_order(items, opts.cluster))
     _report_collisions(clusterer)
     stories = clusterer.stories([i.article_id for i in items])
     store.replace_stories(stories)

@@ -55,9 +55,13 @@ def test_the_two_fights_are_two_stories(topic) -> None:  # type: ignore[no-untyp
 
 
 def test_without_years_they_merge(topic) -> None:  # type: ignore[no-untyped-def]
-    """The evidence before years told reports apart: what the test above guards against."""
+    """The evidence before years told reports apart: what the test above guards against.
+    One order alone (no consensus of several), where a single wrong join shows."""
     items, event_of = topic
-    for options in (ClusterOptions(year_penalty=1.0), ClusterOptions(year_focus=0)):
+    for options in (
+        ClusterOptions(year_penalty=1.0, consensus_runs=0),
+        ClusterOptions(year_focus=0, consensus_runs=0),
+    ):
         stories = cluster_online(items, options)
         assert any(len(events) == 2 for events in _events(stories, event_of))
 

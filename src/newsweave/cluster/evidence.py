@@ -74,6 +74,11 @@ class ClusterOptions:
         naming one year is of that year; one naming several looks back (a career, earlier
         ceremonies), and its years say little about which event it reports (0: years never
         tell an article from a story).
+    consensus_runs: a batch whose arrival order holds undated articles in a row (placed at
+        one moment) is clustered this many times, each such row in another order, and placed
+        along what the runs agree on (see :mod:`newsweave.cluster.consensus`); 0 or 1: in arrival order alone.
+    consensus_share: two articles (or an article and a story) share a story when more than
+        this share of those runs put them together.
     """
 
     threshold: float = 0.5
@@ -96,6 +101,8 @@ class ClusterOptions:
     mark_share: float = 0.0
     year_penalty: float = 0.8
     year_focus: int = 1
+    consensus_runs: int = 15
+    consensus_share: float = 0.75
 
     def __post_init__(self) -> None:
         for name in (
@@ -108,6 +115,7 @@ class ClusterOptions:
             "year_penalty",
             "mark_share",
             "protagonist_penalty",
+            "consensus_share",
         ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
@@ -134,6 +142,10 @@ class ClusterOptions:
             raise OptionError(
                 "The 'review_size' and 'review_rounds' options must be 0 or more; got "
                 f"{self.review_size} and {self.review_rounds}."
+            )
+        if self.consensus_runs < 0:
+            raise OptionError(
+                f"The 'consensus_runs' option must be 0 or more; got {self.consensus_runs}."
             )
         if self.candidates < 1:
             raise OptionError(f"The 'candidates' option must be at least 1; got {self.candidates}.")

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 
+from newsweave.cluster import consensus
 from newsweave.cluster.evidence import (
     CORE,
     YEAR,
@@ -78,17 +79,29 @@ class _Live:
     touched: datetime | None
     indexed: np.ndarray = field(repr=False)
     marks: set[str] = field(default_factory=set, repr=False)  # marked(keys), kept in step
+    # profile() and shares(), computed once per change (an article is scored against a
+    # story many times between two of its changes); changed() clears them.
+    _profile: dict[str, float] | None = field(default=None, repr=False)
+    _shares: dict[str, float] | None = field(default=None, repr=False)
 
     def mean(self) -> np.ndarray:
         result: np.ndarray = self.vector_sum / self.size
         return result
 
     def profile(self) -> dict[str, float]:
-        return {k: v / self.size for k, v in self.keys.items()}
+        if self._profile is None:
+            self._profile = {k: v / self.size for k, v in self.keys.items()}
+        return self._profile
 
     def shares(self) -> dict[str, float]:
         """Each mark with the share of the story's articles that hold it."""
-        return mark_shares(self.marks, self.keys, self.size)
+        if self._shares is None:
+            self._shares = mark_shares(self.marks, self.keys, self.size)
+        return self._shares
+
+    def changed(self) -> None:
+        """Its members changed: what was computed from them is stale."""
+        self._profile = self._shares = None
 
     def active_at(self) -> datetime | None:
         known = [t for t in (self.last, self.touched) if t is not None]
@@ -189,6 +202,7 @@ class OnlineClusterer:
         self._quiet: list[tuple[datetime, str]] = []
         self._retired: dict[str, StoryState] = {}
         self._gone: set[str] = set()  # merged away while this clusterer ran
+        self._keys_of: dict[str, dict[str, float]] = {}  # evidence of the batch in add_all
         self._index = index
         self._ndim: int | None = index.ndim if index is not None else None
         for state in states:
@@ -221,17 +235,9 @@ class OnlineClusterer:
         """Assign ``item`` to the best active story, or open a new one; merge stories the
         article links strongly. Returns where it went."""
         opts = self.options
-        vector = np.asarray(item.embedding, dtype=np.float32)
-        keys = participants(item, opts)
-        moment = utc(known_date(item))
-        if moment is not None and (self.clock is None or moment > self.clock):
-            if self.clock is None:
-                self._stamp_unclocked(moment)
-            self.clock = moment
-            self._evict_quiet()
-        if not self._fits(vector):
+        vector, keys, moment = self._arrive(item)
+        if vector is None:
             return Assignment(item.article_id, self._alone(item, keys, moment), True)
-        vector = _unit(vector)
         scored = self._score(vector, keys, marked(keys), moment)
         merged: list[str] = []
         if moment is None and (not scored or scored[0][0] < opts.threshold):
@@ -260,6 +266,37 @@ class OnlineClusterer:
             opened = None
         return Assignment(item.article_id, best.story_id, opened is not None, tuple(merged))
 
+    def add_all(self, order: Sequence[AnnotatedArticle], salt: int = 0) -> list[Assignment]:
+        """Assign a batch already in :func:`arrival_order`; where undated articles stand in
+        a row and ``consensus_runs`` is at least 2, along the consensus of that many orders
+        (see :mod:`newsweave.cluster.consensus`), so the stories do not depend on the order
+        the undated articles are given in. ``salt`` draws another set of orders (to measure
+        how much the stories still depend on that draw). Returns one assignment per
+        article, in ``order``."""
+        opts = self.options
+        if opts.consensus_runs < 2 or not consensus.undated_runs(order):
+            return [self.add(item) for item in order]
+        # Each trial pass reads the same evidence: worked out once.
+        self._keys_of = {item.article_id: participants(item, opts) for item in order}
+        try:
+            planned = consensus.plan(
+                order, self._trial_pass(order), opts.consensus_runs, opts.consensus_share, salt
+            )
+            if planned is None:
+                return [self.add(item) for item in order]
+            homes: dict[int, str] = {}
+            out: list[Assignment] = []
+            for item in order:
+                group = planned.group.get(item.article_id)
+                if group is None:
+                    out.append(self.add(item))
+                else:
+                    priors = planned.stories.get(group, ())
+                    out.append(self._add_planned(item, group, priors, homes))
+            return out
+        finally:
+            self._keys_of = {}
+
     def states(self, story_ids: Iterable[str]) -> list[StoryState]:
         """Current states of those ids, active or gone quiet while this clusterer ran
         (merged-away ids are skipped)."""
@@ -284,6 +321,101 @@ class OnlineClusterer:
         rank = position if position is not None else {}
         out.sort(key=lambda s: (-len(s.article_ids), rank.get(s.article_ids[0], 0)))
         return out
+
+    # --- the consensus of several orders ---------------------------------------------------
+
+    def _trial_pass(self, order: Sequence[AnnotatedArticle]) -> consensus.Run:
+        """A trial pass for :func:`consensus.plan`: a fresh clusterer on copies of the
+        stories the batch can reach (each article's nearest active and quiet stories), so
+        a pass costs the batch's size, not the store's."""
+        live_ids: set[str] = set()
+        closed_ids: set[str] = set()
+        undated = {item.article_id for item in order if utc(known_date(item)) is None}
+        if undated:
+            self._load_closed_now()
+        for item in order:
+            vector = np.asarray(item.embedding, dtype=np.float32)
+            if not self._fits(vector):
+                continue
+            vector = _unit(vector)
+            if self._index is not None and len(self._index):
+                live_ids.update(self._index.search(vector, self.options.candidates))
+            if (
+                self._closed_index is not None
+                and len(self._closed_index)
+                and item.article_id in undated
+            ):
+                closed_ids.update(self._closed_index.search(vector, self.options.candidates))
+        states = [self.live[s].state() for s in sorted(live_ids) if s in self.live]
+        # Most recent first, as the store gives them.
+        quiet = [live.state() for s, live in reversed(self._closed.items()) if s in closed_ids]
+        trial_options = replace(self.options, consensus_runs=0)
+
+        def run(trial_order: Sequence[AnnotatedArticle]) -> tuple[dict[str, str], dict[str, str]]:
+            trial = OnlineClusterer(
+                trial_options, states, track_members=False, closed=lambda: quiet
+            )
+            trial.clock = self.clock
+            trial.born = max(trial.born, self.born)
+            trial._keys_of = self._keys_of
+            into: dict[str, str] = {}
+            where: dict[str, str] = {}
+            for item in trial_order:
+                assignment = trial.add(item)
+                where[item.article_id] = assignment.story_id
+                for gone in assignment.merged:
+                    into[gone] = assignment.story_id
+            priors = {s.story_id: _final(into, s.story_id) for s in states + quiet}
+            return {a: _final(into, s) for a, s in where.items()}, priors
+
+        return run
+
+    def _load_closed_now(self) -> None:
+        """Read the stories that went quiet before this clusterer started (once)."""
+        if self._load_closed is None:
+            return
+        load, self._load_closed = self._load_closed, None
+        for state in reversed(list(load())[: self.options.closed_candidates]):
+            vector_sum = np.asarray(state.vector_sum, dtype=np.float32)
+            if state.story_id in self.live or not self._fits(vector_sum):
+                continue
+            self._keep_closed(self._live_from(state))
+
+    def _add_planned(
+        self,
+        item: AnnotatedArticle,
+        group: int,
+        priors: Sequence[str],
+        homes: dict[int, str],
+    ) -> Assignment:
+        """Place ``item`` in its group's story: the one an earlier article of the group
+        went to, else the group's stories from before the batch (merged into the oldest),
+        else a new one."""
+        vector, keys, moment = self._arrive(item)
+        if vector is None:
+            return Assignment(item.article_id, self._alone(item, keys, moment), True)
+        merged: list[str] = []
+        home = self.live.get(homes.get(group, ""))
+        if home is None:
+            prior = sorted((self.live[s] for s in priors if s in self.live), key=lambda x: x.born)
+            if prior:
+                home = prior[0]
+                for other in prior[1:]:
+                    home = self._merge_pair(home, other, merged)
+            else:
+                quiet = [self._closed[s] for s in priors if s in self._closed]
+                if quiet and moment is None:
+                    story = min(quiet, key=lambda x: x.born)
+                    self._grow_closed(story, item.article_id, vector, keys)
+                    homes[group] = story.story_id
+                    return Assignment(item.article_id, story.story_id, False)
+        if home is None:
+            home = self._open(item, vector, keys, moment)
+            homes[group] = home.story_id
+            return Assignment(item.article_id, home.story_id, True)
+        self._grow(home, item.article_id, vector, keys, moment)
+        homes[group] = home.story_id
+        return Assignment(item.article_id, home.story_id, False, tuple(merged))
 
     # --- scoring -------------------------------------------------------------------------
 
@@ -340,6 +472,25 @@ class OnlineClusterer:
         )
 
     # --- changes -------------------------------------------------------------------------
+
+    def _arrive(
+        self, item: AnnotatedArticle
+    ) -> tuple[np.ndarray | None, dict[str, float], datetime | None]:
+        """Move the clock to ``item``'s date (stories gone quiet leave); its unit vector
+        (None when it cannot be compared with the stories), evidence keys and date."""
+        vector = np.asarray(item.embedding, dtype=np.float32)
+        keys = self._keys_of.get(item.article_id)
+        if keys is None:
+            keys = participants(item, self.options)
+        moment = utc(known_date(item))
+        if moment is not None and (self.clock is None or moment > self.clock):
+            if self.clock is None:
+                self._stamp_unclocked(moment)
+            self.clock = moment
+            self._evict_quiet()
+        if not self._fits(vector):
+            return None, keys, moment
+        return _unit(vector), keys, moment
 
     def _open(
         self,
@@ -445,6 +596,7 @@ class OnlineClusterer:
         keys: dict[str, float],
         moment: datetime | None,
     ) -> None:
+        live.changed()
         live.size += 1
         live.vector_sum += vector
         for key, weight in keys.items():
@@ -497,6 +649,7 @@ class OnlineClusterer:
         return live
 
     def _merge(self, keep: _Live, gone: _Live) -> None:
+        keep.changed()
         keep.size += gone.size
         keep.vector_sum += gone.vector_sum
         for key, weight in gone.keys.items():
@@ -576,13 +729,7 @@ class OnlineClusterer:
         opts = self.options
         if opts.closed_candidates <= 0:
             return None
-        if self._load_closed is not None:
-            load, self._load_closed = self._load_closed, None
-            for state in reversed(list(load())[: opts.closed_candidates]):
-                vector_sum = np.asarray(state.vector_sum, dtype=np.float32)
-                if state.story_id in self.live or not self._fits(vector_sum):
-                    continue
-                self._keep_closed(self._live_from(state))
+        self._load_closed_now()
         if self._closed_index is None or not len(self._closed_index):
             return None
         marks = marked(keys)
@@ -603,18 +750,25 @@ class OnlineClusterer:
                 best = (score, quiet.born, quiet)
         if best is None or best[0] < opts.threshold:
             return None
-        quiet = best[2]
+        self._grow_closed(best[2], article_id, vector, keys)
+        return best[2].story_id
+
+    def _grow_closed(
+        self, quiet: _Live, article_id: str, vector: np.ndarray, keys: dict[str, float]
+    ) -> None:
+        """Add an undated article to a quiet story, which stays quiet."""
+        quiet.changed()
         quiet.size += 1
         quiet.vector_sum += vector
         for key, weight in keys.items():
             quiet.keys[key] = quiet.keys.get(key, 0.0) + weight
-        quiet.marks.update(marks)
-        prune(quiet.keys, opts.story_keys_max)
+        quiet.marks.update(marked(keys))
+        prune(quiet.keys, self.options.story_keys_max)
         if self.track_members:
             self.members.setdefault(quiet.story_id, []).append(article_id)
-        self._closed_index.upsert(quiet.story_id, quiet.vector_sum)
+        if self._closed_index is not None:
+            self._closed_index.upsert(quiet.story_id, quiet.vector_sum)
         self.changed.add(quiet.story_id)
-        return quiet.story_id
 
     def _keep_closed(self, live: _Live) -> None:
         """Keep a story that left the active set among the closed candidates; the oldest
@@ -634,6 +788,15 @@ class OnlineClusterer:
                 self._retired[oldest] = gone.state()
 
 
+def _final(into: dict[str, str], story_id: str) -> str:
+    """The story ``story_id`` ended in, through the merges recorded in ``into``."""
+    seen = 0
+    while story_id in into and seen <= len(into):
+        story_id = into[story_id]
+        seen += 1
+    return story_id
+
+
 def cluster_online(
     items: Sequence[AnnotatedArticle], options: ClusterOptions | None = None
 ) -> list[Story]:
@@ -644,8 +807,7 @@ def cluster_online(
         story lists its articles in input order.
     """
     clusterer = OnlineClusterer(options)
-    for item in arrival_order(items, clusterer.options):
-        clusterer.add(item)
+    clusterer.add_all(arrival_order(items, clusterer.options))
     return clusterer.stories([i.article_id for i in items])
 
 
