@@ -76,7 +76,8 @@ class ClusterOptions:
         tell an article from a story).
     consensus_runs: a batch whose arrival order holds undated articles in a row (placed at
         one moment) is clustered this many times, each such row in another order, and placed
-        along what the runs agree on (see :mod:`newsweave.cluster.consensus`); 0 or 1: in arrival order alone.
+        along what the runs agree on (see :mod:`newsweave.cluster.consensus`); 0 or 1: in
+        arrival order alone.
     consensus_share: two articles (or an article and a story) share a story when more than
         this share of those runs put them together.
     """
