@@ -101,12 +101,12 @@ def plan(
     """The consensus plan of ``order`` over ``runs`` trial passes (see the module notes), or
     None when there is nothing to agree on (fewer than two runs, no two undated articles
     in a row) or
-    the batch's agreement counting would pass ``pair_budget`` (default 50 per article +
-    100,000)."""
+    the batch's agreement counting would pass ``pair_budget`` (default 1,000 per article
+    + 1,000,000: about a second of counting, against the runs' several)."""
     if runs < 2 or not undated_runs(order):
         return None
     need = _needed(runs, share)
-    budget = pair_budget if pair_budget is not None else 50 * len(order) + 100_000
+    budget = pair_budget if pair_budget is not None else 1000 * len(order) + 1_000_000
     ids = [item.article_id for item in order]
     labels: list[dict[str, str]] = []
     for run in range(runs):
