@@ -155,3 +155,37 @@ def test_reports_every_order_agrees_on_share_a_group() -> None:
 def test_bad_consensus_options_are_refused(change: dict[str, float], key: str) -> None:
     with pytest.raises(OptionError, match=key):
         ClusterOptions(**change)  # type: ignore[arg-type]
+
+
+def test_the_vote_over_given_runs() -> None:
+    """The plan's vote on ten given runs (the partitions written out here, not formed by
+    the clusterer): a pair joins in more than 3 of 4 runs; an article left alone joins the
+    group, or the stored story, it was with in more than half of them; two lone articles
+    never join each other."""
+    a, b, c, d, e, f, g = (article(f"vote {n}", "talks", None, ()) for n in "abcdefg")
+    order = [a, b, c, d, e, f, g]
+    calls: list[int] = []
+
+    def trial(given):  # type: ignore[no-untyped-def]
+        assert sorted(i.article_id for i in given) == sorted(i.article_id for i in order)
+        run = len(calls)
+        calls.append(run)
+        where = {a.article_id: "A", b.article_id: "A", d.article_id: "D", e.article_id: "E"}
+        where[c.article_id] = "A" if run < 7 else "C"
+        where[d.article_id] = "A" if run < 5 else "D"
+        where[f.article_id] = "E" if run < 7 else "F"
+        where[g.article_id] = "S" if run < 7 else "G"
+        return where, {"S": "S"}
+
+    found = plan(order, trial, 10, 0.75)
+    assert found is not None and len(calls) == 10
+    group = found.group
+    assert group[a.article_id] == group[b.article_id] == group[c.article_id]
+    assert group[d.article_id] != group[a.article_id]
+    assert group[e.article_id] != group[f.article_id]
+    assert found.stories == {group[g.article_id]: ("S",)}
+    calls.clear()
+    strict = plan(order, trial, 10, 0.75, alone_share=0.75)
+    assert strict is not None
+    assert strict.group[c.article_id] != strict.group[a.article_id]
+    assert strict.stories == {}

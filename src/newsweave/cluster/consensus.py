@@ -10,12 +10,14 @@ So a batch whose arrival order has undated articles in a row (those placed at on
 or first) is first clustered ``consensus_runs`` times, each time with each such row in
 another order (sorted by a keyed hash of the ids), on copies of the stories the articles
 could reach.
-Two articles, or an article and a stored story, end in one story when at least
-``consensus_share`` of those runs put them together; the clusterer then places the batch
-along that plan (:meth:`~newsweave.cluster.online.OnlineClusterer.add_all`). The runs'
-orders derive from the article ids alone, so the same batch in any order gets the same
-plan and the same stories. A pair that only some orders join stays apart: joining needs
-most orders to agree, which is where a wrong join (two similar events) is rare.
+Two articles, or an article and a stored story, end in one story when more than
+``consensus_share`` of those runs put them together, and an article that agreement leaves
+alone joins the group it shared a story with in more than ``consensus_alone_share`` of
+them; the clusterer then places the batch along that plan
+(:meth:`~newsweave.cluster.online.OnlineClusterer.add_all`). The runs' orders derive from
+the article ids alone, so the same batch in any order gets the same plan and the same
+stories. A pair that only some orders join stays apart: joining needs most orders to agree,
+which is where a wrong join (two similar events) is rare.
 
 Cost: ``consensus_runs`` passes of the online clusterer over the batch (each a few
 candidate stories per article), none for a batch without two undated articles in a row.
@@ -97,6 +99,7 @@ def plan(
     share: float,
     salt: int = 0,
     pair_budget: int | None = None,
+    alone_share: float = 0.5,
 ) -> Plan | None:
     """The consensus plan of ``order`` over ``runs`` trial passes (see the module notes), or
     None when there is nothing to agree on (fewer than two runs, no two undated articles
@@ -138,6 +141,7 @@ def plan(
     for (a, b), count in sorted(together.items()):
         if count >= need:
             _union(parent, a, b)
+    _join_lone(parent, together, signatures, nodes, node_atom, _needed(runs, alone_share))
     root_group: dict[int, int] = {}
     group: dict[str, int] = {}
     stories: dict[int, list[str]] = {}
@@ -150,6 +154,41 @@ def plan(
             group[node] = number
     grouped = set(group.values())
     return Plan(group, {g: tuple(s) for g, s in stories.items() if g in grouped})
+
+
+def _join_lone(
+    parent: list[int],
+    together: dict[tuple[int, int], int],
+    signatures: list[tuple[str, ...]],
+    nodes: list[str],
+    node_atom: dict[str, int],
+    need: int,
+) -> None:
+    """An article the agreement left alone joins the group it shared a story with in at
+    least ``need`` runs (the most often, ties to the lower atom): its own story is what no
+    run agreed on, where a group of several (or a stored story) is. Two lone articles never
+    join each other, and no group joins another, so no chain forms."""
+    weight = [0] * len(signatures)
+    for node in nodes:
+        weight[node_atom[node]] += 2 if node.startswith(_STORY) else 1
+    size: dict[int, int] = {}
+    for atom in range(len(signatures)):
+        root = _find(parent, atom)
+        size[root] = size.get(root, 0) + weight[atom]
+    best: dict[int, tuple[int, int, int]] = {}  # lone atom -> (count, -partner, partner root)
+    for (a, b), count in together.items():
+        if count < need:
+            continue
+        ra, rb = _find(parent, a), _find(parent, b)
+        if ra == rb:
+            continue
+        for atom, root, other, partner in ((a, ra, rb, b), (b, rb, ra, a)):
+            if size[root] == 1 and size[other] > 1:
+                found = (count, -partner, other)
+                if atom not in best or found > best[atom]:
+                    best[atom] = found
+    for atom, (_, _, other) in sorted(best.items()):
+        _union(parent, atom, other)
 
 
 def _needed(runs: int, share: float) -> int:

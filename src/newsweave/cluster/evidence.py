@@ -80,6 +80,8 @@ class ClusterOptions:
         arrival order alone.
     consensus_share: two articles (or an article and a story) share a story when more than
         this share of those runs put them together.
+    consensus_alone_share: an article that this leaves alone joins the group (of several,
+        or a stored story) it shared a story with in more than this share of the runs.
     """
 
     threshold: float = 0.5
@@ -104,6 +106,7 @@ class ClusterOptions:
     year_focus: int = 1
     consensus_runs: int = 15
     consensus_share: float = 0.75
+    consensus_alone_share: float = 0.5
 
     def __post_init__(self) -> None:
         for name in (
@@ -117,6 +120,7 @@ class ClusterOptions:
             "mark_share",
             "protagonist_penalty",
             "consensus_share",
+            "consensus_alone_share",
         ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:

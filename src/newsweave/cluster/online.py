@@ -280,7 +280,12 @@ class OnlineClusterer:
         self._keys_of = {item.article_id: participants(item, opts) for item in order}
         try:
             planned = consensus.plan(
-                order, self._trial_pass(order), opts.consensus_runs, opts.consensus_share, salt
+                order,
+                self._trial_pass(order),
+                opts.consensus_runs,
+                opts.consensus_share,
+                salt,
+                alone_share=opts.consensus_alone_share,
             )
             if planned is None:
                 return [self.add(item) for item in order]
