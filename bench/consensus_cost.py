@@ -11,6 +11,9 @@ order (``consensus_runs`` 0) and with the defaults, interleaved: in memory in on
 (``pipeline.assign_stories`` over a SQLite store in a temporary folder, in runs of
 ``--runs-of``, as ``ingest`` runs). The rest of ingest (reading, the cheap pass, storing)
 does not change with the setting; bench/pipeline_speed.py gives its cost per article.
+Then the doubling: one batch of the first 128, 256, 512 and 1,024 undated Timeline17
+articles in memory with the defaults, CPU seconds (median of ``--repeats``) and the ratio to
+the step before (2.0 is linear).
 """
 
 from __future__ import annotations
@@ -93,6 +96,17 @@ def main() -> None:
             store = 1000 * statistics.median(times[label]["store"]) / len(items)
             print(f"{name:30} {label:11} {mem:17.2f}  {store:16.2f}")
     print(f"# {len(sets)} sets, medians of {args.repeats}; store path in runs of {args.runs_of}")
+    print("undated Timeline17 articles in one batch, defaults: CPU s (ratio to the step before)")
+    before = None
+    timeline = sets["Timeline17, dates taken away"]
+    for n in (128, 256, 512, 1024):
+        part = timeline[:n]
+        spent = statistics.median(
+            cpu(lambda p=part: in_memory(p, ClusterOptions())) for _ in range(args.repeats)
+        )
+        ratio = f"x{spent / before:.2f}" if before else ""
+        print(f"  {n:5d} articles  {spent:6.2f} s  {ratio}")
+        before = spent
 
 
 if __name__ == "__main__":
