@@ -359,13 +359,16 @@ def protagonists_apart(
     return agreed is not None and (agreed <= 0.0 or agreed < least)
 
 
-def weighted_jaccard(a: dict[str, float], b: dict[str, float]) -> float:
-    """Sum of shared minimum weights over the weighted union; 0 when either side is empty."""
+def weighted_jaccard(
+    a: dict[str, float], b: dict[str, float], b_total: float | None = None
+) -> float:
+    """Sum of shared minimum weights over the weighted union; 0 when either side is empty.
+    ``b_total``: ``sum(b.values())`` when the caller keeps it (a story's profile)."""
     if not a or not b:
         return 0.0
     small, large = (a, b) if len(a) <= len(b) else (b, a)
     inter = sum(min(w, large[k]) for k, w in small.items() if k in large)
-    union = sum(a.values()) + sum(b.values()) - inter
+    union = sum(a.values()) + (sum(b.values()) if b_total is None else b_total) - inter
     return inter / union if union else 0.0
 
 

@@ -82,6 +82,7 @@ class _Live:
     # profile() and shares(), computed once per change (an article is scored against a
     # story many times between two of its changes); changed() clears them.
     _profile: dict[str, float] | None = field(default=None, repr=False)
+    _profile_total: float = field(default=0.0, repr=False)
     _shares: dict[str, float] | None = field(default=None, repr=False)
 
     def mean(self) -> np.ndarray:
@@ -91,7 +92,13 @@ class _Live:
     def profile(self) -> dict[str, float]:
         if self._profile is None:
             self._profile = {k: v / self.size for k, v in self.keys.items()}
+            self._profile_total = sum(self._profile.values())
         return self._profile
+
+    def overlap(self, keys: dict[str, float]) -> float:
+        """Weighted Jaccard of ``keys`` with the story's profile."""
+        profile = self.profile()
+        return weighted_jaccard(keys, profile, self._profile_total)
 
     def shares(self) -> dict[str, float]:
         """Each mark with the share of the story's articles that hold it."""
@@ -446,7 +453,7 @@ class OnlineClusterer:
                 combine(
                     self.options,
                     float(cosine),
-                    weighted_jaccard(keys, live.profile()),
+                    live.overlap(keys),
                     _days_outside(moment, live.first, live.last),
                     contradictions(marks, shares, least, PEOPLE),
                     _undated(moment, live.first) and protagonists_apart(marks, shares, least),
@@ -469,7 +476,7 @@ class OnlineClusterer:
         return combine(
             self.options,
             cosine,
-            weighted_jaccard(a.profile(), b.profile()),
+            a.overlap(b.profile()),
             _span_gap(a, b),
             contradictions(shares_a, shares_b, least, PEOPLE),
             _undated(a.first, b.first) and protagonists_apart(shares_a, shares_b, least),
@@ -745,7 +752,7 @@ class OnlineClusterer:
             score = combine(
                 opts,
                 float(quiet.vector_sum @ vector) / quiet.size,
-                weighted_jaccard(keys, quiet.profile()),
+                quiet.overlap(keys),
                 0.0,
                 contradictions(marks, shares, opts.mark_share, PEOPLE),
                 protagonists_apart(marks, shares, opts.mark_share),
