@@ -3,7 +3,8 @@
 Two clusterers judge with the same evidence (:mod:`.evidence`) and options:
 
 - :mod:`.online` (the store's path and ``brief PATH``): one pass, each article joins the best
-  active story or opens one; cost per article independent of the store's size.
+  active story or opens one; cost per article independent of the store's size. Undated
+  articles of a batch go along the consensus of several orders of them (:mod:`.consensus`).
 - :mod:`.batch`: average-linkage agglomerative clustering of a whole set, the reference the
   online path is measured against in bench/cluster_quality.py.
 """

@@ -9,8 +9,7 @@ article id is one arbitrary draw (an id is a content hash).
 So a batch whose arrival order has undated articles in a row (those placed at one moment,
 or first) is first clustered ``consensus_runs`` times, each time with each such row in
 another order (sorted by a keyed hash of the ids), on copies of the stories the articles
-could reach.
-Two articles, or an article and a stored story, end in one story when more than
+could reach. Two articles, or an article and a stored story, end in one story when more than
 ``consensus_share`` of those runs put them together, and an article that agreement leaves
 alone joins the group it shared a story with in more than ``consensus_alone_share`` of
 them; the clusterer then places the batch along that plan
@@ -21,8 +20,9 @@ which is where a wrong join (two similar events) is rare.
 
 Cost: ``consensus_runs`` passes of the online clusterer over the batch (each a few
 candidate stories per article), none for a batch without two undated articles in a row.
-The plan counts, per run, pairs of groups of articles that every run so far kept together,
-so it is bounded by ``pair_budget``; a batch past it is placed in its arrival order.
+The vote counts, per run, the pairs of atoms (articles that every run keeps together) that
+the run puts in one story: bounded by ``pair_budget``; a batch past it is placed in its
+arrival order alone.
 """
 
 from __future__ import annotations
