@@ -93,7 +93,8 @@ def main() -> None:
         report(items, gold, topic, parts, options, seeds, baseline, tl_items, tl_gold)
         if args.runs:
             runs = [_in_runs(items, options, seed, args.runs) for seed in seeds]
-            _spread(f"runs of {args.runs}", parts, gold, topic, runs, in_runs)
+            label = f"runs of {args.runs}, {len(runs)} shuffles"
+            _spread(label, parts, gold, topic, runs, in_runs)
     print(f"# {time.process_time() - started:.0f} CPU-s")
 
 
@@ -104,18 +105,22 @@ def _in_runs(items, options: ClusterOptions, seed: int, size: int):  # type: ign
 
 
 def _spread(label, parts, gold, topic, runs, before) -> None:  # type: ignore[no-untyped-def]
+    """Mean, spread and minimum of ``runs`` on each part, paired against ``before``."""
     for name, keep in parts:
-        scores = np.array([bcubed(pred, gold, keep) for pred in runs])
-        base = np.array([bcubed(pred, gold, keep)[2] for pred in before])
-        mean, sd = scores.mean(axis=0), scores.std(axis=0)
-        joined = np.mean([near_misses_joined(pred, gold, topic, keep) for pred in runs])
-        diff = scores[:, 2] - base
-        print(
-            f"{name} {label}, {len(runs)} shuffles  P {mean[0]:.3f} R {mean[1]:.3f} "
-            f"F1 {mean[2]:.3f} (sd {sd[2]:.3f}, min {scores[:, 2].min():.3f})  near misses "
-            f"{joined:.3f}  paired vs defaults {diff.mean():+.4f} "
-            f"(se {diff.std() / np.sqrt(len(diff)):.4f})"
-        )
+        _spread_line(f"{name} {label}", keep, gold, topic, runs, before)
+
+
+def _spread_line(label, keep, gold, topic, runs, before) -> None:  # type: ignore[no-untyped-def]
+    scores = np.array([bcubed(pred, gold, keep) for pred in runs])
+    base = np.array([bcubed(pred, gold, keep)[2] for pred in before])
+    mean, sd = scores.mean(axis=0), scores.std(axis=0)
+    joined = np.mean([near_misses_joined(pred, gold, topic, keep) for pred in runs])
+    diff = scores[:, 2] - base
+    print(
+        f"{label}  P {mean[0]:.3f} R {mean[1]:.3f} F1 {mean[2]:.3f} (sd {sd[2]:.3f}, "
+        f"min {scores[:, 2].min():.3f})  near misses {joined:.3f}  paired vs defaults "
+        f"{diff.mean():+.4f} (se {diff.std() / np.sqrt(len(diff)):.4f})"
+    )
 
 
 def report(items, gold, topic, parts, options, seeds, baseline, tl_items, tl_gold) -> None:  # type: ignore[no-untyped-def]
@@ -126,16 +131,7 @@ def report(items, gold, topic, parts, options, seeds, baseline, tl_items, tl_gol
         p, r, f = bcubed(id_order, gold, keep)
         near = near_misses_joined(id_order, gold, topic, keep)
         print(f"{name} id order          P {p:.3f} R {r:.3f} F1 {f:.3f}  near misses {near:.3f}")
-        scores = np.array([bcubed(pred, gold, keep) for pred in runs])
-        before = np.array([bcubed(pred, gold, keep)[2] for pred in baseline])
-        mean, sd = scores.mean(axis=0), scores.std(axis=0)
-        joined = np.mean([near_misses_joined(pred, gold, topic, keep) for pred in runs])
-        diff = scores[:, 2] - before
-        print(
-            f"{name} {len(runs)} orders mean  P {mean[0]:.3f} R {mean[1]:.3f} F1 {mean[2]:.3f} "
-            f"(sd {sd[2]:.3f}, min {scores[:, 2].min():.3f})  near misses {joined:.3f}  "
-            f"paired vs defaults {diff.mean():+.4f} (se {diff.std() / np.sqrt(len(diff)):.4f})"
-        )
+        _spread_line(f"{name} {len(runs)} orders mean", keep, gold, topic, runs, baseline)
     if tl_items is not None:
         pred = labels_of(cluster_online(tl_items, options))
         p, r, f = bcubed(pred, tl_gold)
