@@ -189,3 +189,39 @@ def test_the_vote_over_given_runs() -> None:
     assert strict is not None
     assert strict.group[c.article_id] != strict.group[a.article_id]
     assert strict.stories == {}
+
+
+def test_a_group_follows_its_story_when_the_clock_closes_it() -> None:
+    """Undated reports placed after a later dated one (their vectors lean its way) but
+    naming the first story's people: in the trial passes they join that story, closed by
+    then; placing them along the plan must not open a new story for them."""
+    people, others = ("Ada Vale", "Ben Orr"), ("Cy Pell", "Di Moss")
+    first = article("pier day 0", "strike", 0, people, direction=(1.0, 0.0))
+    early = [
+        article(f"pier undated {n}", "strike", None, people, direction=d)
+        for n, d in enumerate([(0.99, 0.14), (0.98, 0.2)])
+    ]
+    later = article("pier day 20", "strike", 20, others, direction=(0.7071, 0.7071))
+    late = [
+        article(f"pier undated late {n}", "strike", None, people, direction=d)
+        for n, d in enumerate([(0.6, 0.8), (0.62, 0.78)])
+    ]
+    items = [first, *early, later, *late]
+    order = arrival_order(items)
+    assert order.index(later) < order.index(late[0]), "placed after the later report"
+    want = {frozenset(i.article_id for i in [first, *early, *late]), frozenset([later.article_id])}
+    for options in (ClusterOptions(), ONE_ORDER):
+        assert {frozenset(s.article_ids) for s in cluster_online(items, options)} == want
+
+
+def test_a_large_batch_is_planned_in_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsweave.cluster import consensus
+
+    items = arrival_order([*STRIKE, *UNDATED, *QUAKE])
+    whole = {frozenset(s.article_ids) for s in cluster_online(items)}
+    monkeypatch.setattr(consensus, "BATCH_MAX", 4)
+    clusterer = OnlineClusterer()
+    out = clusterer.add_all(items)
+    assert [a.article_id for a in out] == [i.article_id for i in items]
+    parts = {frozenset(s.article_ids) for s in clusterer.stories()}
+    assert parts == whole, "these reports are told apart alike in parts of 4"

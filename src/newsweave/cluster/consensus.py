@@ -35,6 +35,10 @@ from newsweave.cluster.evidence import known_date
 from newsweave.cluster.order import utc
 from newsweave.model import AnnotatedArticle
 
+BATCH_MAX = 2000
+"""A larger batch is planned in parts of this many articles, in arrival order (as runs of
+``ingest`` of that size would be), so the trial passes' memory stays bounded."""
+
 _STORY = "\x00story:"
 """Prefix of the plan's nodes that stand for a story that existed before the batch."""
 

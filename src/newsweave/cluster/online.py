@@ -281,6 +281,12 @@ class OnlineClusterer:
         how much the stories still depend on that draw). Returns one assignment per
         article, in ``order``."""
         opts = self.options
+        if len(order) > consensus.BATCH_MAX:
+            # One plan per part: its trial passes and evidence stay within a bounded size.
+            out: list[Assignment] = []
+            for start in range(0, len(order), consensus.BATCH_MAX):
+                out.extend(self.add_all(order[start : start + consensus.BATCH_MAX], salt))
+            return out
         if opts.consensus_runs < 2 or not consensus.undated_runs(order):
             return [self.add(item) for item in order]
         # Each trial pass reads the same evidence: worked out once.
@@ -297,7 +303,7 @@ class OnlineClusterer:
             if planned is None:
                 return [self.add(item) for item in order]
             homes: dict[int, str] = {}
-            out: list[Assignment] = []
+            out = []
             for item in order:
                 group = planned.group.get(item.article_id)
                 if group is None:
@@ -408,6 +414,12 @@ class OnlineClusterer:
             return Assignment(item.article_id, self._alone(item, keys, moment), True)
         merged: list[str] = []
         home = self.live.get(homes.get(group, ""))
+        quiet_home = self._closed.get(homes.get(group, ""))
+        if home is None and quiet_home is not None and moment is None:
+            # The clock closed the group's story after its first articles (as the trial
+            # passes saw it, where the rest joined it as a quiet story): follow it there.
+            self._grow_closed(quiet_home, item.article_id, vector, keys)
+            return Assignment(item.article_id, quiet_home.story_id, False)
         if home is None:
             prior = sorted((self.live[s] for s in priors if s in self.live), key=lambda x: x.born)
             if prior:
