@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.support.loopback import running
+from tests.support.loopback import QuietHandler, running
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TOKEN = "test-token-5f1e"
@@ -151,7 +151,7 @@ def site() -> Iterator[Site]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
     state = Site(f"http://127.0.0.1:{server.server_address[1]}")
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             state.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
             if state.delay:
@@ -169,11 +169,7 @@ def site() -> Iterator[Site]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:
-            return None
-
-    server.RequestHandlerClass = Handler
-    with running(server):
+    with running(server, Handler):
         yield state
 
 

@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from tests.support.loopback import drip, running
+from tests.support.loopback import QuietHandler, drip, running
 
 from newsweave.fetch import FetchError, FetchOptions, UnsafeURLError, check_url, fetch
 from newsweave.store import open_store
@@ -66,7 +66,7 @@ def trickle() -> Iterator[Trickle]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
     state = Trickle(f"http://127.0.0.1:{server.server_address[1]}")
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self._answer()  # the client may give up first, as it should
@@ -102,12 +102,7 @@ def trickle() -> Iterator[Trickle]:
                 return
             drip(self.wfile, body, state.gap)
 
-        def log_message(self, format: str, *args: object) -> None:
-            return None
-
-    server.RequestHandlerClass = Handler
-    server.daemon_threads = True
-    with running(server):
+    with running(server, Handler):
         yield state
 
 

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from tests.support.loopback import drip, running
+from tests.support.loopback import QuietHandler, drip, running
 
 from newsweave.config import load_settings
 from newsweave.errors import OptionError
@@ -80,7 +80,7 @@ def serve(address: str) -> Iterator[Server]:
         pytest.skip(f"cannot listen on {address}: {exc}")
     state = Server(f"http://{address}:{server.server_address[1]}")
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             started = time.monotonic()
             with state.lock:
@@ -111,12 +111,7 @@ def serve(address: str) -> Iterator[Server]:
                 return
             drip(self.wfile, body, state.gap)
 
-        def log_message(self, format: str, *args: object) -> None:
-            return None
-
-    server.RequestHandlerClass = Handler
-    server.daemon_threads = True
-    with running(server):
+    with running(server, Handler):
         yield state
 
 

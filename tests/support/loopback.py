@@ -7,13 +7,26 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import HTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from io import BufferedIOBase
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that keeps the test output free of access-log lines."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        return None
+
+
 @contextmanager
-def running(server: HTTPServer) -> Iterator[None]:
-    """Serve on a daemon thread until the block ends, then shut the server down and close it."""
+def running(
+    server: HTTPServer, handler: type[BaseHTTPRequestHandler] | None = None
+) -> Iterator[None]:
+    """Serve on a daemon thread until the block ends, then shut the server down and close it.
+    ``handler``: the request handler to answer with (made after the server, once its port is
+    known)."""
+    if handler is not None:
+        server.RequestHandlerClass = handler
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
